@@ -1,0 +1,59 @@
+# newsprint: `make render` sets everything up and renders the default story;
+# `make test` runs the tests. Every target installs what it needs first.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STORY ?= source/000_47b12d432780679e.txt
+APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils \
+	fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai libgs-common
+APT_STAMP := .setup/apt.stamp
+VENV_STAMP := .setup/venv.stamp
+FONTS_STAMP := .setup/fonts.stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help setup render test lint bench fonts clean golden
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(APT_STAMP):
+	@mkdir -p .setup
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages: $$missing"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+	@touch $@
+
+$(VENV_STAMP): pyproject.toml $(APT_STAMP)
+	@mkdir -p .setup
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	@touch $@
+
+$(FONTS_STAMP): fonts/fonts.toml $(VENV_STAMP)
+	$(PY) -m newsprint.fonts
+	@touch $@
+
+setup: $(FONTS_STAMP) ## Install Debian packages, the .venv and the fonts
+fonts: $(FONTS_STAMP) ## Check and extract the font faces into fonts/cache
+
+render: setup ## Render the default story (STORY=…) into out/
+	$(PY) render.py $(STORY)
+
+test: setup ## Run the tests
+	$(PY) -m pytest -q
+
+lint: setup ## ruff over the code
+	$(VENV)/bin/ruff check newsprint tests render.py
+	$(VENV)/bin/ruff format --check newsprint tests render.py
+
+bench: setup ## Time the render of the seed (cold, warm), bytes, memory
+	$(PY) -m newsprint.bench $(STORY)
+
+golden: setup ## Re-make the golden proofs in tests/golden/ after a wanted change
+	$(PY) -m pytest -q tests/test_golden.py --update-golden
+
+clean: ## Remove out/ and caches (keeps .venv and fonts)
+	rm -rf out .pytest_cache

@@ -1,0 +1,156 @@
+"""Typed view of newsprint.toml: page formats, grid, font roles, check limits.
+
+Everything a designer or a plant may want to change lives in the TOML file;
+this module only reads it, checks it and derives the grid figures from it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UserError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_PATH = PROJECT_ROOT / "newsprint.toml"
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class PageFormat:
+    """One page format and the grid derived from it (all lengths in pt)."""
+
+    name: str
+    label: str
+    page_width_mm: float
+    page_height_mm: float
+    columns: int
+    column_chars: int
+    gutter_chars: int
+    body_size_pt: float
+    leading: float
+    lines: int
+    head_height_mm: float
+    top_margin_mm: float
+    inner_margin_mm: float
+
+    @property
+    def line_pitch(self) -> float:
+        return self.body_size_pt * self.leading
+
+    @property
+    def column_width(self) -> float:
+        return self.column_chars * self.body_size_pt
+
+    @property
+    def gutter(self) -> float:
+        return self.gutter_chars * self.body_size_pt
+
+    @property
+    def type_width(self) -> float:
+        return self.columns * self.column_width + (self.columns - 1) * self.gutter
+
+    @property
+    def type_height(self) -> float:
+        return self.lines * self.line_pitch
+
+    @property
+    def page_width(self) -> float:
+        return self.page_width_mm * PT_PER_MM
+
+    @property
+    def page_height(self) -> float:
+        return self.page_height_mm * PT_PER_MM
+
+    def span(self, n: int) -> float:
+        """Width of a box spanning n columns and the n − 1 gutters between them."""
+        return n * self.column_width + (n - 1) * self.gutter
+
+    def margins(self, side: str) -> tuple[float, float, float, float]:
+        """Page margins (top, right, bottom, left) for a left or right page."""
+        top = self.top_margin_mm * PT_PER_MM
+        inner = self.inner_margin_mm * PT_PER_MM
+        outer = self.page_width - self.type_width - inner
+        bottom = self.page_height - self.type_height - top
+        if outer <= 0 or bottom <= 0:
+            raise UserError(
+                f"{CONFIG_PATH}: format {self.name!r}: the grid "
+                f"({self.type_width / PT_PER_MM:.1f} × {self.type_height / PT_PER_MM:.1f} mm) "
+                "does not fit the page; reduce columns, lines or margins"
+            )
+        return (top, inner, bottom, outer) if side == "left" else (top, outer, bottom, inner)
+
+
+@dataclass(frozen=True)
+class Config:
+    paper_name: str
+    default_format: str
+    language: str
+    formats: dict[str, PageFormat]
+    font_roles: dict[str, list[str]]
+    max_empty_lines: int
+
+    def page_format(self, name: str | None = None) -> PageFormat:
+        name = name or self.default_format
+        if name not in self.formats:
+            known = ", ".join(sorted(self.formats))
+            raise UserError(f"{CONFIG_PATH}: unknown page format {name!r}; known: {known}")
+        return self.formats[name]
+
+
+_FORMAT_FIELDS = {
+    "label": str,
+    "page_width_mm": float,
+    "page_height_mm": float,
+    "columns": int,
+    "column_chars": int,
+    "gutter_chars": int,
+    "body_size_pt": float,
+    "leading": float,
+    "lines": int,
+    "head_height_mm": float,
+    "top_margin_mm": float,
+    "inner_margin_mm": float,
+}
+
+
+def _typed(table: dict, key: str, kind: type, where: str):
+    if key not in table:
+        raise UserError(f"{where}: missing {key!r}")
+    value = table[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise UserError(f"{where}: {key!r} must be {kind.__name__}, not {value!r}")
+    return value
+
+
+def load_config(path: Path = CONFIG_PATH) -> Config:
+    """Read and check the configuration file; errors name the file and key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read configuration: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    paper = data.get("paper", {})
+    formats = {}
+    for name, table in data.get("formats", {}).items():
+        where = f"{path} [formats.{name}]"
+        fields = {k: _typed(table, k, t, where) for k, t in _FORMAT_FIELDS.items()}
+        formats[name] = PageFormat(name=name, **fields)
+    roles = data.get("fonts", {})
+    for role in ("body", "headline", "kai"):
+        if not roles.get(role):
+            raise UserError(f"{path} [fonts]: role {role!r} names no face")
+    config = Config(
+        paper_name=_typed(paper, "name", str, f"{path} [paper]"),
+        default_format=_typed(paper, "format", str, f"{path} [paper]"),
+        language=paper.get("language", "zh-CN"),
+        formats=formats,
+        font_roles={k: list(v) for k, v in roles.items()},
+        max_empty_lines=int(data.get("checks", {}).get("max_empty_lines", 6)),
+    )
+    config.page_format()  # the default format must exist
+    return config
