@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
+from .normalize import ALL_RULE_NAMES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = PROJECT_ROOT / "newsprint.toml"
@@ -90,6 +91,8 @@ class Config:
     formats: dict[str, PageFormat]
     font_roles: dict[str, list[str]]
     max_empty_lines: int
+    normalize_disabled: frozenset[str] = frozenset()
+    suspect_words: dict[str, str] | None = None
 
     def page_format(self, name: str | None = None) -> PageFormat:
         name = name or self.default_format
@@ -151,6 +154,12 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
         formats=formats,
         font_roles={k: list(v) for k, v in roles.items()},
         max_empty_lines=int(data.get("checks", {}).get("max_empty_lines", 6)),
+        normalize_disabled=frozenset(data.get("normalize", {}).get("disable", [])),
+        suspect_words=dict(data.get("normalize", {}).get("suspect", {})),
     )
+    unknown = config.normalize_disabled - set(ALL_RULE_NAMES)
+    if unknown:
+        raise UserError(f"{path} [normalize] disable: unknown rule(s) {sorted(unknown)}; "
+                        f"known: {', '.join(ALL_RULE_NAMES)}")
     config.page_format()  # the default format must exist
     return config

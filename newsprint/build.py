@@ -1,0 +1,224 @@
+"""The whole pipeline in one linear function: copy in, print pages and proof out.
+
+parse → normalize → check fonts → plan pages → compose + typeset (fit pass) →
+compose + typeset (final) → write print PDFs, archive PDF, proof, manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import markupsafe
+
+from . import __version__
+from .check import PageFit, check_coverage, fit_findings, measure_fit
+from .compose import Plan, compose_html, geometry_css, plan_pages, template_env
+from .config import PROJECT_ROOT, Config, PageFormat, load_config
+from .edition import Edition, edition_path, load_edition
+from .errors import Finding, UserError
+from .fonts import check_installed, font_face_css, load_faces
+from .model import Story
+from .normalize import normalize
+from .parse import parse_story
+from .typeset import Typesetter
+from .writers import write_outputs
+
+FIGURE_RE = re.compile(r"\d+(?:\.\d+)?(?:%|倍)?")
+
+
+class BuildFailed(UserError):
+    """The story cannot go to print; `findings` says why, file and line."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        errors = [f for f in findings if f.level == "error"]
+        super().__init__(f"{len(errors)} error(s); nothing was sent to print")
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    print_pdfs: list[Path]
+    proof: Path
+    manifest: Path
+    archive_pdf: Path | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def figures(text: str) -> markupsafe.Markup:
+    """Escape the text, then emphasise its figures (7.2%, 15, 1.25) for the data box."""
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(FIGURE_RE.sub(lambda m: f'<strong class="fig">{m[0]}</strong>',
+                                           escaped))
+
+
+def headline_fit(text: str, width_pt: float) -> float:
+    """The largest size (pt) at which a headline still fits one line of the type area."""
+    ems = sum(0.55 if ord(c) < 0x2E80 and not c.isspace() else 0.35 if c.isspace() else 1.04
+              for c in text)
+    return math.floor(width_pt * 0.97 / max(ems, 1) * 2) / 2
+
+
+def describe_ids(story: Story) -> dict[str, str]:
+    """Human names for the ids the templates give, for fit messages."""
+    names = {"photo": f"the photo frame (line {story.photo.caption.line})" if story.photo else "",
+             "databox": f"the data box (line {story.databox.title.line})" if story.databox else ""}
+    for k, art in enumerate(story.articles, 1):
+        names[f"head-{k}"] = f"the headline block “{art.headline.text[:12]}” (line {art.headline.line})"
+        names[f"note-{k}"] = "the editor's note"
+        for sec in art.sections:
+            names[f"section-{sec.number or sec.title.line}"] = (
+                f"section {sec.number} “{sec.title.text[:12]}” (line {sec.title.line})")
+    return names
+
+
+def locate_photo(story: Story, edition: Edition, story_dir: Path) -> tuple[str, list[Finding]]:
+    """The picture's file URL, or "" and a warning: the frame is then a marked placeholder."""
+    if story.photo is None:
+        return "", []
+    line = story.photo.caption.line
+    if not edition.photo_file:
+        return "", [Finding("warning", "the photo for this caption is missing: no picture file "
+                            f"is named in {Path(edition.path).name} [photo] file; the frame is "
+                            "set as a placeholder", story.source, line, "photo-missing")]
+    path = (story_dir / edition.photo_file).resolve()
+    if not path.is_relative_to(story_dir.resolve()) or not path.is_file():
+        return "", [Finding("warning", f"the photo {edition.photo_file} is missing (looked for "
+                            f"{path}); the frame is set as a placeholder", edition.path, 0,
+                            "photo-missing")]
+    return path.as_uri(), []
+
+
+def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typesetter, env):
+    """Two passes: measure each page's spare space, then let the elastic elements take it."""
+
+    def render(p: Plan):
+        html = compose_html(story, edition, p, fmt, photo_url, env)
+        document, warnings = typesetter.render(html, geometry_css(fmt, p))
+        return document, warnings, measure_fit(document, [pg.id for pg in p.pages])
+
+    document, warnings, fits = render(plan)
+    if story.photo is not None and len(plan.pages) > 1 and fits[0].spare_pt > -float("inf"):
+        plan, moved = _place_photo(document, plan, fits)
+        if moved:
+            document, warnings, fits = render(plan)
+    if all(f.spare_pt >= 0 and not f.overset_ids for f in fits):
+        spare = {f.index: int(f.spare_pt // fmt.line_pitch) for f in fits}
+        plan = plan.with_spare(spare)
+        document, warnings, fits = render(plan)
+    return document, warnings, fits, plan
+
+
+# How many spare lines each kind of elastic element absorbs before the page looks empty.
+SINK_LINES = {"photo": 60, "databox": 45, "head": 6}
+
+
+def _place_photo(document, plan: Plan, fits: list[PageFit]) -> tuple[Plan, bool]:
+    """Put the photo where the elastic elements can take up every page's spare space."""
+    current = next(p.index for p in plan.pages if p.photo)
+    rect = next(pg.anchors["photo"] for pg in document.pages if "photo" in pg.anchors)
+    height = (rect[3] - rect[1]) * 0.75 + 13.5  # frame, caption and its top margin
+
+    def score(cand: int) -> float:
+        total = 0.0
+        for page, fit in zip(plan.pages, fits, strict=True):
+            spare = fit.spare_pt + (height if page.index == current else 0)
+            spare -= height if page.index == cand else 0
+            if spare < 0:
+                return float("inf")
+            elastic = "photo" if page.index == cand else "databox" if page.databox else "head"
+            total += max(0.0, spare / 13.5 - SINK_LINES[elastic])
+        return total
+
+    best = min(plan.pages, key=lambda p: (score(p.index), p.index != current)).index
+    if best == current:
+        return plan, False
+    pages = tuple(replace(p, photo=p.index == best) for p in plan.pages)
+    return Plan(pages), True
+
+
+def file_stem(edition: Edition) -> str:
+    return edition.date.strftime("%Y%m%d")
+
+
+def build(
+    story_path: Path,
+    out_root: Path = PROJECT_ROOT / "out",
+    *,
+    format_name: str | None = None,
+    config: Config | None = None,
+    typesetter: Typesetter | None = None,
+    proof_dpi: float = 50,
+) -> BuildResult:
+    """Render one story into out/<story>/; raise BuildFailed with findings if it can't print."""
+    config = config or load_config()
+    story, findings = parse_story(story_path)
+    story, changes = normalize(story, config.normalize_disabled, config.suspect_words)
+    findings += changes
+    edition = load_edition(story_path, config.paper_name, config.default_format)
+    fmt = config.page_format(format_name or edition.format)
+    faces = load_faces()
+    check_installed(faces)
+    findings += check_coverage(story, edition, faces, config.font_roles)
+    if any(f.level == "error" for f in findings):
+        raise BuildFailed(findings)
+
+    photo_url, photo_findings = locate_photo(story, edition, story_path.parent)
+    findings += photo_findings
+    env = template_env()
+    env.filters["figures"] = figures
+    env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
+    typesetter = typesetter or Typesetter(font_face_css(faces))
+    document, warnings, fits, plan = lay_out(
+        story, edition, plan_pages(story, edition), fmt, photo_url, typesetter, env)
+    findings += [Finding("error", f"WeasyPrint: {w}", "styles/", 0, "weasyprint")
+                 for w in warnings]
+    extra = len(document.pages) - len(plan.pages)
+    findings += fit_findings(fits, fmt, describe_ids(story), config.max_empty_lines,
+                             story.source, extra)
+
+    out_dir = out_root / story_path.stem
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(edition)
+    if any(f.level == "error" for f in findings):
+        failed = out_dir / f"{stem}-FAILED-proof.pdf"
+        document.write_pdf(failed)
+        findings.append(Finding("note", f"proof of the failed layout: {failed}", "", 0, ""))
+        raise BuildFailed(findings)
+    written = write_outputs(document, story, edition, plan, out_dir, stem, proof_dpi,
+                            [story_path, edition_path(story_path)])
+    manifest = write_manifest(story, edition, fmt, written, out_dir, story_path)
+    return BuildResult(out_dir, written.print_pdfs, written.proof, manifest,
+                       written.archive_pdf, findings)
+
+
+def write_manifest(story, edition, fmt, written, out_dir: Path, story_path: Path) -> Path:
+    """What was rendered, for the archive and for people: one JSON file beside the PDFs."""
+    first = story.articles[0]
+    data = {
+        "story": story_path.stem,
+        "source": str(story_path.resolve()),
+        "edition_file": str(edition_path(story_path).resolve()),
+        "paper": edition.paper,
+        "date": edition.date.isoformat(),
+        "edition": edition.issue,
+        "format": fmt.name,
+        "pages": [{"number": s.number, "section": s.section, "file": p.name}
+                  for s, p in zip(edition.pages, written.print_pdfs, strict=True)],
+        "archive_pdf": written.archive_pdf.name if written.archive_pdf else None,
+        "proof": written.proof.name,
+        "kicker": first.kicker.text if first.kicker else "",
+        "headline": first.headline.text,
+        "headlines": [a.headline.text for a in story.articles if a.headline.text],
+        "bylines": [b for a in story.articles for b in a.bylines],
+        "speakers": story.speakers(),
+        "text": "\n".join(p.text for p in story.paragraphs()),
+        "tool_version": __version__,
+    }
+    path = out_dir / "manifest.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,105 @@
+"""Typeset: HTML + styles/ → WeasyPrint document, fetching only project files.
+
+Copy is untrusted: the URL fetcher refuses anything but files inside the
+project's own folders (fonts, styles, layout, source), so a story cannot make
+the renderer read /etc/passwd or call the network. WeasyPrint's warnings are
+collected and returned: a CSS or font warning is a bug, never noise.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from .compose import STYLES_DIR
+from .config import PROJECT_ROOT
+
+STYLESHEETS = ("tokens.css", "page.css", "text.css", "modules.css")
+ALLOWED_DIRS = ("fonts", "styles", "layout", "source", "tests/data")
+
+
+def allowed_roots(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
+    return tuple((PROJECT_ROOT / d).resolve() for d in ALLOWED_DIRS) + tuple(
+        p.resolve() for p in extra
+    )
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves file:// and data: URLs under the allowed roots; refuses everything else.
+
+    WeasyPrint turns the refusal into a warning, which the build reports as an error.
+    """
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        super().__init__(allowed_protocols=("file", "data"))
+        self.roots = roots
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise PermissionError(f"refused to read {path}: outside the project's folders")
+        elif parsed.scheme != "data":
+            raise PermissionError(f"refused to fetch {url}: rendering never uses the network")
+        return super().fetch(url, headers)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@dataclass
+class Typesetter:
+    """Reusable renderer: fonts and parsed stylesheets are loaded once per session."""
+
+    font_css: str
+    extra_roots: tuple[Path, ...] = ()
+    font_config: FontConfiguration = field(default_factory=FontConfiguration)
+    _sheets: dict[str, tuple[float, CSS]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.fetcher = ProjectFetcher(allowed_roots(self.extra_roots))
+        self._font_sheet = CSS(
+            string=self.font_css, font_config=self.font_config, url_fetcher=self.fetcher
+        )
+
+    def stylesheets(self) -> list[CSS]:
+        """Designer CSS from styles/, re-parsed only when a file changed."""
+        sheets = []
+        for name in STYLESHEETS:
+            path = STYLES_DIR / name
+            mtime = path.stat().st_mtime
+            cached = self._sheets.get(name)
+            if not cached or cached[0] != mtime:
+                cached = (mtime, CSS(filename=str(path), font_config=self.font_config,
+                                     url_fetcher=self.fetcher))
+                self._sheets[name] = cached
+            sheets.append(cached[1])
+        return sheets
+
+    def render(self, html: str, geometry_css: str):
+        """Lay out the spread; return (document, warnings WeasyPrint logged)."""
+        handler = _Collect()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(handler)
+        try:
+            sheets = [self._font_sheet, *self.stylesheets(),
+                      CSS(string=geometry_css, font_config=self.font_config)]
+            document = HTML(
+                string=html, base_url=str(PROJECT_ROOT) + "/", url_fetcher=self.fetcher
+            ).render(stylesheets=sheets, font_config=self.font_config)
+        finally:
+            logger.removeHandler(handler)
+        return document, handler.messages

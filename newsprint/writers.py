@@ -1,0 +1,46 @@
+"""Writer stage: print pages, archive copy and spread proof from a laid-out document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .edition import Edition
+from .model import Story
+from .output import PageInfo, PrintSettings, StoryMeta, write_archive, write_print_pages
+from .proof import write_spread_proof
+
+
+@dataclass(frozen=True)
+class Written:
+    print_pdfs: list[Path]
+    proof: Path
+    archive_pdf: Path | None
+
+
+def story_meta(story: Story, edition: Edition) -> StoryMeta:
+    first = story.articles[0]
+    return StoryMeta(
+        paper=edition.paper,
+        date=edition.date.isoformat(),
+        edition=edition.issue,
+        section=edition.pages[0].section,
+        headline=first.headline.text,
+        kicker=first.kicker.text if first.kicker else "",
+        title=first.headline.text,
+        bylines=[b for a in story.articles for b in a.bylines],
+        speakers=story.speakers(),
+        pages=[p.number for p in edition.pages],
+    )
+
+
+def write_outputs(document, story: Story, edition: Edition, plan, out_dir: Path, stem: str,
+                  proof_dpi: float, attachments: list[Path]) -> Written:
+    pages = [PageInfo(number=p.slot.number, section=p.slot.section,
+                      file_name=f"{stem}-p{p.slot.number:02d}-print.pdf") for p in plan.pages]
+    meta = story_meta(story, edition)
+    pdfs = write_print_pages(document, pages, meta, out_dir, PrintSettings())
+    archive = write_archive(document, meta, attachments, out_dir, pages=pages)
+    numbers = "-".join(f"p{p.slot.number:02d}" for p in plan.pages)
+    proof = write_spread_proof(pdfs, out_dir / f"{stem}-{numbers}-spread.png", proof_dpi)
+    return Written(pdfs, proof, archive)
