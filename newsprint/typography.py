@@ -1,0 +1,300 @@
+"""Typography report: measure a PDF's Chinese line composition from its glyph positions.
+
+The rules (W3C clreq) are defined here once: newsprint.clreq sets text by them, this
+module checks the PDF by them. Lines are rebuilt from pdfplumber's characters
+(grouped by baseline, split at column gutters) and chained into columns (lines a
+pitch apart whose left edges agree, or differ by a first-line indent). In a column,
+a line followed by an indented line, or the column's last line, ends a paragraph:
+all others must be flush with both edges. pdfplumber reports a glyph's font
+advance, so a line-end mark set half-width shows up as overhanging by ½ em; that
+is accepted as flush.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+NO_START = frozenset("、，。．：；！？’”）》〉】」』〕〗〙〛｝］…‥·・々％‰℃°,.:;!?)]}%")
+NO_END = frozenset("“‘（《〈【「『〔〖〘〚｛［([{")
+OPENING = frozenset("“‘（《〈【「『〔〖〘〚｛［")
+CLOSING = frozenset("、，。．：；！？”’）》〉】」』〕〗〙〛｝］")
+INSEPARABLE = frozenset("—…")
+PUNCT = OPENING | CLOSING | INSEPARABLE | frozenset("·・")
+CJK_RE = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+SPACES = frozenset(" \u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                   "\u2009\u200a\u200b\u202f\u205f")
+TOLERANCE = 0.3  # pt, for flush edges
+HAN_LATIN_RANGE = (0.2, 0.3)  # em
+GUTTER = 0.9  # em: a wider gap on a baseline separates two columns
+
+
+def is_han(char: str) -> bool:
+    code = ord(char)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
+            or 0x20000 <= code <= 0x3FFFF or code == 0x3007)
+
+
+def is_cjk(char: str) -> bool:
+    """Han, kana, CJK and full-width punctuation, and the marks Chinese shares with Latin."""
+    return bool(CJK_RE.match(char)) or char in PUNCT
+
+
+def is_latin(char: str) -> bool:
+    """Letters and digits that take a ¼ em gap next to Han (CSS text-autospace)."""
+    return (char.isalnum() and not is_cjk(char)
+            and unicodedata.category(char) in ("Lu", "Ll", "Lt", "Lm", "Nd"))
+
+
+def is_body(char: str) -> bool:
+    """A character that counts for 孤字: anything but punctuation and spaces."""
+    return not char.isspace() and char not in PUNCT and unicodedata.category(char)[0] != "P"
+
+
+@dataclass
+class Report:
+    pages: int = 0
+    lines: int = 0
+    lines_checked: int = 0
+    not_flush: int = 0
+    worst_deviation: float = 0.0
+    bad_starts: int = 0
+    bad_ends: int = 0
+    split_pairs: int = 0
+    split_units: int = 0
+    pairs: int = 0
+    pairs_uncompressed: int = 0
+    han_latin: int = 0
+    han_latin_bad: int = 0
+    orphans: int = 0
+    injected_spaces: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.not_flush or self.bad_starts or self.bad_ends or self.split_pairs
+                    or self.split_units or self.pairs_uncompressed or self.han_latin_bad
+                    or self.orphans or self.injected_spaces)
+
+    def fail(self, kind: str, line: Line, detail: str = "") -> None:
+        if len(self.examples) < 20:
+            self.examples.append(f"p{line.page} {kind}: {line.text[:30]!r} {detail}".rstrip())
+
+
+@dataclass
+class Line:
+    page: int
+    baseline: float
+    size: float
+    chars: list[dict]
+    indented: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(c["text"] for c in self.chars)
+
+    @property
+    def x0(self) -> float:
+        return self.chars[0]["x0"]
+
+    def right_edges(self) -> list[float]:
+        """Possible right edges: a closing mark may end the line set half-width."""
+        last = self.chars[-1]
+        edges = [last["x1"]]
+        if last["text"] in CLOSING:
+            edges.append(last["x0"] + (last["x1"] - last["x0"]) / 2)
+        return edges
+
+    def spacing(self) -> float:
+        """The line's justification spacing: the usual gap between two Han characters."""
+        gaps = [b["x0"] - a["x1"] for a, b in pairwise(self.chars)
+                if is_han(a["text"][-1]) and is_han(b["text"][0])]
+        return statistics.median(gaps) if gaps else 0.0
+
+
+def _lines_of_page(page, number: int) -> list[Line]:
+    rows: dict[float, list[dict]] = {}
+    for char in page.chars:
+        if char["upright"] and char["text"]:
+            rows.setdefault(round(char["matrix"][5], 1), []).append(char)
+    lines = []
+    for chars in rows.values():
+        chars.sort(key=lambda c: c["x0"])
+        segment = [chars[0]]
+        for prev, char in pairwise(chars):
+            end = prev["x1"]
+            if prev["text"] in CLOSING:
+                end = min(end, prev["x0"] + (prev["x1"] - prev["x0"]) / 2)
+            if char["x0"] - end > GUTTER * max(char["size"], prev["size"]):
+                lines.append(segment)
+                segment = []
+            segment.append(char)
+        lines.append(segment)
+    result = []
+    for segment in lines:
+        while segment and segment[-1]["text"] in SPACES:
+            segment.pop()
+        if segment:
+            size = statistics.mode(round(c["size"], 1) for c in segment)
+            baseline = -segment[0]["matrix"][5]
+            result.append(Line(number, baseline, size, segment))
+    return sorted(result, key=lambda line: (line.baseline, line.x0))
+
+
+def _indent(a: float, b: float, size: float) -> int | None:
+    """How many ems b's left edge sits right of a's (0..4), or None."""
+    ems = (b - a) / size
+    k = round(ems)
+    return k if 0 <= k <= 4 and abs(b - a - k * size) <= TOLERANCE else None
+
+
+def _columns(lines: list[Line]) -> list[list[Line]]:
+    """Chain each line to the nearest line above it in the same column."""
+    chains: list[list[Line]] = []
+    tail: dict[int, list[Line]] = {}  # id(last line) -> its chain
+    for i, line in enumerate(lines):
+        chain = None
+        for j in range(i - 1, -1, -1):
+            above = lines[j]
+            if line.baseline - above.baseline > 2.2 * line.size:
+                break
+            if (id(above) in tail and above.size == line.size and above.baseline < line.baseline
+                    and (_indent(above.x0, line.x0, line.size) is not None
+                         or _indent(line.x0, above.x0, line.size) is not None)):
+                chain = tail.pop(id(above))
+                break
+        if chain is None:
+            chain = []
+            chains.append(chain)
+        chain.append(line)
+        tail[id(line)] = chain
+    return chains
+
+
+def _check_column(chain: list[Line], report: Report) -> None:
+    left = min(line.x0 for line in chain)
+    plain = [line.chars[-1]["x1"] for line in chain if line.chars[-1]["text"] not in CLOSING]
+    right = max(plain) if plain else max(min(line.right_edges()) for line in chain)
+    for line in chain:
+        line.indented = line.x0 - left > TOLERANCE
+    for i, line in enumerate(chain):
+        following = chain[i + 1] if i + 1 < len(chain) else None
+        last = following is None or following.indented
+        first = i == 0 or line.indented
+        text = line.text
+        if not first and text[0] in NO_START:
+            report.bad_starts += 1
+            report.fail("prohibited start", line)
+        if not last and text[-1] in NO_END:
+            report.bad_ends += 1
+            report.fail("prohibited end", line)
+        if not last and following is not None:
+            nxt = following.text
+            if text[-1] in INSEPARABLE and nxt[0] == text[-1] and not text.endswith(text[-1] * 2):
+                report.split_pairs += 1
+                report.fail("split pair", line)
+            if text[-1].isdigit() and is_han(nxt[0]):
+                report.split_units += 1
+                report.fail("number split from unit", line)
+        if last and not first and sum(map(is_body, text)) == 1:
+            report.orphans += 1
+            report.fail("孤字", line)
+        if last:
+            continue
+        report.lines_checked += 1
+        deviation = min(abs(edge - right) for edge in line.right_edges())
+        if not line.indented:
+            deviation = max(deviation, abs(line.x0 - left))
+        report.worst_deviation = max(report.worst_deviation, deviation)
+        if deviation > TOLERANCE:
+            report.not_flush += 1
+            report.fail("not flush", line, f"by {deviation:.2f} pt")
+
+
+def _check_line(line: Line, report: Report) -> None:
+    spacing = line.spacing()
+    chars = line.chars
+    for a, b in pairwise(chars):
+        ta, tb = a["text"], b["text"]
+        em = max(a["size"], b["size"])
+        if ta in PUNCT and tb in PUNCT and (ta in CLOSING or tb in OPENING):
+            report.pairs += 1
+            if b["x0"] - a["x0"] - spacing > 0.75 * em:
+                report.pairs_uncompressed += 1
+                report.fail("pair not compressed", line, ta + tb)
+        elif (is_han(ta[-1]) and is_latin(tb[0])) or (is_latin(ta[-1]) and is_han(tb[0])):
+            report.han_latin += 1
+            gap = (b["x0"] - a["x1"] - spacing) / em
+            if not HAN_LATIN_RANGE[0] - 0.01 <= gap <= HAN_LATIN_RANGE[1] + 0.01:
+                report.han_latin_bad += 1
+                report.fail("Han–Latin gap", line, f"{ta}{tb} {gap:.2f} em")
+    for i, char in enumerate(chars):
+        if char["text"] in SPACES:
+            neighbours = chars[max(0, i - 1): i] + chars[i + 1: i + 2]
+            if any(is_cjk(n["text"][0]) for n in neighbours):
+                report.injected_spaces += 1
+                report.fail("space next to Han", line)
+
+
+def measure(pdf_path) -> Report:
+    """Measure every page of a PDF against the clreq rules."""
+    import pdfplumber
+
+    report = Report()
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            report.pages += 1
+            lines = _lines_of_page(page, number)
+            report.lines += len(lines)
+            for chain in _columns(lines):
+                _check_column(chain, report)
+            for line in lines:
+                _check_line(line, report)
+            page.close()
+    return report
+
+
+def format_report(report: Report) -> str:
+    def mark(bad: int) -> str:
+        return "ok  " if not bad else "FAIL"
+
+    rows = [
+        f"typography: {report.pages} page(s), {report.lines} lines",
+        f"  {mark(report.not_flush)} lines flush with both edges: "
+        f"{report.lines_checked - report.not_flush}/{report.lines_checked} "
+        f"(worst {report.worst_deviation:.2f} pt, limit {TOLERANCE} pt)",
+        f"  {mark(report.bad_starts + report.bad_ends)} prohibited line starts/ends: "
+        f"{report.bad_starts}/{report.bad_ends}",
+        f"  {mark(report.split_pairs + report.split_units)} split ——/……: {report.split_pairs}, "
+        f"number split from unit: {report.split_units}",
+        f"  {mark(report.pairs_uncompressed)} adjacent punctuation not compressed: "
+        f"{report.pairs_uncompressed}/{report.pairs}",
+        f"  {mark(report.han_latin_bad)} Han–Latin gaps outside "
+        f"{HAN_LATIN_RANGE[0]}–{HAN_LATIN_RANGE[1]} em: {report.han_latin_bad}/{report.han_latin}",
+        f"  {mark(report.orphans)} paragraphs ending on one character (孤字): {report.orphans}",
+        f"  {mark(report.injected_spaces)} spaces next to Han in the text: "
+        f"{report.injected_spaces}",
+    ]
+    rows += [f"    {example}" for example in report.examples]
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        print("usage: python -m newsprint.typography FILE.pdf …", file=sys.stderr)
+        return 2
+    status = 0
+    for path in argv:
+        report = measure(path)
+        print(f"{path}\n{format_report(report)}")
+        status = status or (0 if report.ok else 1)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
