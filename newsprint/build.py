@@ -102,7 +102,7 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
         return document, warnings, measure_fit(document, [pg.id for pg in p.pages])
 
     document, warnings, fits = render(plan)
-    if story.photo is not None and len(plan.pages) > 1 and fits[0].spare_pt > -float("inf"):
+    if story.photo is not None and len(plan.pages) > 1:
         plan, moved = _place_photo(document, plan, fits)
         if moved:
             document, warnings, fits = render(plan)
@@ -141,6 +141,17 @@ def _place_photo(document, plan: Plan, fits: list[PageFit]) -> tuple[Plan, bool]
     return Plan(pages), True
 
 
+SHEET_WARNING = re.compile(r"^(styles/[^:]+):(\d+): (.*)$", re.S)
+
+
+def weasyprint_finding(message: str) -> Finding:
+    """A WeasyPrint warning is an error; a stylesheet's names its file and line."""
+    match = SHEET_WARNING.match(message)
+    if match:
+        return Finding("error", f"WeasyPrint: {match[3]}", match[1], int(match[2]), "weasyprint")
+    return Finding("error", f"WeasyPrint: {message}", "styles/", 0, "weasyprint")
+
+
 def file_stem(edition: Edition) -> str:
     return edition.date.strftime("%Y%m%d")
 
@@ -153,8 +164,15 @@ def build(
     config: Config | None = None,
     typesetter: Typesetter | None = None,
     proof_dpi: float = 50,
+    grid: bool = False,
+    archive: bool = True,
+    progress=None,
 ) -> BuildResult:
-    """Render one story into out/<story>/; raise BuildFailed with findings if it can't print."""
+    """Render one story into out/<story>/; raise BuildFailed with findings if it can't print.
+
+    `grid` draws the grid overlay on the proof; `archive=False` skips the archive copy
+    (the designer's loop); `progress(done, total, what)` hears about long work.
+    """
     config = config or load_config()
     story, findings = parse_story(story_path)
     story, changes = normalize(story, config.normalize_disabled, config.suspect_words)
@@ -175,8 +193,7 @@ def build(
     typesetter = typesetter or Typesetter(font_face_css(faces))
     document, warnings, fits, plan = lay_out(
         story, edition, plan_pages(story, edition), fmt, photo_url, typesetter, env)
-    findings += [Finding("error", f"WeasyPrint: {w}", "styles/", 0, "weasyprint")
-                 for w in warnings]
+    findings += [weasyprint_finding(w) for w in warnings]
     extra = len(document.pages) - len(plan.pages)
     findings += fit_findings(fits, fmt, describe_ids(story), config.max_empty_lines,
                              story.source, extra)
@@ -190,7 +207,9 @@ def build(
         findings.append(Finding("note", f"proof of the failed layout: {failed}", "", 0, ""))
         raise BuildFailed(findings)
     written = write_outputs(document, story, edition, plan, out_dir, stem, proof_dpi,
-                            [story_path, edition_path(story_path)])
+                            [story_path, edition_path(story_path)],
+                            grid_format=fmt if grid else None, archive=archive,
+                            progress=progress)
     manifest = write_manifest(story, edition, fmt, written, out_dir, story_path)
     return BuildResult(out_dir, written.print_pdfs, written.proof, manifest,
                        written.archive_pdf, findings)

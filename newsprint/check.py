@@ -6,6 +6,7 @@ reads "line 49: section 3 is over by 4 lines", not a stack trace.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -91,23 +92,30 @@ class PageFit:
 
 
 def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
-    """Read where each page's content ended, from the anchors WeasyPrint recorded."""
+    """Where each planned page's content ended, from the anchors WeasyPrint recorded.
+
+    Copy that does not fit its page is pushed onto extra pages; the spare space of
+    such a page is negative: the overflow measured down those extra pages.
+    """
     anchors: dict[str, tuple[int, tuple[float, ...]]] = {}
     for number, page in enumerate(document.pages):
         for name, rect in page.anchors.items():
             anchors.setdefault(name, (number, rect))
+    starts = [anchors[pid][0] for pid in page_ids]
     fits = []
     for index, page_id in enumerate(page_ids):
-        _, box = anchors[page_id]
-        bottom = box[3]
-        end_page, end = anchors.get(f"{page_id}-end", (-1, box))
-        spare = (bottom - end[3]) * PX_TO_PT
-        if end_page != index:  # content pushed off the page: WeasyPrint drops it
-            spare = -float("inf")
-        over = tuple(
-            name for name, (num, rect) in anchors.items()
-            if num == index and rect[3] > bottom + 0.5 and not name.startswith("page-")
-        )
+        start, box = anchors[page_id]
+        top, bottom = box[1], box[3]
+        end_page, end = anchors.get(f"{page_id}-end", (start, box))
+        later = starts[index + 1] if index + 1 < len(starts) else len(document.pages)
+        if end_page == start:
+            spare = (bottom - end[3]) * PX_TO_PT
+            over = tuple(name for name, (num, rect) in anchors.items()
+                         if num == start and rect[3] > bottom + 0.5 and not name.startswith("page-"))
+        else:  # pushed over: every full extra page, plus the part of the last one used
+            spare = -((end_page - start - 1) * (bottom - top) + (end[3] - top)) * PX_TO_PT
+            over = tuple(name for name, (num, _) in anchors.items()
+                         if start < num < max(later, end_page + 1) and not name.startswith("page-"))
         fits.append(PageFit(index, spare, over))
     return fits
 
@@ -120,9 +128,9 @@ def fit_findings(
     findings = []
     for fit in fits:
         if fit.spare_pt < -0.5 or fit.overset_ids:
-            lines = "more than a page" if fit.spare_pt == -float("inf") else (
-                f"{-fit.spare_pt / fmt.line_pitch:.0f} lines")
-            names = [describe.get(i, i) for i in fit.overset_ids] or ["the page's last module"]
+            lines = f"{math.ceil(-fit.spare_pt / fmt.line_pitch - 0.01)} lines"
+            names = [describe[i] for i in fit.overset_ids if describe.get(i)] or [
+                "the page's last module"]
             findings.append(Finding(
                 "error",
                 f"page {fit.index + 1} is overset by {lines}: {', '.join(names)} runs past the "

@@ -45,7 +45,7 @@ def cmd_render(args) -> int:
             result = build(Path(story), Path(args.out), format_name=args.format,
                            proof_dpi=args.dpi)
         except BuildFailed as exc:
-            print_findings(exc.findings)
+            print_findings([f for f in exc.findings if args.verbose or f.level != "note"])
             print(f"{story}: {exc}", file=sys.stderr)
             status = 1
             continue

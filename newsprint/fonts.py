@@ -71,8 +71,8 @@ def setup(faces: dict[str, Face] | None = None, accept_new: bool = False) -> lis
                 f"install it with `apt-get install {face.package}` (or run `make setup`)"
             )
         digest = _sha256(source)
-        font = TTFont(source, fontNumber=face.index, lazy=True)
-        name, version = font["name"].getDebugName(1), font["name"].getDebugName(5)
+        with TTFont(source, fontNumber=face.index, lazy=True) as font:
+            name, version = font["name"].getDebugName(1), font["name"].getDebugName(5)
         if name != face.expect_name:
             raise UserError(
                 f"{FONTS_TOML}: face {face.id!r}: face {face.index} of {source} is "
@@ -86,9 +86,9 @@ def setup(faces: dict[str, Face] | None = None, accept_new: bool = False) -> lis
             )
         stamp = face.path.with_suffix(face.path.suffix + ".sha256")
         if not (face.path.exists() and stamp.exists() and stamp.read_text() == digest):
-            font = TTFont(source, fontNumber=face.index, recalcTimestamp=False)
             tmp = face.path.with_suffix(".tmp")
-            font.save(tmp)
+            with TTFont(source, fontNumber=face.index, recalcTimestamp=False) as font:
+                font.save(tmp)
             os.replace(tmp, face.path)
             stamp.write_text(digest)
         report.append(f"{face.id:14} {name} ({version.split(';')[0]}) ← {source}")
@@ -107,8 +107,8 @@ def check_installed(faces: dict[str, Face]) -> None:
 @cache
 def cmap_of(path: Path) -> frozenset[int]:
     """Code points a face covers (cached: reading a CJK cmap takes ~0.1 s)."""
-    font = TTFont(path, lazy=True)
-    return frozenset(font.getBestCmap())
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 def font_face_css(faces: dict[str, Face]) -> str:

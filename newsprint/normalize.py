@@ -23,7 +23,7 @@ HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 SENTENCE_END = set("。！？…”’」』）》；：!?.")
 
 _PUNCT_RE = re.compile(
-    rf"(?<={CJK_CLASS})\s*([,:;!?])(?!\d)|([,:;!?])\s*(?={CJK_CLASS})"
+    rf"(?<={CJK_CLASS})\s*([,:;!?])|([,:;!?])\s*(?={CJK_CLASS})"
 )
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _HAS_CJK = re.compile(CJK_CLASS)

@@ -1,0 +1,45 @@
+"""Shared fixtures: the seed rendered once per test session, story variants, goldens."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source" / "000_47b12d432780679e.txt"
+SEED_EDITION = ROOT / "source" / "000_47b12d432780679e.edition.toml"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="re-make tests/golden/*.png from the current render")
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """The seed story rendered to a temporary out/ folder (once for all tests)."""
+    from newsprint.build import build
+
+    out = tmp_path_factory.mktemp("out")
+    return build(SEED, out)
+
+
+@pytest.fixture
+def story_dir(tmp_path):
+    """A folder inside source/ (the renderer reads only project folders) for variants."""
+    folder = ROOT / "source" / f".test-{tmp_path.name}"
+    folder.mkdir()
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_story(folder: Path, name: str, text: str, edition: str | None = None) -> Path:
+    """A copy file with the seed's edition file beside it (or the one given)."""
+    path = folder / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    (folder / f"{name}.edition.toml").write_text(
+        edition if edition is not None else SEED_EDITION.read_text(encoding="utf-8"),
+        encoding="utf-8")
+    return path

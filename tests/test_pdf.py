@@ -1,0 +1,93 @@
+"""The print PDFs themselves: pages, size, fonts, text, warnings, manifest."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections import Counter
+
+import pdfplumber
+import pikepdf
+import pytest
+
+from newsprint.config import PT_PER_MM, load_config
+
+
+def test_one_pdf_per_page_at_the_exact_size(seed_build):
+    assert [p.name for p in seed_build.print_pdfs] == [
+        "20261201-p04-print.pdf", "20261201-p05-print.pdf"]
+    fmt = load_config().page_format("duikai")
+    for path in seed_build.print_pdfs:
+        with pikepdf.open(path) as pdf:
+            assert len(pdf.pages) == 1
+            box = [float(v) for v in pdf.pages[0].mediabox]
+            assert box[2] - box[0] == pytest.approx(390 * PT_PER_MM, abs=0.1)
+            assert box[3] - box[1] == pytest.approx(546 * PT_PER_MM, abs=0.1)
+    assert fmt.type_width / PT_PER_MM == pytest.approx(352.4, abs=0.1)
+
+
+def test_fonts_embedded_and_subset(seed_build):
+    for path in seed_build.print_pdfs:
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                             check=True).stdout
+        rows = out.splitlines()[2:]
+        assert rows, out
+        for row in rows:
+            name = row.split()[0]
+            assert re.match(r"[A-Z]{6}\+", name), f"not subset: {row}"
+            emb, sub = row.split()[-5:-3]
+            assert (emb, sub) == ("yes", "yes"), row
+        families = " ".join(rows)
+        assert "NP-Noto-Serif-CJK-SC" in families and "NP-Noto-Sans-CJK-SC" in families
+        assert "NP-LXGW-WenKai" in families
+
+
+def _pdf_text(paths) -> str:
+    text = []
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            text += [c["text"] for page in pdf.pages for c in page.chars]
+    return "".join(text)
+
+
+def test_every_character_of_the_copy_is_printed(seed_build):
+    manifest = json.loads(seed_build.manifest.read_text(encoding="utf-8"))
+    copy = Counter(c for c in manifest["text"] if not c.isspace())
+    printed = Counter(c for c in _pdf_text(seed_build.print_pdfs) if not c.isspace())
+    missing = copy - printed
+    assert not missing, f"dropped from the PDFs: {dict(missing)}"
+
+
+def test_paragraphs_extract_in_order_within_their_column(seed_build):
+    # A sentence that fits one column line reads back whole from the PDF.
+    text = _pdf_text(seed_build.print_pdfs[:1])
+    assert "朝着建设现代化新荷塘目标奋勇前进" in text
+    assert "践行“三高四新” 打造“一区两城”" in text
+    assert "——荷塘区第六次党代会专题报道（上）" in text
+
+
+def test_no_weasyprint_warnings_and_only_expected_findings(seed_build):
+    rules = sorted({f.rule for f in seed_build.findings if f.level != "note"})
+    assert rules == ["photo-missing", "suspect-words"], seed_build.findings
+    assert not [f for f in seed_build.findings if f.rule in ("weasyprint", "fit")]
+
+
+def test_manifest_describes_the_story(seed_build):
+    m = json.loads(seed_build.manifest.read_text(encoding="utf-8"))
+    assert m["paper"] == "示例日报" and m["date"] == "2026-12-01"
+    assert [p["number"] for p in m["pages"]] == [4, 5]
+    assert m["headline"] == "朝着建设现代化新荷塘目标奋勇前进"
+    assert m["bylines"] == ["何威宪", "唐珺泽", "秦霖"]
+    assert "黄婷" in m["speakers"]
+    for name in [p["file"] for p in m["pages"]] + [m["proof"]]:
+        assert (seed_build.out_dir / name).is_file()
+
+
+def test_spread_proof_shows_both_pages_side_by_side(seed_build):
+    from PIL import Image
+
+    with Image.open(seed_build.proof) as img:
+        w, h = img.size
+    ratio = (2 * 390) / 546
+    assert w / h == pytest.approx(ratio, rel=0.05)
