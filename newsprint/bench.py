@@ -22,8 +22,11 @@ def cold_render(story: Path, out: Path) -> tuple[float, int]:
     """Wall time and peak RSS (KiB) of `python render.py STORY` in a fresh process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(PROJECT_ROOT / "render.py"), str(story), "--out",
-                    str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "render.py"), str(story), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     elapsed = time.perf_counter() - started
     return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
@@ -46,8 +49,9 @@ def warm_render(story: Path, out: Path, runs: int = 3) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("story", nargs="?",
-                        default=str(PROJECT_ROOT / "source" / "000_47b12d432780679e.txt"))
+    parser.add_argument(
+        "story", nargs="?", default=str(PROJECT_ROOT / "source" / "000_47b12d432780679e.txt")
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     story = Path(args.story)
@@ -57,12 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         cold, peak_kib = cold_render(story, out / "cold")
         warm = warm_render(story, out / "warm")
         pdfs = sorted((out / "cold" / story.stem).glob("*.pdf"))
-        figures.update({
-            "cold_render_s": round(cold, 2),
-            "warm_render_s": [round(t, 2) for t in warm],
-            "peak_rss_mib": round(peak_kib / 1024, 1),
-            "pdf_bytes": {p.name: p.stat().st_size for p in pdfs},
-        })
+        figures.update(
+            {
+                "cold_render_s": round(cold, 2),
+                "warm_render_s": [round(t, 2) for t in warm],
+                "peak_rss_mib": round(peak_kib / 1024, 1),
+                "pdf_bytes": {p.name: p.stat().st_size for p in pdfs},
+            }
+        )
         try:
             from .typography import format_report, measure
         except ImportError:

@@ -52,27 +52,34 @@ class BuildResult:
 def figures(text: str) -> markupsafe.Markup:
     """Escape the text, then emphasise its figures (7.2%, 15, 1.25) for the data box."""
     escaped = str(markupsafe.escape(text))
-    return markupsafe.Markup(FIGURE_RE.sub(lambda m: f'<strong class="fig">{m[0]}</strong>',
-                                           escaped))
+    return markupsafe.Markup(
+        FIGURE_RE.sub(lambda m: f'<strong class="fig">{m[0]}</strong>', escaped)
+    )
 
 
 def headline_fit(text: str, width_pt: float) -> float:
     """The largest size (pt) at which a headline still fits one line of the type area."""
-    ems = sum(0.55 if ord(c) < 0x2E80 and not c.isspace() else 0.35 if c.isspace() else 1.04
-              for c in text)
+    ems = sum(
+        0.55 if ord(c) < 0x2E80 and not c.isspace() else 0.35 if c.isspace() else 1.04 for c in text
+    )
     return math.floor(width_pt * 0.97 / max(ems, 1) * 2) / 2
 
 
 def describe_ids(story: Story) -> dict[str, str]:
     """Human names for the ids the templates give, for fit messages."""
-    names = {"photo": f"the photo frame (line {story.photo.caption.line})" if story.photo else "",
-             "databox": f"the data box (line {story.databox.title.line})" if story.databox else ""}
+    names = {
+        "photo": f"the photo frame (line {story.photo.caption.line})" if story.photo else "",
+        "databox": f"the data box (line {story.databox.title.line})" if story.databox else "",
+    }
     for k, art in enumerate(story.articles, 1):
-        names[f"head-{k}"] = f"the headline block “{art.headline.text[:12]}” (line {art.headline.line})"
+        names[f"head-{k}"] = (
+            f"the headline block “{art.headline.text[:12]}” (line {art.headline.line})"
+        )
         names[f"note-{k}"] = "the editor's note"
         for sec in art.sections:
             names[f"section-{sec.number or sec.title.line}"] = (
-                f"section {sec.number} “{sec.title.text[:12]}” (line {sec.title.line})")
+                f"section {sec.number} “{sec.title.text[:12]}” (line {sec.title.line})"
+            )
     return names
 
 
@@ -82,14 +89,29 @@ def locate_photo(story: Story, edition: Edition, story_dir: Path) -> tuple[str, 
         return "", []
     line = story.photo.caption.line
     if not edition.photo_file:
-        return "", [Finding("warning", "the photo for this caption is missing: no picture file "
-                            f"is named in {Path(edition.path).name} [photo] file; the frame is "
-                            "set as a placeholder", story.source, line, "photo-missing")]
+        return "", [
+            Finding(
+                "warning",
+                "the photo for this caption is missing: no picture file "
+                f"is named in {Path(edition.path).name} [photo] file; the frame is "
+                "set as a placeholder",
+                story.source,
+                line,
+                "photo-missing",
+            )
+        ]
     path = (story_dir / edition.photo_file).resolve()
     if not path.is_relative_to(story_dir.resolve()) or not path.is_file():
-        return "", [Finding("warning", f"the photo {edition.photo_file} is missing (looked for "
-                            f"{path}); the frame is set as a placeholder", edition.path, 0,
-                            "photo-missing")]
+        return "", [
+            Finding(
+                "warning",
+                f"the photo {edition.photo_file} is missing (looked for "
+                f"{path}); the frame is set as a placeholder",
+                edition.path,
+                0,
+                "photo-missing",
+            )
+        ]
     return path.as_uri(), []
 
 
@@ -192,11 +214,13 @@ def build(
     env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
     typesetter = typesetter or Typesetter(font_face_css(faces))
     document, warnings, fits, plan = lay_out(
-        story, edition, plan_pages(story, edition), fmt, photo_url, typesetter, env)
+        story, edition, plan_pages(story, edition), fmt, photo_url, typesetter, env
+    )
     findings += [weasyprint_finding(w) for w in warnings]
     extra = len(document.pages) - len(plan.pages)
-    findings += fit_findings(fits, fmt, describe_ids(story), config.max_empty_lines,
-                             story.source, extra)
+    findings += fit_findings(
+        fits, fmt, describe_ids(story), config.max_empty_lines, story.source, extra
+    )
 
     out_dir = out_root / story_path.stem
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -206,13 +230,23 @@ def build(
         document.write_pdf(failed)
         findings.append(Finding("note", f"proof of the failed layout: {failed}", "", 0, ""))
         raise BuildFailed(findings)
-    written = write_outputs(document, story, edition, plan, out_dir, stem, proof_dpi,
-                            [story_path, edition_path(story_path)],
-                            grid_format=fmt if grid else None, archive=archive,
-                            progress=progress)
+    written = write_outputs(
+        document,
+        story,
+        edition,
+        plan,
+        out_dir,
+        stem,
+        proof_dpi,
+        [story_path, edition_path(story_path)],
+        grid_format=fmt if grid else None,
+        archive=archive,
+        progress=progress,
+    )
     manifest = write_manifest(story, edition, fmt, written, out_dir, story_path)
-    return BuildResult(out_dir, written.print_pdfs, written.proof, manifest,
-                       written.archive_pdf, findings)
+    return BuildResult(
+        out_dir, written.print_pdfs, written.proof, manifest, written.archive_pdf, findings
+    )
 
 
 def write_manifest(story, edition, fmt, written, out_dir: Path, story_path: Path) -> Path:
@@ -226,8 +260,10 @@ def write_manifest(story, edition, fmt, written, out_dir: Path, story_path: Path
         "date": edition.date.isoformat(),
         "edition": edition.issue,
         "format": fmt.name,
-        "pages": [{"number": s.number, "section": s.section, "file": p.name}
-                  for s, p in zip(edition.pages, written.print_pdfs, strict=True)],
+        "pages": [
+            {"number": s.number, "section": s.section, "file": p.name}
+            for s, p in zip(edition.pages, written.print_pdfs, strict=True)
+        ],
         "archive_pdf": written.archive_pdf.name if written.archive_pdf else None,
         "proof": written.proof.name,
         "kicker": first.kicker.text if first.kicker else "",

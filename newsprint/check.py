@@ -49,8 +49,12 @@ def roles_of(story: Story) -> list[tuple[str, Para]]:
         out.append(("headline", story.databox.title))
         out += [("kai", p) for p in story.databox.items]
     if story.photo:
-        out.append(("headline", Para(story.photo.caption.text + story.photo.credit,
-                                     story.photo.caption.line)))
+        out.append(
+            (
+                "headline",
+                Para(story.photo.caption.text + story.photo.credit, story.photo.caption.line),
+            )
+        )
     return out
 
 
@@ -60,8 +64,13 @@ def check_coverage(
     """Every character must be in every face of the role that sets it (all weights)."""
     findings = []
     texts = roles_of(story)
-    head = [edition.paper, edition.date_cn, *edition.credits, *edition.credits.values(),
-            *(s.section for s in edition.pages)]
+    head = [
+        edition.paper,
+        edition.date_cn,
+        *edition.credits,
+        *edition.credits.values(),
+        *(s.section for s in edition.pages),
+    ]
     texts += [("headline", Para(t, 0)) for t in head]
     reported: set[tuple[str, str]] = set()
     for role, para in texts:
@@ -75,12 +84,17 @@ def check_coverage(
                     reported.add((char, face.id))
                     name = unicodedata.name(char, "unnamed")
                     where = story.source if para.line else edition.path
-                    findings.append(Finding(
-                        "error",
-                        f"character “{char}” (U+{code:04X} {name}) is not in the font "
-                        f"{face.family} {face.weight} ({face.id}) that sets the {role} text; "
-                        "replace it in the copy or add a face that has it to fonts/fonts.toml",
-                        where, para.line, "font-coverage"))
+                    findings.append(
+                        Finding(
+                            "error",
+                            f"character “{char}” (U+{code:04X} {name}) is not in the font "
+                            f"{face.family} {face.weight} ({face.id}) that sets the {role} text; "
+                            "replace it in the copy or add a face that has it to fonts/fonts.toml",
+                            where,
+                            para.line,
+                            "font-coverage",
+                        )
+                    )
     return findings
 
 
@@ -110,18 +124,28 @@ def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
         later = starts[index + 1] if index + 1 < len(starts) else len(document.pages)
         if end_page == start:
             spare = (bottom - end[3]) * PX_TO_PT
-            over = tuple(name for name, (num, rect) in anchors.items()
-                         if num == start and rect[3] > bottom + 0.5 and not name.startswith("page-"))
+            over = tuple(
+                name
+                for name, (num, rect) in anchors.items()
+                if num == start and rect[3] > bottom + 0.5 and not name.startswith("page-")
+            )
         else:  # pushed over: every full extra page, plus the part of the last one used
             spare = -((end_page - start - 1) * (bottom - top) + (end[3] - top)) * PX_TO_PT
-            over = tuple(name for name, (num, _) in anchors.items()
-                         if start < num < max(later, end_page + 1) and not name.startswith("page-"))
+            over = tuple(
+                name
+                for name, (num, _) in anchors.items()
+                if start < num < max(later, end_page + 1) and not name.startswith("page-")
+            )
         fits.append(PageFit(index, spare, over))
     return fits
 
 
 def fit_findings(
-    fits: list[PageFit], fmt: PageFormat, describe: dict[str, str], max_empty: int, source: str,
+    fits: list[PageFit],
+    fmt: PageFormat,
+    describe: dict[str, str],
+    max_empty: int,
+    source: str,
     extra_pages: int,
 ) -> list[Finding]:
     """Overset is an error (which module, how many lines); a large empty foot a warning."""
@@ -130,18 +154,38 @@ def fit_findings(
         if fit.spare_pt < -0.5 or fit.overset_ids:
             lines = f"{math.ceil(-fit.spare_pt / fmt.line_pitch - 0.01)} lines"
             names = [describe[i] for i in fit.overset_ids if describe.get(i)] or [
-                "the page's last module"]
-            findings.append(Finding(
-                "error",
-                f"page {fit.index + 1} is overset by {lines}: {', '.join(names)} runs past the "
-                "type area; cut the copy, or move a module to another page", source, 0, "fit"))
+                "the page's last module"
+            ]
+            findings.append(
+                Finding(
+                    "error",
+                    f"page {fit.index + 1} is overset by {lines}: {', '.join(names)} runs past the "
+                    "type area; cut the copy, or move a module to another page",
+                    source,
+                    0,
+                    "fit",
+                )
+            )
         elif fit.spare_pt / fmt.line_pitch > max_empty:
-            findings.append(Finding(
-                "warning",
-                f"page {fit.index + 1} leaves {fit.spare_pt / fmt.line_pitch:.0f} lines empty at "
-                f"its foot (limit {max_empty}); add copy or enlarge a picture", source, 0, "fit"))
+            findings.append(
+                Finding(
+                    "warning",
+                    f"page {fit.index + 1} leaves {fit.spare_pt / fmt.line_pitch:.0f} lines empty "
+                    f"at its foot (limit {max_empty}); add copy or enlarge a picture",
+                    source,
+                    0,
+                    "fit",
+                )
+            )
     if extra_pages:
-        findings.append(Finding(
-            "error", f"the layout ran onto {extra_pages} extra page(s); the copy does not fit "
-            "the spread", source, 0, "fit"))
+        findings.append(
+            Finding(
+                "error",
+                f"the layout ran onto {extra_pages} extra page(s); the copy does not fit "
+                "the spread",
+                source,
+                0,
+                "fit",
+            )
+        )
     return findings

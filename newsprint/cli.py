@@ -19,10 +19,10 @@ SUBCOMMANDS = ("render", "fonts", "archive", "check", "preflight", "watch", "ser
 
 EPILOG = """\
 examples:
-  python render.py                                  render the default story into out/
-  python render.py source/my_story.txt              render another story (needs my_story.edition.toml)
-  python render.py source/my_story.txt --format sikai   the same story on 四开 tabloid pages
-  python render.py fonts                            check and extract the fonts
+  python render.py                          render the default story into out/
+  python render.py source/my_story.txt      another story (needs my_story.edition.toml)
+  python render.py source/my_story.txt --format sikai   the same on 四开 tabloid pages
+  python render.py fonts                    check and extract the fonts
 
 A story is a desk-copy file (see shared/NEWSPAPER.md) with an edition file beside it,
 <story>.edition.toml, giving paper, date, page numbers, 版名 and credits.
@@ -42,8 +42,7 @@ def cmd_render(args) -> int:
     for story in args.stories or [DEFAULT_STORY]:
         started = time.perf_counter()
         try:
-            result = build(Path(story), Path(args.out), format_name=args.format,
-                           proof_dpi=args.dpi)
+            result = build(Path(story), Path(args.out), format_name=args.format, proof_dpi=args.dpi)
         except BuildFailed as exc:
             print_findings([f for f in exc.findings if args.verbose or f.level != "note"])
             print(f"{story}: {exc}", file=sys.stderr)
@@ -77,19 +76,37 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    render = sub.add_parser("render", help="render stories (the default command)",
-                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    render.add_argument("stories", nargs="*", metavar="STORY",
-                        help=f"desk-copy file(s); default {DEFAULT_STORY.relative_to(PROJECT_ROOT)}")
-    render.add_argument("--format", help="page format from newsprint.toml (duikai, sikai); "
-                        "default: the edition's")
-    render.add_argument("--out", default=str(PROJECT_ROOT / "out"),
-                        help="output folder; each story gets out/<story>/ (default: out)")
+    render = sub.add_parser(
+        "render",
+        help="render stories (the default command)",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    render.add_argument(
+        "stories",
+        nargs="*",
+        metavar="STORY",
+        help=f"desk-copy file(s); default {DEFAULT_STORY.relative_to(PROJECT_ROOT)}",
+    )
+    render.add_argument(
+        "--format", help="page format from newsprint.toml (duikai, sikai); default: the edition's"
+    )
+    render.add_argument(
+        "--out",
+        default=str(PROJECT_ROOT / "out"),
+        help="output folder; each story gets out/<story>/ (default: out)",
+    )
     render.add_argument("--dpi", type=float, default=50, help="proof resolution (default 50)")
-    render.add_argument("--archive", metavar="DIR", nargs="?", const=str(PROJECT_ROOT / "archive"),
-                        help="also add the rendered story to the archive (default archive/)")
-    render.add_argument("-v", "--verbose", action="store_true",
-                        help="also list every text fix the normaliser made")
+    render.add_argument(
+        "--archive",
+        metavar="DIR",
+        nargs="?",
+        const=str(PROJECT_ROOT / "archive"),
+        help="also add the rendered story to the archive (default archive/)",
+    )
+    render.add_argument(
+        "-v", "--verbose", action="store_true", help="also list every text fix the normaliser made"
+    )
     render.set_defaults(func=cmd_render)
     fonts = sub.add_parser("fonts", help="check and extract the fonts from Debian's packages")
     fonts.set_defaults(func=cmd_fonts)

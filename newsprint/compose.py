@@ -84,8 +84,11 @@ def plan_pages(story: Story, edition: Edition) -> Plan:
         buckets, acc, page = [[] for _ in range(n)], 0, 0
         seen: set[int] = set()
         for i, sec in units:
-            w = (_weight(sec) if sec else 0) + (0 if i in seen else _article_weight(arts[i]) -
-                                                sum(_weight(s) for s in arts[i].sections))
+            w = (_weight(sec) if sec else 0) + (
+                0
+                if i in seen
+                else _article_weight(arts[i]) - sum(_weight(s) for s in arts[i].sections)
+            )
             if page < n - 1 and acc + w / 2 > total * (page + 1) / n and buckets[page]:
                 page += 1
             acc += w

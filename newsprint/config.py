@@ -159,7 +159,9 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
     )
     unknown = config.normalize_disabled - set(ALL_RULE_NAMES)
     if unknown:
-        raise UserError(f"{path} [normalize] disable: unknown rule(s) {sorted(unknown)}; "
-                        f"known: {', '.join(ALL_RULE_NAMES)}")
+        raise UserError(
+            f"{path} [normalize] disable: unknown rule(s) {sorted(unknown)}; "
+            f"known: {', '.join(ALL_RULE_NAMES)}"
+        )
     config.page_format()  # the default format must exist
     return config

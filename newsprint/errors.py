@@ -20,6 +20,8 @@ class Finding:
     rule: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}: " if self.line else (f"{self.path}: " if self.path else "")
+        where = (
+            f"{self.path}:{self.line}: " if self.line else (f"{self.path}: " if self.path else "")
+        )
         rule = f" [{self.rule}]" if self.rule else ""
         return f"{where}{self.level}: {self.message}{rule}"

@@ -99,9 +99,7 @@ def check_installed(faces: dict[str, Face]) -> None:
     """Fail plainly when set-up has not extracted the faces yet."""
     missing = [f.id for f in faces.values() if not f.path.exists()]
     if missing:
-        raise UserError(
-            f"{CACHE_DIR}: fonts not set up ({', '.join(missing)}); run `make fonts`"
-        )
+        raise UserError(f"{CACHE_DIR}: fonts not set up ({', '.join(missing)}); run `make fonts`")
 
 
 @cache

@@ -22,9 +22,7 @@ CJK_CLASS = f"[{CJK}{CJK_PUNCT_OR_QUOTE}]"
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 SENTENCE_END = set("。！？…”’」』）》；：!?.")
 
-_PUNCT_RE = re.compile(
-    rf"(?<={CJK_CLASS})\s*([,:;!?])|([,:;!?])\s*(?={CJK_CLASS})"
-)
+_PUNCT_RE = re.compile(rf"(?<={CJK_CLASS})\s*([,:;!?])|([,:;!?])\s*(?={CJK_CLASS})")
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _HAS_CJK = re.compile(CJK_CLASS)
 
@@ -129,8 +127,9 @@ def normalize(
             para.text, count = rule.apply(para.text)
             if count:
                 findings.append(
-                    Finding("note", f"{rule.summary}: {count} fixed", story.source, para.line,
-                            rule.name)
+                    Finding(
+                        "note", f"{rule.summary}: {count} fixed", story.source, para.line, rule.name
+                    )
                 )
     for art in story.articles:
         for sec in art.sections:
@@ -141,7 +140,12 @@ def normalize(
             for word, likely in (suspect or {}).items():
                 if word in para.text:
                     findings.append(
-                        Finding("warning", f"“{word}”: did the writer mean “{likely}”? "
-                                "(left as written)", story.source, para.line, SUSPECT_RULE)
+                        Finding(
+                            "warning",
+                            f"“{word}”: did the writer mean “{likely}”? (left as written)",
+                            story.source,
+                            para.line,
+                            SUSPECT_RULE,
+                        )
                     )
     return story, findings

@@ -23,7 +23,9 @@ SPEAKER_RE = re.compile(r"^讲述人\s*[:：]\s*([^(（]+?)\s*(?:[(（](.+)[)）
 PHOTO_RE = re.compile(r"^(?P<caption>.+?)\s*[(（](?P<credit>[^()（）]{1,20}摄)[)）]\s*$")
 NOTE_LABELS = {"编者按", "编者的话", "编后"}
 REPORT_LABELS = {"报告解读"}
-BYLINE_RE = re.compile(r"^(?:(?:本报记者|记者|通讯员)\s*)?[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*$")
+BYLINE_RE = re.compile(
+    r"^(?:(?:本报记者|记者|通讯员)\s*)?[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*$"
+)
 
 
 @dataclass
@@ -87,9 +89,11 @@ def blocks_of(text: str) -> list[Block]:
             depth, items = 0, []
             while True:
                 t = tokens[i]
-                depth += t.nesting if t.type.endswith("list_open") or t.type.endswith(
-                    "list_close"
-                ) else 0
+                depth += (
+                    t.nesting
+                    if t.type.endswith("list_open") or t.type.endswith("list_close")
+                    else 0
+                )
                 if t.type == "inline":
                     items.append(Para(_inline_text(t), t.map[0] + 1 if t.map else line))
                 if depth == 0:
@@ -191,8 +195,11 @@ def parse_text(text: str, source: str) -> tuple[Story, list[Finding]]:
                     item.unplaced = True
                     body(item)
         elif block.kind == "para":
-            if art is not None and block.text.startswith("——") and art.deck is None and not (
-                art.note or art.sections or art.lead
+            if (
+                art is not None
+                and block.text.startswith("——")
+                and art.deck is None
+                and not (art.note or art.sections or art.lead)
             ):
                 art.deck = para
             elif (
@@ -207,8 +214,9 @@ def parse_text(text: str, source: str) -> tuple[Story, list[Finding]]:
                 testimony.speaker_role = (m.group(2) or "").strip()
                 testimony.speaker_line = block.line
             elif nxt is None and (m := PHOTO_RE.match(block.text)):
-                story.photo = Photo(caption=Para(m.group("caption"), block.line),
-                                    credit=m.group("credit"))
+                story.photo = Photo(
+                    caption=Para(m.group("caption"), block.line), credit=m.group("credit")
+                )
             else:
                 body(para)
         else:

@@ -13,8 +13,11 @@ SEED_EDITION = ROOT / "source" / "000_47b12d432780679e.edition.toml"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="re-make tests/golden/*.png from the current render")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="re-make tests/golden/*.png from the current render",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -41,5 +44,6 @@ def write_story(folder: Path, name: str, text: str, edition: str | None = None) 
     path.write_text(text, encoding="utf-8")
     (folder / f"{name}.edition.toml").write_text(
         edition if edition is not None else SEED_EDITION.read_text(encoding="utf-8"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return path

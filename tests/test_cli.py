@@ -19,8 +19,13 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "render.py"), *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "render.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def test_help_lists_commands_and_examples():
@@ -29,8 +34,9 @@ def test_help_lists_commands_and_examples():
     assert "render.py source/my_story.txt" in result.stdout and "fonts" in result.stdout
 
 
-@pytest.mark.parametrize("content, message", [(b"", "the copy is empty"),
-                                              (b"\xff\xfe\x00bad", "not UTF-8")])
+@pytest.mark.parametrize(
+    "content, message", [(b"", "the copy is empty"), (b"\xff\xfe\x00bad", "not UTF-8")]
+)
 def test_unusable_copy_exits_1_without_traceback(story_dir, content, message):
     path = story_dir / "bad.txt"
     path.write_bytes(content)
@@ -51,18 +57,20 @@ def test_missing_story_and_missing_edition(story_dir):
 
 
 def test_character_no_font_has_is_an_error_with_code_point_and_line(story_dir):
-    text = SEED_TEXT.replace("2020年3月8日，我们", "2020年3月8日\U0001F642，我们")
+    text = SEED_TEXT.replace("2020年3月8日，我们", "2020年3月8日\U0001f642，我们")
     path = write_story(story_dir, "emoji", text)
     result = run(str(path))
     assert result.returncode == 1, result.stderr
-    assert f"{path}:23: error: character “\U0001F642” (U+1F642" in result.stderr
+    assert f"{path}:23: error: character “\U0001f642” (U+1F642" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_overset_copy_names_the_module_and_the_lines(story_dir):
     extra = "\n\n".join(["五年来，荷塘区深入推进各项工作，成效显著。" * 30] * 6)
-    text = SEED_TEXT.replace("#### 报告解读\n\n五年来,荷塘区深入推进供给侧",
-                             f"#### 报告解读\n\n{extra}\n\n五年来,荷塘区深入推进供给侧")
+    text = SEED_TEXT.replace(
+        "#### 报告解读\n\n五年来,荷塘区深入推进供给侧",
+        f"#### 报告解读\n\n{extra}\n\n五年来,荷塘区深入推进供给侧",
+    )
     path = write_story(story_dir, "long", text)
     result = run(str(path), "--out", str(story_dir / "out"))
     assert result.returncode == 1
@@ -75,8 +83,12 @@ def test_overset_copy_names_the_module_and_the_lines(story_dir):
 def test_sikai_preset_renders(story_dir, tmp_path):
     edition = (ROOT / "source" / "000_47b12d432780679e.edition.toml").read_text(encoding="utf-8")
     first_article = SEED_TEXT.split("### 回顾这五年")[0]
-    path = write_story(story_dir, "tabloid", first_article,
-                       edition.replace('format = "duikai"', 'format = "sikai"'))
+    path = write_story(
+        story_dir,
+        "tabloid",
+        first_article,
+        edition.replace('format = "duikai"', 'format = "sikai"'),
+    )
     result = run(str(path), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     import pikepdf
@@ -85,13 +97,16 @@ def test_sikai_preset_renders(story_dir, tmp_path):
     assert len(pdfs) == 2
     with pikepdf.open(pdfs[0]) as pdf:
         box = [float(v) for v in pdf.pages[0].mediabox]
-    assert round((box[2] - box[0]) * 25.4 / 72) == 275 and round((box[3] - box[1]) * 25.4 / 72) == 390
+    assert (
+        round((box[2] - box[0]) * 25.4 / 72) == 275 and round((box[3] - box[1]) * 25.4 / 72) == 390
+    )
 
 
 def test_copy_is_escaped_in_the_html():
-    story, _ = parse_text(SEED_TEXT.replace("五年来,荷塘区坚定",
-                                            '<img src="file:///etc/passwd">五年来,荷塘区坚定'),
-                          "s.txt")
+    story, _ = parse_text(
+        SEED_TEXT.replace("五年来,荷塘区坚定", '<img src="file:///etc/passwd">五年来,荷塘区坚定'),
+        "s.txt",
+    )
     story, _ = normalize(story)
     config = load_config()
     edition = load_edition(SEED, config.paper_name, config.default_format)

@@ -40,8 +40,9 @@ def _compare(actual: Image.Image, name: str, update: bool) -> None:
         expected.save(failures / f"expected-{name}")
         if diff is not None:
             diff.save(failures / f"diff-{name}")
-        pytest.fail(f"{name}: {changed:.2%} of pixels changed (tolerance {TOLERANCE:.2%}); "
-                    f"see {failures}")
+        pytest.fail(
+            f"{name}: {changed:.2%} of pixels changed (tolerance {TOLERANCE:.2%}); see {failures}"
+        )
 
 
 def test_seed_spread_matches_golden(seed_build, request):

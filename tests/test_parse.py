@@ -98,8 +98,10 @@ def test_no_photo():
 
 
 def test_unknown_marker_is_kept_as_body_with_a_warning():
-    text = SEED_TEXT.replace("### 一线见证 创新力竞争力持续增强",
-                             "### 记者手记\n\n这是一段记者手记。\n\n### 一线见证 创新力竞争力持续增强")
+    text = SEED_TEXT.replace(
+        "### 一线见证 创新力竞争力持续增强",
+        "### 记者手记\n\n这是一段记者手记。\n\n### 一线见证 创新力竞争力持续增强",
+    )
     story, findings, _ = parsed(text)
     assert [(f.level, f.rule) for f in findings] == [("warning", "unplaced")]
     assert "记者手记" in findings[0].message and findings[0].line == 33
@@ -108,15 +110,20 @@ def test_unknown_marker_is_kept_as_body_with_a_warning():
 
 
 def test_markup_in_copy_stays_text():
-    story, _, _ = parsed(SEED_TEXT.replace("五年来,荷塘区坚定", "<script>x</script>五年来,荷塘区坚定"))
+    story, _, _ = parsed(
+        SEED_TEXT.replace("五年来,荷塘区坚定", "<script>x</script>五年来,荷塘区坚定")
+    )
     assert story.articles[0].sections[0].paragraphs[0].text.startswith("<script>x</script>")
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "empty"),
-    (b"   \n\n", "empty"),
-    ("# 标题".encode("gbk"), "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        ("# 标题".encode("gbk"), "not UTF-8"),
+    ],
+)
 def test_unusable_files_are_plain_errors(tmp_path: Path, content: bytes, message: str):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)

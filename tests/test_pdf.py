@@ -16,7 +16,9 @@ from newsprint.config import PT_PER_MM, load_config
 
 def test_one_pdf_per_page_at_the_exact_size(seed_build):
     assert [p.name for p in seed_build.print_pdfs] == [
-        "20261201-p04-print.pdf", "20261201-p05-print.pdf"]
+        "20261201-p04-print.pdf",
+        "20261201-p05-print.pdf",
+    ]
     fmt = load_config().page_format("duikai")
     for path in seed_build.print_pdfs:
         with pikepdf.open(path) as pdf:
@@ -29,8 +31,9 @@ def test_one_pdf_per_page_at_the_exact_size(seed_build):
 
 def test_fonts_embedded_and_subset(seed_build):
     for path in seed_build.print_pdfs:
-        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(
+            ["pdffonts", str(path)], capture_output=True, text=True, check=True
+        ).stdout
         rows = out.splitlines()[2:]
         assert rows, out
         for row in rows:
