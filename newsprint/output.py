@@ -42,6 +42,9 @@ class PageInfo:
     number: int
     section: str  # 版名
     file_name: str
+    # picture files whose frames on this page are printed empty (the preflight fails
+    # the page unless PrintSettings.allow_placeholder says the desk asked for it)
+    missing_pictures: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,8 @@ def write_print_pages(
         fields = _fields(
             meta, conformance, f"page/{info.number}", (info.number,), info.section, raw, False
         )
+        fields.missing_pictures = list(info.missing_pictures)
+        fields.placeholder_ok = settings.allow_placeholder
         target = out_dir / info.file_name
         _finish(
             raw,

@@ -172,8 +172,12 @@ def check_content(pdf: pikepdf.Pdf, report: Report, expect: Expect, intent_space
         level = "warning" if rule == "image-interpolate" and is_x else "error"
         report.add(level, rule, f"page {examples[(rule, message)]}: {message}{times}")
     report.figures["images"] = images
+    reported = set()
     for res in all_resources(pdf):
         for name, space in res.get("/ColorSpace", Dictionary()).items():
+            if (name, space.objgen) in reported:  # WeasyPrint shares one dictionary
+                continue
+            reported.add((name, space.objgen))
             why = _colour_ok(classify(space, res), report, intent_space)
             if why and name.startswith("/Default"):
                 report.add("error", "default-colour-space", f"{name} in resources: {why}")

@@ -107,6 +107,15 @@ def _metadata(pdf: pikepdf.Pdf, report: Report, xmp: dict) -> None:
             ):
                 if not xmp.get(key):
                     report.add("error", "xmp", f"XMP lacks {key}, which PDF/X-4 requires")
+    for picture in xmp.get("np:missingPictures", []):  # set by output.write_print_pages
+        approved = xmp.get("np:placeholderApproved") == "True"
+        level, what = ("warning", "the desk asked") if approved else ("error", "not approved")
+        report.add(
+            level,
+            "picture-missing",
+            f"picture {picture} is missing: its frame is "
+            f"printed empty ({what}); place the picture or set print_placeholder",
+        )
     if variant.startswith("pdf/a"):
         missing = [k for k in HOUSE_FIELDS if not xmp.get(k)]
         if missing:
@@ -178,7 +187,11 @@ def _typography(path: Path, report: Report) -> None:
     measure = getattr(typography, "measure", None)
     if measure is None:
         return
-    figures = measure(path)
+    try:
+        figures = measure(path)
+    except Exception as exc:  # another module's bug must not hide our verdict
+        report.add("warning", "typography", f"typography measure failed: {exc!r}")
+        return
     report.figures["typography"] = asdict(figures) if is_dataclass(figures) else figures
 
 
@@ -285,9 +298,8 @@ def format_report(report: Report) -> str:
             f"{image['ppi']} ppi, {image['space']}"
         )
     if "typography" in fig:
-        lines.append(
-            f"  typography: {json.dumps(fig['typography'], ensure_ascii=False, default=str)}"
-        )
+        brief = {k: v for k, v in fig["typography"].items() if k != "examples"}
+        lines.append(f"  typography: {json.dumps(brief, ensure_ascii=False, default=str)}")
     lines.extend(f"  {finding}" for finding in report.findings)
     return "\n".join(lines)
 

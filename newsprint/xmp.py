@@ -23,6 +23,7 @@ NS = {
     "pdfxid": "http://www.npes.org/pdfx/ns/id/",
     "pdfx": "http://ns.adobe.com/pdfx/1.3/",
     "prism": "http://prismstandard.org/namespaces/basic/3.0/",
+    "np": "urn:x-newsprint:print:1.0/",  # our own: picture frames printed empty (print only)
     "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
     "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
     "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
@@ -68,6 +69,8 @@ class XmpFields:
     section: str = ""
     page_range: str = ""
     trapped: bool | None = None
+    missing_pictures: list[str] = field(default_factory=list)
+    placeholder_ok: bool = False
 
 
 def _seq(name: str, items: list[str], kind: str = "Seq") -> str:
@@ -119,7 +122,7 @@ def build_xmp(f: XmpFields) -> bytes:
     else:
         ident = _prop("pdfx:GTS_PDFXVersion", version) + _prop("pdfx:GTS_PDFXConformance", version)
     trapped = "" if f.trapped is None else _prop("pdf:Trapped", str(f.trapped))
-    used = ("rdf", "dc", "xmp", "xmpMM", "pdf", "pdfaid", "pdfxid", "pdfx", "prism")
+    used = ("rdf", "dc", "xmp", "xmpMM", "pdf", "pdfaid", "pdfxid", "pdfx", "prism", "np")
     if family == "a":
         used += ("pdfaExtension", "pdfaSchema", "pdfaProperty")
     xmlns = " ".join(f"xmlns:{p}={quoteattr(NS[p])}" for p in used)
@@ -150,6 +153,8 @@ def build_xmp(f: XmpFields) -> bytes:
             _prop("prism:edition", f.edition),
             _prop("prism:section", f.section),
             _prop("prism:pageRange", f.page_range),
+            _seq("np:missingPictures", f.missing_pictures, "Bag"),
+            _prop("np:placeholderApproved", str(f.placeholder_ok)) if f.missing_pictures else "",
             _extension_schema() if family == "a" else "",
         )
     )
