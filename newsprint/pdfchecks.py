@@ -29,6 +29,7 @@ class Expect:
     page_size_mm: tuple[float, float] | None = None
     bleed_mm: float | None = None
     min_ppi: float = 200.0
+    max_ink: float = 240.0  # total ink of a CMYK colour, in % (newsprint 220–240)
     tolerance_mm: float = 0.5
 
 
@@ -105,6 +106,14 @@ def check_content(pdf: pikepdf.Pdf, report: Report, expect: Expect, intent_space
             why = _colour_ok(ev.data["space"], report, intent_space)
             if why:
                 note(ev.page, "colour-space", why)
+            ink = sum(ev.data["values"]) * 100
+            if ev.data["space"].family == "cmyk" and ink > expect.max_ink + 0.5:
+                note(
+                    ev.page,
+                    "total-ink",
+                    f"CMYK {ev.data['values']} is {ink:.0f} % ink, "
+                    f"over {expect.max_ink:g} %: take C, M or Y down",
+                )
         elif ev.kind == "text" and st.text_mode != 7:
             space, values = (
                 (st.stroke, st.stroke_values) if st.text_mode == 1 else (st.fill, st.fill_values)

@@ -22,8 +22,10 @@ GREY_OPS = {"g": False, "G": True}
 RGB_OPS = {"rg": False, "RG": True}
 SPACE_OPS = {"cs": False, "CS": True}
 COLOUR_OPS = {"sc": False, "scn": False, "SC": True, "SCN": True}
+PAINT_OPS = {"f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "Tj", "TJ", "'", '"'}
+INITIAL = {"/DeviceCMYK": [0, 0, 0, 1], "/DeviceGray": [0], "/DeviceRGB": [0, 0, 0]}
 OVERPRINT_STATES = {
-    (fill, stroke): f"NPop{int(fill)}{int(stroke)}" for fill in (0, 1) for stroke in (0, 1)
+    (bool(fill), bool(stroke)): f"NPop{fill}{stroke}" for fill in (0, 1) for stroke in (0, 1)
 }
 
 
@@ -56,63 +58,52 @@ def _num(operand) -> float:
 def fix_colours(pdf: pikepdf.Pdf, overprint: bool) -> dict[str, int]:
     """Turn neutral RGB and grey into K, and (print) make 100 % K overprint with OPM 1.
 
-    Overprint follows the colour: the op/OP state is set right after each colour
-    change, so q/Q restore both together and white (0 0 0 0) still knocks out.
-    Chromatic RGB is left alone for the preflight to report: only the desk
-    knows which CMYK it meant.
+    The overprint state is set just before each painting operator that needs a
+    different one, so it always matches the colour painted, q/Q restore both
+    together, and white (0 0 0 0) still knocks out. Chromatic RGB is left alone
+    for the preflight to report: only the desk knows which CMYK it meant.
     """
     counts = {"neutral_rgb": 0, "grey": 0, "overprint_states": 0}
     made: dict[str, pikepdf.Object] = {}
     for holder, resources, is_page in content_streams(pdf):
-        instructions = pikepdf.parse_content_stream(holder)
         out: list = []
         space = {False: "/DeviceGray", True: "/DeviceGray"}
         value: dict[bool, list[float]] = {False: [0.0], True: [0.0]}
-        state = (False, False) if is_page else (None, None)
+        state = (False, False) if is_page else None  # a form inherits its caller's
         stack = []
         used_states = set()
-        for operands, operator in instructions:
+        for operands, operator in pikepdf.parse_content_stream(holder):
             op = str(operator)
             if op == "q":
                 stack.append((state, dict(space), dict(value)))
             elif op == "Q" and stack:
                 state, space, value = stack.pop()
-            stroke = None
-            if op in RGB_OPS and len({_num(x) for x in operands}) == 1:
-                stroke, counts["neutral_rgb"] = RGB_OPS[op], counts["neutral_rgb"] + 1
-                operands, operator = (
-                    [0, 0, 0, round(1 - _num(operands[0]), 4)],
-                    Operator("K" if stroke else "k"),
-                )
-            elif op in GREY_OPS:
-                stroke, counts["grey"] = GREY_OPS[op], counts["grey"] + 1
+            elif (op in RGB_OPS and len({_num(x) for x in operands}) == 1) or op in GREY_OPS:
+                counts["grey" if op in GREY_OPS else "neutral_rgb"] += 1
                 operands = [0, 0, 0, round(1 - _num(operands[0]), 4)]
-                operator = Operator("K" if stroke else "k")
-            out.append((operands, operator))
-            op = str(operator)
+                operator = Operator("K" if op.isupper() else "k")
+                op = str(operator)
             if op in CMYK_OPS:
-                stroke = CMYK_OPS[op]
-                space[stroke], value[stroke] = "/DeviceCMYK", [_num(x) for x in operands]
+                space[CMYK_OPS[op]], value[CMYK_OPS[op]] = (
+                    "/DeviceCMYK",
+                    [_num(x) for x in operands],
+                )
             elif op in RGB_OPS:
-                stroke = RGB_OPS[op]
-                space[stroke], value[stroke] = "/DeviceRGB", [_num(x) for x in operands]
+                space[RGB_OPS[op]], value[RGB_OPS[op]] = "/DeviceRGB", [_num(x) for x in operands]
             elif op in SPACE_OPS:
-                stroke = SPACE_OPS[op]
-                space[stroke], value[stroke] = str(operands[0]), []
+                name = str(operands[0])
+                space[SPACE_OPS[op]], value[SPACE_OPS[op]] = name, INITIAL.get(name, [])
             elif op in COLOUR_OPS:
-                stroke = COLOUR_OPS[op]
-                value[stroke] = [_num(x) for x in operands if not isinstance(x, pikepdf.Name)]
-            if stroke is None or not overprint:
-                continue
-            wanted = list(state)
-            wanted[stroke] = _is_k100(space[stroke], value[stroke])
-            wanted = tuple(bool(w) for w in wanted)
-            if wanted != state:
-                name = OVERPRINT_STATES[wanted]
-                out.append(([Name("/" + name)], Operator("gs")))
-                used_states.add(name)
-                state = wanted
-                counts["overprint_states"] += 1
+                value[COLOUR_OPS[op]] = [_num(x) for x in operands if not isinstance(x, Name)]
+            elif overprint and op in PAINT_OPS:
+                wanted = (_is_k100(space[False], value[False]), _is_k100(space[True], value[True]))
+                if wanted != state:
+                    name = OVERPRINT_STATES[wanted]
+                    out.append(([Name("/" + name)], Operator("gs")))
+                    used_states.add(name)
+                    state = wanted
+                    counts["overprint_states"] += 1
+            out.append((operands, operator))
         if used_states:
             _add_overprint_states(pdf, holder, resources, used_states, made)
         data = pikepdf.unparse_content_stream(out)
@@ -133,7 +124,7 @@ def _add_overprint_states(pdf, holder, resources, names, made) -> None:
         if name in names:
             if name not in made:
                 made[name] = pdf.make_indirect(
-                    Dictionary(Type=Name.ExtGState, op=bool(fill), OP=bool(stroke), OPM=1)
+                    Dictionary(Type=Name.ExtGState, op=fill, OP=stroke, OPM=1)
                 )
             resources.ExtGState[Name("/" + name)] = made[name]
 

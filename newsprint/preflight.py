@@ -232,7 +232,11 @@ def _expect_from_args(args) -> Expect:
         fmt = load_config().page_format(args.format)
         size = (fmt.page_width_mm, fmt.page_height_mm)
     return Expect(
-        variant=args.variant or "", page_size_mm=size, bleed_mm=args.bleed_mm, min_ppi=args.min_ppi
+        variant=args.variant or "",
+        page_size_mm=size,
+        bleed_mm=args.bleed_mm,
+        min_ppi=args.min_ppi,
+        max_ink=args.max_ink,
     )
 
 
@@ -247,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", help="page format from newsprint.toml, e.g. duikai")
     parser.add_argument("--bleed-mm", type=float, help="bleed the pages must have")
     parser.add_argument("--min-ppi", type=float, default=200.0, help="lowest picture resolution")
+    parser.add_argument("--max-ink", type=float, default=240.0, help="highest total ink, in %%")
     args = parser.parse_args(argv)
     try:
         expect = _expect_from_args(args)

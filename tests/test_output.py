@@ -110,6 +110,17 @@ def test_text_is_100_percent_k_and_overprints_white_knocks_out(written):
     assert seen == {((0, 0, 0, 1), True, 1), ((0, 0, 0, 0), False, 1)}
 
 
+def test_default_black_text_and_grey_rules_become_k(tmp_path):
+    css = "p { border-bottom: 1pt solid rgb(128, 128, 128); }"  # colour left to CSS defaults
+    (path,) = write_print_pages(render("<p>默认黑色</p>", css=css), PAGES[:1], META, tmp_path)
+    with pikepdf.open(path) as pdf:
+        events = list(walk(pdf))
+    text = {(e.state.fill_values, e.state.op) for e in events if e.kind == "text"}
+    assert text == {((0, 0, 0, 1), True)}
+    colours = {(e.data["op"], e.data["values"]) for e in events if e.kind == "colour"}
+    assert ("k", (0, 0, 0, 0.498)) in colours and not {c for c in colours if c[0] == "rg"}
+
+
 def test_same_input_same_bytes(written, picture, tmp_path):
     pages, archive = written
     document = story(picture)  # a fresh render, as a second run would make

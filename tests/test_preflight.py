@@ -71,6 +71,15 @@ def test_rgb_text_fails(out):
     assert any("page 1: text in RGB colour" in f.message for f in report.findings)
 
 
+def test_rich_black_over_the_ink_limit_fails(out):
+    document = render('<p style="background: device-cmyk(0.6 0.5 0.5 1)">标题底色</p>')
+    (path,) = write_print_pages(document, ONE, META, out / "ink", PrintSettings())
+    report = preflight(path, Expect(max_ink=240))
+    assert _rules(report) == {"total-ink"}
+    assert "is 260 % ink, over 240 %" in report.findings[0].message
+    assert preflight(path, Expect(max_ink=300)).ok
+
+
 def test_text_that_does_not_overprint_fails(good, out):
     def knock_out(pdf):
         for res in [pdf.pages[0].Resources]:
