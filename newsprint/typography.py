@@ -16,6 +16,7 @@ import re
 import statistics
 import sys
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -116,26 +117,45 @@ class Line:
         return statistics.median(gaps) if gaps else 0.0
 
 
-def _lines_of_page(page, number: int) -> list[Line]:
-    rows: dict[float, list[dict]] = {}
-    for char in page.chars:
-        if char["upright"] and char["text"]:
-            rows.setdefault(round(char["matrix"][5], 1), []).append(char)
-    lines = []
-    for chars in rows.values():
-        chars.sort(key=lambda c: c["x0"])
+def _split(rows: list[list[dict]], starts: list[float] | None) -> list[list[dict]]:
+    """Split baseline rows into column segments at gutters.
+
+    Without known column starts, any gap over a gutter splits. Once they are known, a
+    gap splits only before a column start (counted from the middle of a closing mark,
+    which may end a line set half-width) or when wider than 4 em: a loose justified
+    line keeps its wide gaps.
+    """
+    segments = []
+    for chars in rows:
         segment = [chars[0]]
         for prev, char in pairwise(chars):
-            end = prev["x1"]
-            if prev["text"] in CLOSING:
-                end = min(end, prev["x0"] + (prev["x1"] - prev["x0"]) / 2)
-            if char["x0"] - end > GUTTER * max(char["size"], prev["size"]):
-                lines.append(segment)
+            em = max(char["size"], prev["size"])
+            gap = char["x0"] - prev["x1"]
+            if starts is None:
+                split = gap > GUTTER * em
+            else:
+                if prev["text"] in CLOSING:
+                    gap += (prev["x1"] - prev["x0"]) / 2
+                split = gap > 4 * em or (gap > GUTTER * em and any(
+                    abs(char["x0"] - k * em - s) <= 0.15 for k in (0, 1, 2) for s in starts))
+            if split:
+                segments.append(segment)
                 segment = []
             segment.append(char)
-        lines.append(segment)
+        segments.append(segment)
+    return segments
+
+
+def _lines_of_page(page, number: int) -> list[Line]:
+    by_baseline: dict[float, list[dict]] = {}
+    for char in page.chars:
+        if char["upright"] and char["text"]:
+            by_baseline.setdefault(round(char["matrix"][5], 1), []).append(char)
+    rows = [sorted(chars, key=lambda c: c["x0"]) for chars in by_baseline.values()]
+    counts = Counter(round(segment[0]["x0"], 1) for segment in _split(rows, None))
+    starts = [x for x, count in counts.items() if count >= 3]
     result = []
-    for segment in lines:
+    for segment in _split(rows, starts):
         while segment and segment[-1]["text"] in SPACES:
             segment.pop()
         if segment:
