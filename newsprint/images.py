@@ -187,12 +187,14 @@ def prepare_picture(
     ppi = effective_ppi(size, width_mm, height_mm)
     findings = []
     if ppi < min_ppi:
-        need = (round(width_mm / MM_PER_INCH * min_ppi), "px wide")
+        need = round(width_mm / MM_PER_INCH * min_ppi)
+        if height_mm:
+            need = max(need, round(size[0] * height_mm / MM_PER_INCH * min_ppi / size[1]))
         findings.append(
             Finding(
                 "warning",
                 f"{ppi:.0f} ppi at the printed size ({size[0]}×{size[1]} px in a {width_mm:g} mm "
-                f"frame), below {min_ppi:g} ppi; ask for a picture at least {need[0]} {need[1]}",
+                f"frame), below {min_ppi:g} ppi; ask for a picture at least {need} px wide",
                 str(source),
                 rule="picture-resolution",
             )

@@ -15,7 +15,7 @@ import io
 import os
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -261,6 +261,13 @@ def write_print_pages(
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for page, info in zip(document.pages, pages, strict=True):
+        bleed_mm = page.bleed["left"] * 0.75 * 25.4 / 72  # CSS px → mm
+        if abs(bleed_mm - settings.bleed_mm) > 0.05:
+            raise UserError(
+                f"{out_dir / info.file_name}: the page was laid out with {bleed_mm:g} mm bleed, "
+                f"[print] bleed_mm is {settings.bleed_mm:g}: add output.print_css(settings) "
+                "to the stylesheets"
+            )
         raw = _single_page(document, page).write_pdf(pdf_version=version)
         fields = _fields(
             meta, conformance, f"page/{info.number}", (info.number,), info.section, raw, False
@@ -283,26 +290,23 @@ def write_print_pages(
     return written
 
 
-@dataclass
-class _Attachments:
-    paths: list[Path] = field(default_factory=list)
-
-    def for_weasyprint(self, when: datetime) -> list[weasyprint.Attachment]:
-        made = []
-        for path in self.paths:
-            if not path.is_file():
-                raise UserError(f"{path}: cannot attach it to the archive copy: no such file")
-            made.append(
-                weasyprint.Attachment(
-                    string=path.read_bytes(),
-                    name=path.name,
-                    description=f"source: {path.name}",
-                    created=when,
-                    modified=when,
-                    relationship="Source",
-                )
+def _attachments(paths: list[Path], when: datetime) -> list[weasyprint.Attachment]:
+    """The copy and edition file as PDF/A-3 'Source' attachments, dated by the edition."""
+    made = []
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise UserError(f"{path}: cannot attach it to the archive copy: no such file")
+        made.append(
+            weasyprint.Attachment(
+                string=path.read_bytes(),
+                name=path.name,
+                description=f"source: {path.name}",
+                created=when,
+                modified=when,
+                relationship="Source",
             )
-        return made
+        )
+    return made
 
 
 def write_archive(
@@ -326,7 +330,7 @@ def write_archive(
     raw = story.write_pdf(
         pdf_variant=variant,
         output_intent="device-cmyk",  # keeps WeasyPrint from adding its sRGB intent
-        attachments=_Attachments([Path(p) for p in attachments]).for_weasyprint(when),
+        attachments=_attachments(attachments, when),
     )
     fields = _fields(meta, ARCHIVE_VARIANTS[variant], "archive", numbers, meta.section, raw, None)
     out_dir = Path(out_dir)

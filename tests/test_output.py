@@ -184,6 +184,12 @@ def test_proofs_get_bleed_and_crop_marks_in_black_not_rgb(tmp_path):
     assert [0, 0, 0, 1] in strokes  # the marks, drawn by WeasyPrint in RGB black
 
 
+def test_bleed_setting_and_layout_must_agree(tmp_path):
+    document = render("<p>校样</p>")  # laid out without print_css(settings)
+    with pytest.raises(UserError, match="0 mm bleed, \\[print\\] bleed_mm is 3: add"):
+        write_print_pages(document, PAGES[:1], META, tmp_path, PrintSettings(bleed_mm=3))
+
+
 def test_no_bleed_no_marks_by_default():
     assert print_css(PrintSettings()) == "@page { bleed: 0mm; marks: none; }\n"
 
