@@ -37,6 +37,7 @@ WEASYPRINT_VERSION = "70.0"
 HAN_LATIN_GAP = 250  # thousandths of an em
 _ORIGINAL: dict = {}
 _INK: dict = {}
+_TAIL = [""]  # last character set on the current line, to reserve a Han–Latin gap
 
 
 def break_allowed(a: str, b: str, pango_ok: bool) -> bool:
@@ -55,8 +56,12 @@ def han_latin(a: str, b: str) -> bool:
 
 
 def gap_eligible(a: str, b: str) -> bool:
-    """Does the gap between a and b take justification slack?"""
-    if a == b and a in INSEPARABLE:
+    """Does the gap between a and b take justification slack?
+
+    Not inside ——/……, and not the fixed ¼ em Han–Latin gap: kept at ¼ em, it also stays
+    below the gap at which text extractors (pdfplumber's 3 pt) guess a space.
+    """
+    if (a == b and a in INSEPARABLE) or han_latin(a, b):
         return False
     return is_cjk(a) or is_cjk(b) or a == " "
 
@@ -156,8 +161,10 @@ def _gap_thousandths(text: str, blanks: dict, advances: list, em_units: float) -
         if han_latin(a, b):
             gaps[i] = HAN_LATIN_GAP
         elif i in blanks and i + 1 in blanks and (blanks[i][1] or blanks[i + 1][0]):
-            half = advances[i] if blanks[i][1] else advances[i + 1]
-            gaps[i] = -round(half / em_units * 500)
+            # Down to 1.5 em for the pair, never past the blank half (Kai's quotes are narrow).
+            half = (advances[i] if blanks[i][1] else advances[i + 1]) / 2
+            excess = advances[i] + advances[i + 1] - 1.5 * em_units
+            gaps[i] = -round(max(0, min(half, excess)) / em_units * 1000)
     return gaps
 
 
@@ -223,13 +230,18 @@ def _avoid_orphan(text, best, candidates, fit):
 def _split_first_line(text, style, context, max_width, justification_spacing,
                       is_line_start=True, minimum=False):
     """Replacement of line_break.split_first_line for zh text (same signature/result)."""
+    tail, _TAIL[0] = ("" if is_line_start else _TAIL[0]), ""
     if not _managed(style, text):
-        return _ORIGINAL["split_first_line"](
+        result = _ORIGINAL["split_first_line"](
             text, style, context, max_width, justification_spacing, is_line_start, minimum)
+        _TAIL[0] = result[0].text[-1:]
+        return result
     from weasyprint.text.ffi import FROM_UNITS, pango
     from weasyprint.text.line_break import Layout, line_size
 
     font_size = style["font_size"]
+    if tail and max_width is not None and han_latin(tail, text[0]):
+        max_width = max(0, max_width - font_size * HAN_LATIN_GAP / 1000)  # see _text_align
     em_units = font_size * 1024
     bounded = max_width is not None and max_width < 2**21
     max_units = int(max(0, max_width) * 1024 * (1 + 1e-9)) + 1 if bounded else math.inf
@@ -263,6 +275,7 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     extras = gaps[: len(line_text)]
     extras[-1] = trims[len(line_text) - 1] if trim else 0
     layout.clreq_text, layout.clreq_extra = line_text, extras
+    _TAIL[0] = line_text[-1]
     width = (sum(advances) + sum(extras)) * FROM_UNITS
     _, height = line_size(line, style)
     baseline = pango.pango_layout_get_baseline(layout.layout) * FROM_UNITS
@@ -333,6 +346,30 @@ def _justify_line(context, line, extra_width):
     _shift(line, added, 0)
 
 
+def _text_align(context, line, available_width, last):
+    """Add the ¼ em where Han and Latin meet across two boxes, then align as usual."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.text.ffi import FROM_UNITS
+
+    leaves = _leaves(line, [])
+    added = {}
+    for a, b in zip(leaves, leaves[1:], strict=False):
+        if not (isinstance(a, boxes.TextBox) and isinstance(b, boxes.TextBox) and a.text
+                and b.text and han_latin(a.text[-1], b.text[0])):
+            continue
+        layout = getattr(a, "pango_layout", None)
+        if getattr(layout, "clreq_text", None) != getattr(layout, "text", None):
+            continue
+        units = _units(HAN_LATIN_GAP, a.style["font_size"])
+        if line.width + sum(added.values()) + units * FROM_UNITS > available_width + 0.01:
+            continue
+        layout.clreq_extra[len(a.text) - 1] += units
+        added[id(a)] = added.get(id(a), 0) + units * FROM_UNITS
+    if added:
+        _shift(line, added, 0)
+    return _ORIGINAL["text_align"](context, line, available_width, last)
+
+
 def _shift(box, added, x_advance):
     """Widen text boxes by what they were given and move what follows (LTR)."""
     from weasyprint.formatting_structure import boxes
@@ -398,6 +435,7 @@ def _targets():
         (inline, "can_break_text", _can_break_text),
         (preferred, "can_break_text", _can_break_text),
         (inline, "justify_line", _justify_line),
+        (inline, "text_align", _text_align),
         (line_break.Layout, "reactivate", _reactivate),
         (line_break.Layout, "get_first_line", _get_first_line),
     ]
@@ -408,6 +446,7 @@ EXPECTED_SIGNATURES = {
                         "is_line_start=True, minimum=False)",
     "can_break_text": "(text, lang)",
     "justify_line": "(context, line, extra_width)",
+    "text_align": "(context, line, available_width, last)",
     "reactivate": "(self, style)",
     "get_first_line": "(self)",
 }
@@ -427,7 +466,8 @@ def check_internals() -> None:
         current = _ORIGINAL.get(name) or getattr(owner, name)
         if str(inspect.signature(current)) != EXPECTED_SIGNATURES[name]:
             problems.append(f"{owner.__name__}.{name}{inspect.signature(current)}")
-    calls = [(inline.text_align, "justify_line"), (inline.split_text_box, "split_first_line"),
+    calls = [(_ORIGINAL.get("text_align", inline.text_align), "justify_line"),
+             (inline.get_next_linebox, "text_align"), (inline.split_text_box, "split_first_line"),
              (draw_text.draw_first_line, "get_first_line"), (draw_text.draw_text, "reactivate")]
     problems += [f"{f.__name__} no longer calls {name}" for f, name in calls
                  if name not in f.__code__.co_names]
@@ -494,17 +534,19 @@ def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4) -> str:
 
     from .fonts import font_face_css, load_faces
 
+    faces = load_faces()
+    serif, kai = faces["serif-regular"].family, faces["kai-regular"].family
     rng = random.Random(seed)
     body = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(paragraphs))
     box = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(4))
     width = columns * 117 + (columns - 1) * 9
     return (
-        f'<html lang="zh-CN"><style>{font_face_css(load_faces())}'
+        f'<html lang="zh-CN"><style>{font_face_css(faces)}'
         "@page { size: 390mm 546mm; margin: 20mm }"
-        "body { font: 9pt/1.5 'Newsprint Serif'; margin: 0 }"
+        f"body {{ font: 9pt/1.5 '{serif}'; margin: 0 }}"
         "p { margin: 0; text-indent: 2em; text-align: justify }"
         f".cols {{ width: {width}pt; column-count: {columns}; column-gap: 9pt }}"
-        ".box { width: 243pt; font: 10.5pt/1.5 'Newsprint Kai'; margin-top: 18pt }</style>"
+        f".box {{ width: 243pt; font: 10.5pt/1.5 '{kai}'; margin-top: 18pt }}</style>"
         f"<div class=cols>{body}</div><div class=box>{box}</div></html>"
     )
 

@@ -243,12 +243,12 @@ def _check_line(line: Line, report: Report) -> None:
         em = max(a["size"], b["size"])
         if ta in PUNCT and tb in PUNCT and (ta in CLOSING or tb in OPENING):
             report.pairs += 1
-            if b["x0"] - a["x0"] - spacing > 0.75 * em:
+            if b["x0"] - a["x0"] - spacing + b["x1"] - b["x0"] > 1.6 * em:
                 report.pairs_uncompressed += 1
                 report.fail("pair not compressed", line, ta + tb)
         elif (is_han(ta[-1]) and is_latin(tb[0])) or (is_latin(ta[-1]) and is_han(tb[0])):
             report.han_latin += 1
-            gap = (b["x0"] - a["x1"] - spacing) / em
+            gap = (b["x0"] - a["x1"]) / em
             if not HAN_LATIN_RANGE[0] - 0.01 <= gap <= HAN_LATIN_RANGE[1] + 0.01:
                 report.han_latin_bad += 1
                 report.fail("Han–Latin gap", line, f"{ta}{tb} {gap:.2f} em")

@@ -1,0 +1,211 @@
+"""clreq inside WeasyPrint: render small documents and measure the PDF's glyph positions."""
+
+from __future__ import annotations
+
+import random
+
+import pdfplumber
+import pytest
+import weasyprint
+from weasyprint import HTML
+
+from newsprint import clreq, typography
+from newsprint.fonts import font_face_css, load_faces
+
+FACES = load_faces()
+SERIF, KAI = FACES["serif-regular"].family, FACES["kai-regular"].family
+SANS = FACES["sans-bold"].family
+TOUGH = [
+    "他说：“我们在2020年实现了7.2%的增长，GDP达到34条——真的……好。”（上）"
+    "《人民日报》的“新闻”报道。马克·吐温说abc def。",
+    "今年以来，全区共完成固定资产投资150亿元，同比增长12.5%，其中工业投资增长较快；"
+    "“十四五”规划（2021—2025年）提出，到2025年，PM2.5平均浓度下降10%。",
+    "报告指出：“坚持人民至上。”“坚持改革创新！”“坚持依法治区？”——这是五年来最重要的经验……"
+    "《关于加快推进数字政府建设的实施意见》、《条例》（草案）等文件相继出台。",
+    "区委书记张三说，5G基站已建成1280个，App注册用户达36万人，iPhone和Android用户各占一半。",
+]
+
+
+@pytest.fixture
+def on():
+    """clreq installed for the test; the previous state restored after."""
+    was = clreq.installed()
+    clreq.install()
+    yield
+    if not was:
+        clreq.uninstall()
+
+
+@pytest.fixture
+def off():
+    was = clreq.installed()
+    clreq.uninstall()
+    yield
+    if was:
+        clreq.install()
+
+
+def page(body: str, css: str = "") -> str:
+    return (
+        f'<html lang="zh-CN"><style>{font_face_css(FACES)}'
+        "@page { size: 300mm 400mm; margin: 10mm }"
+        f"body {{ font: 9pt/1.5 '{SERIF}'; margin: 0 }}"
+        "p { margin: 0; text-indent: 2em; text-align: justify }"
+        f".col {{ width: 117pt }} {css}</style>{body}</html>"
+    )
+
+
+def render(tmp_path, html: str, name: str = "out.pdf"):
+    path = tmp_path / name
+    HTML(string=html).write_pdf(path)
+    return path
+
+
+def lines_of(path) -> list[typography.Line]:
+    with pdfplumber.open(path) as pdf:
+        return [line for number, p in enumerate(pdf.pages, 1)
+                for line in typography._lines_of_page(p, number)]
+
+
+def assert_clean(report: typography.Report, min_lines: int = 1) -> None:
+    assert report.ok, typography.format_report(report)
+    assert report.lines_checked >= min_lines, typography.format_report(report)
+
+
+def test_internals_are_the_expected_ones():
+    clreq.check_internals()
+    assert weasyprint.__version__ == clreq.WEASYPRINT_VERSION
+
+
+def test_internals_check_fails_loudly(monkeypatch, off):
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RuntimeError, match="71.0"):
+        clreq.install()
+    assert not clreq.installed()
+    monkeypatch.undo()
+    from weasyprint.layout import inline
+
+    monkeypatch.setattr(inline, "justify_line", lambda context, line: None)
+    with pytest.raises(RuntimeError, match="justify_line"):
+        clreq.check_internals()
+
+
+def test_install_is_idempotent_and_uninstall_restores(off):
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    original = inline.justify_line
+    clreq.install()
+    clreq.install()
+    assert inline.justify_line is clreq._justify_line
+    assert line_break.split_first_line is clreq._split_first_line
+    assert clreq._ORIGINAL["justify_line"] is original
+    clreq.uninstall()
+    assert inline.justify_line is original
+
+
+@pytest.mark.parametrize(("a", "b", "allowed"), [
+    ("年", "，", False), ("“", "我", False), ("—", "—", False), ("…", "…", False),
+    ("0", "年", False), ("4", "条", False), ("马", "·", False), ("说", "”", False),
+    ("的", "“", True), ("”", "报", True), ("在", "2", True), ("%", "的", True),
+    ("a", "b", False),
+])
+def test_break_rules(a, b, allowed):
+    assert clreq.break_allowed(a, b, pango_ok=False) is allowed
+
+
+def test_narrow_columns_meet_every_rule(tmp_path, on):
+    body = "".join(f'<div class=col style="margin-bottom: 13.5pt"><p>{t}</p></div>' for t in TOUGH)
+    path = render(tmp_path, page(body))
+    report = typography.measure(path)
+    assert_clean(report, min_lines=15)
+    assert report.pairs >= 8 and report.han_latin >= 15
+
+
+def test_text_is_exactly_the_copy(tmp_path, on):
+    body = "".join(f"<div class=col><p>{t}</p></div>" for t in TOUGH)
+    path = render(tmp_path, page(body))
+    text = "".join(line.text for line in lines_of(path))
+    assert text == "".join(TOUGH)
+    with pdfplumber.open(path) as pdf:
+        extracted = pdf.pages[0].extract_text().replace("\n", "")
+    assert extracted == "".join(TOUGH)
+
+
+def test_justified_slack_is_spread_evenly(tmp_path, on):
+    # “ may not end a line: the first line keeps 12 characters and 1 em of slack.
+    text = "经济社会发展取得新成效全“区上下”一心，共同推进各项工作"
+    path = render(tmp_path, page(f"<div class=col><p style='text-indent: 0'>{text}</p></div>"))
+    first = lines_of(path)[0]
+    assert first.text == text[:12]
+    steps = [b["x0"] - a["x0"] for a, b in zip(first.chars, first.chars[1:], strict=False)]
+    assert max(steps) - min(steps) < 0.02 and abs(steps[0] - 9 * 12 / 11) < 0.02, steps
+
+
+def test_line_end_mark_is_pushed_in_at_half_width(tmp_path, on):
+    # 12 characters, then ”。: only fits in 13 em with ” compressed and 。 set half-width.
+    text = "关于加快推进数字政府建设的" [:12] + "”。" + "下一段文字继续排版到第二行为止"
+    path = render(tmp_path, page(f"<div class=col><p style='text-indent: 0'>{text}</p></div>"))
+    first = lines_of(path)[0]
+    assert first.text == text[:14]
+    stop = first.chars[-1]
+    assert abs(stop["x0"] + 4.5 - (first.x0 + 117)) < 0.05  # half-width at the column edge
+
+
+def test_no_single_character_last_line(tmp_path, on):
+    # 13 characters fill a line: the 14th would be alone on the last line.
+    for tail in ("好。", "好", "好。”"):
+        text = "经济社会发展取得新成效全区上下" [:13] + tail
+        path = render(tmp_path, page(f"<div class=col><p style='text-indent: 0'>{text}</p></div>"))
+        lines = lines_of(path)
+        assert len(lines) == 2 and sum(map(typography.is_body, lines[-1].text)) >= 2
+        assert typography.measure(path).ok
+
+
+@pytest.mark.parametrize(("copy", "second"), [
+    ("全区新建成学校公园医院2020年", "2020年"), ("全区新建成学校公园医院34条", "34条"),
+    ("全区新建成学校公园医院们——", "——"), ("全区新建成学校公园医院们……", "们……"),
+    ("全区新建成学校公园医院7.2%", "7.2%"), ("全区新建成学校公园医院马克·吐温", "克·"),
+])
+def test_kinsoku_keeps_units_and_pairs_whole(tmp_path, on, copy, second):
+    body = f"<div class=col><p style='text-indent: 0'>{copy}的文字继续排下去</p></div>"
+    path = render(tmp_path, page(body))
+    lines = lines_of(path)
+    assert lines[1].text.startswith(second), [line.text for line in lines]
+    assert_clean(typography.measure(path))
+
+
+def test_spans_fonts_and_wide_boxes(tmp_path, on):
+    rng = random.Random(7)
+    paragraphs = [clreq.sample_paragraph(rng) for _ in range(12)]
+    boxes = [(117, SERIF, 9), (243, KAI, 10.5), (369, SANS, 9), (180, SERIF, 12)] * 3
+    body = "".join(
+        f"<div style=\"width: {w}pt; font: {s}pt/1.5 '{f}'; margin-bottom: 20pt\">"
+        f"<p>{p[:20]}<b>{p[20:31]}</b><span style='color: red'>{p[31:]}</span></p></div>"
+        for p, (w, f, s) in zip(paragraphs, boxes, strict=True))
+    path = render(tmp_path, page(body))
+    assert_clean(typography.measure(path), min_lines=40)
+    assert "".join(line.text for line in lines_of(path)) == "".join(paragraphs)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_stories_in_columns(tmp_path, on, seed):
+    path = render(tmp_path, clreq.sample_html(seed, paragraphs=36))
+    assert_clean(typography.measure(path), min_lines=200)
+
+
+def test_other_languages_are_untouched(tmp_path, off):
+    html = page("<div class=col lang=en><p>The quick brown fox jumps over the lazy dog "
+                "again and again until the line breaks twice or more.</p></div>")
+    before = [(c["text"], round(c["x0"], 3)) for line in lines_of(render(tmp_path, html))
+              for c in line.chars]
+    clreq.install()
+    after = [(c["text"], round(c["x0"], 3)) for line in lines_of(render(tmp_path, html, "b.pdf"))
+             for c in line.chars]
+    assert before == after
+
+
+def test_shrink_to_fit_boxes_keep_their_line(tmp_path, on):
+    text = "我们的GDP增长了7.2%，好。"
+    html = page(f"<span style='display: inline-block; border: 1pt solid'>{text}</span>")
+    assert [line.text for line in lines_of(render(tmp_path, html))] == [text]
