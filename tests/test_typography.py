@@ -1,0 +1,82 @@
+"""The typography report finds each clreq fault in PDFs WeasyPrint sets on its own."""
+
+from __future__ import annotations
+
+import pytest
+from weasyprint import HTML
+
+from newsprint import clreq, typography
+from newsprint.fonts import font_face_css, load_faces
+
+FACES = load_faces()
+SERIF = FACES["serif-regular"].family
+
+
+@pytest.fixture
+def off():
+    """WeasyPrint as shipped, so the faults clreq prevents show up."""
+    was = clreq.installed()
+    clreq.uninstall()
+    yield
+    if was:
+        clreq.install()
+
+
+def measure(tmp_path, *paragraphs: str, indent: bool = False) -> typography.Report:
+    indent_css = "2em" if indent else "0"
+    css = f"p {{ margin: 0 0 13.5pt; text-align: justify; text-indent: {indent_css} }}"
+    body = "".join(f"<div style='width: 117pt'><p>{p}</p></div>" for p in paragraphs)
+    html = (f'<html lang="zh-CN"><style>{font_face_css(FACES)}'
+            "@page { size: 200mm 300mm; margin: 10mm }"
+            f"body {{ font: 9pt/1.5 '{SERIF}'; margin: 0 }} {css}</style>{body}</html>")
+    path = tmp_path / "t.pdf"
+    HTML(string=html).write_pdf(path)
+    return typography.measure(path)
+
+
+def test_ragged_uncompressed_unspaced_text_is_caught(tmp_path, off):
+    report = measure(tmp_path, "他说：“我们在2020年实现了7.2%的增长，GDP达到34条，真的好。”（上）"
+                     "《人民日报》的“新闻”报道，今年以来全区完成投资150亿元。", indent=True)
+    assert report.lines_checked >= 5 and report.not_flush >= 3
+    assert report.worst_deviation > 1
+    assert report.pairs >= 3 and report.pairs_uncompressed == report.pairs
+    assert report.han_latin >= 7 and report.han_latin_bad == report.han_latin
+    assert not report.ok
+
+
+def test_number_split_from_unit(tmp_path, off):
+    # 10 characters and 2020 fill 12.2 em: UAX #14 breaks before 年.
+    report = measure(tmp_path, "全区新建成学校公园医2020年的文字继续排")
+    assert report.split_units == 1
+
+
+def test_prohibited_start_and_end(tmp_path, off):
+    assert measure(tmp_path, "全区新建成学校公园医院马克·吐温的文字").bad_starts == 1
+    assert measure(tmp_path, "全区新建成学校公“<br>园医院的文字").bad_ends == 1
+
+
+def test_split_dash_and_orphan(tmp_path, off):
+    assert measure(tmp_path, "全区新建成学校—<br>—公园医院的文字").split_pairs == 1
+    report = measure(tmp_path, "经济社会发展取得新成效全区好。")
+    assert report.orphans == 1 and report.lines_checked == 1
+
+
+def test_spaces_next_to_han(tmp_path, off):
+    report = measure(tmp_path, "我们 GDP 增长了")
+    assert report.injected_spaces == 2
+
+
+def test_clean_text_passes_and_main_exit_codes(tmp_path, off, capsys):
+    clreq.install()
+    good = tmp_path / "good.pdf"
+    HTML(string=clreq.sample_html(3, paragraphs=8, columns=2)).write_pdf(good)
+    report = typography.measure(good)
+    assert report.ok and report.lines_checked >= 40, typography.format_report(report)
+    assert "FAIL" not in typography.format_report(report)
+    clreq.uninstall()
+    bad = tmp_path / "bad.pdf"
+    HTML(string=clreq.sample_html(3, paragraphs=8, columns=2)).write_pdf(bad)
+    assert typography.main([str(good)]) == 0
+    assert typography.main([str(good), str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("typography:") == 3 and "FAIL lines flush" in out
