@@ -42,7 +42,13 @@ def cmd_render(args) -> int:
     for story in args.stories or [DEFAULT_STORY]:
         started = time.perf_counter()
         try:
-            result = build(Path(story), Path(args.out), format_name=args.format, proof_dpi=args.dpi)
+            result = build(
+                Path(story),
+                Path(args.out),
+                format_name=args.format,
+                proof_dpi=args.dpi,
+                grid=args.grid,
+            )
         except BuildFailed as exc:
             print_findings([f for f in exc.findings if args.verbose or f.level != "note"])
             print(f"{story}: {exc}", file=sys.stderr)
@@ -97,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder; each story gets out/<story>/ (default: out)",
     )
     render.add_argument("--dpi", type=float, default=50, help="proof resolution (default 50)")
+    render.add_argument(
+        "--grid",
+        action="store_true",
+        help="draw the grid (type area, columns, gutters, lines) on the proof, never on the PDFs",
+    )
     render.add_argument(
         "--archive",
         metavar="DIR",

@@ -1,11 +1,13 @@
 """Proofs: rasterise print PDFs and lay the spread out side by side.
 
 pypdfium2 renders in-process (no poppler subprocess per page), which keeps the
-designer's re-render loop short.
+designer's re-render loop short. The grid overlay (overlay.py) is drawn here,
+on the proof only, so the print PDFs never carry it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -13,12 +15,20 @@ from PIL import Image
 
 SPINE_PX = 12
 
+# progress(done, total, what): called after each page on long work (proofs, diffs)
+Progress = Callable[[int, int, str], None]
 
-def rasterise(pdf: Path, dpi: float) -> list[Image.Image]:
+
+def rasterise(pdf: Path, dpi: float, progress: Progress | None = None) -> list[Image.Image]:
     """Every page of a PDF as an RGB image at `dpi`."""
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        return [page.render(scale=dpi / 72).to_pil().convert("RGB") for page in doc]
+        images = []
+        for number, page in enumerate(doc, 1):
+            images.append(page.render(scale=dpi / 72).to_pil().convert("RGB"))
+            if progress:
+                progress(number, len(doc), f"{pdf.name} page {number}")
+        return images
     finally:
         doc.close()
 
@@ -35,7 +45,15 @@ def spread_image(pages: list[Image.Image]) -> Image.Image:
     return sheet
 
 
-def write_spread_proof(pdfs: list[Path], target: Path, dpi: float = 50) -> Path:
-    pages = [img for pdf in pdfs for img in rasterise(pdf, dpi)]
+def write_spread_proof(
+    pdfs: list[Path], target: Path, dpi: float = 50, *, grid=None, progress: Progress | None = None
+) -> Path:
+    """The spread PNG; `grid` = (PageFormat, [side per page]) draws the grid overlay."""
+    pages = [img for pdf in pdfs for img in rasterise(pdf, dpi, progress)]
+    if grid is not None:
+        from .overlay import draw_grid
+
+        fmt, sides = grid
+        pages = [draw_grid(img, fmt, side, dpi) for img, side in zip(pages, sides, strict=True)]
     spread_image(pages).save(target, optimize=False)
     return target

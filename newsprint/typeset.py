@@ -9,6 +9,8 @@ collected and returned: a CSS or font warning is a bug, never noise.
 from __future__ import annotations
 
 import logging
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -60,6 +62,28 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextmanager
+def collect_warnings():
+    """WeasyPrint's warnings while the block runs, as a list of messages."""
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+AT_LINE = re.compile(r" at (\d+):\d+")
+
+
+def located(path: Path, message: str) -> str:
+    """A stylesheet warning as `styles/x.css:LINE: message`, the line from WeasyPrint's `at L:C`."""
+    match = AT_LINE.search(message)
+    rel = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
+    return f"{rel}:{match[1] if match else 0}: {message}"
+
+
 @dataclass
 class Typesetter:
     """Reusable renderer: fonts and parsed stylesheets are loaded once per session."""
@@ -67,7 +91,7 @@ class Typesetter:
     font_css: str
     extra_roots: tuple[Path, ...] = ()
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
-    _sheets: dict[str, tuple[float, CSS]] = field(default_factory=dict)
+    _sheets: dict[str, tuple[float, CSS, list[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.fetcher = ProjectFetcher(allowed_roots(self.extra_roots))
@@ -75,31 +99,38 @@ class Typesetter:
             string=self.font_css, font_config=self.font_config, url_fetcher=self.fetcher
         )
 
-    def stylesheets(self) -> list[CSS]:
-        """Designer CSS from styles/, re-parsed only when a file changed."""
-        sheets = []
+    def stylesheets(self) -> tuple[list[CSS], list[str]]:
+        """Designer CSS from styles/, re-parsed only when a file changed, and its warnings.
+
+        The parse warnings are kept with the cached sheet: a re-render must report a
+        bad declaration as often as it is in the file, not only on the render that parsed it.
+        """
+        sheets, warnings = [], []
         for name in STYLESHEETS:
             path = STYLES_DIR / name
-            mtime = path.stat().st_mtime
+            mtime = path.stat().st_mtime_ns
             cached = self._sheets.get(name)
             if not cached or cached[0] != mtime:
-                cached = (mtime, CSS(filename=str(path), font_config=self.font_config,
-                                     url_fetcher=self.fetcher))
+                with collect_warnings() as messages:
+                    sheet = CSS(
+                        filename=str(path), font_config=self.font_config, url_fetcher=self.fetcher
+                    )
+                cached = (mtime, sheet, [located(path, m) for m in messages])
                 self._sheets[name] = cached
             sheets.append(cached[1])
-        return sheets
+            warnings += cached[2]
+        return sheets, warnings
 
     def render(self, html: str, geometry_css: str):
         """Lay out the spread; return (document, warnings WeasyPrint logged)."""
-        handler = _Collect()
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(handler)
-        try:
-            sheets = [self._font_sheet, *self.stylesheets(),
-                      CSS(string=geometry_css, font_config=self.font_config)]
+        designer, sheet_warnings = self.stylesheets()
+        with collect_warnings() as messages:
+            sheets = [
+                self._font_sheet,
+                *designer,
+                CSS(string=geometry_css, font_config=self.font_config),
+            ]
             document = HTML(
                 string=html, base_url=str(PROJECT_ROOT) + "/", url_fetcher=self.fetcher
             ).render(stylesheets=sheets, font_config=self.font_config)
-        finally:
-            logger.removeHandler(handler)
-        return document, handler.messages
+        return document, sheet_warnings + messages

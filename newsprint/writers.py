@@ -34,13 +34,38 @@ def story_meta(story: Story, edition: Edition) -> StoryMeta:
     )
 
 
-def write_outputs(document, story: Story, edition: Edition, plan, out_dir: Path, stem: str,
-                  proof_dpi: float, attachments: list[Path]) -> Written:
-    pages = [PageInfo(number=p.slot.number, section=p.slot.section,
-                      file_name=f"{stem}-p{p.slot.number:02d}-print.pdf") for p in plan.pages]
+def write_outputs(
+    document,
+    story: Story,
+    edition: Edition,
+    plan,
+    out_dir: Path,
+    stem: str,
+    proof_dpi: float,
+    attachments: list[Path],
+    *,
+    grid_format=None,
+    archive: bool = True,
+    progress=None,
+) -> Written:
+    """Print PDFs, the archive copy (unless a designer's draft) and the spread proof.
+
+    `grid_format` (a PageFormat) draws the grid overlay on the proof only.
+    """
+    pages = [
+        PageInfo(
+            number=p.slot.number,
+            section=p.slot.section,
+            file_name=f"{stem}-p{p.slot.number:02d}-print.pdf",
+        )
+        for p in plan.pages
+    ]
     meta = story_meta(story, edition)
     pdfs = write_print_pages(document, pages, meta, out_dir, PrintSettings())
-    archive = write_archive(document, meta, attachments, out_dir, pages=pages)
+    archived = write_archive(document, meta, attachments, out_dir, pages=pages) if archive else None
     numbers = "-".join(f"p{p.slot.number:02d}" for p in plan.pages)
-    proof = write_spread_proof(pdfs, out_dir / f"{stem}-{numbers}-spread.png", proof_dpi)
-    return Written(pdfs, proof, archive)
+    grid = (grid_format, [p.side for p in plan.pages]) if grid_format else None
+    proof = write_spread_proof(
+        pdfs, out_dir / f"{stem}-{numbers}-spread.png", proof_dpi, grid=grid, progress=progress
+    )
+    return Written(pdfs, proof, archived)

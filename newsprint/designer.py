@@ -1,0 +1,298 @@
+"""The designer's loop: `render.py watch` and `render.py serve`.
+
+watch re-renders when the copy, styles, templates, fonts or newsprint.toml
+change; a bad save prints `file:line: …` and keeps the last good proof, so the
+loop never dies on input. serve does the same behind a page on 127.0.0.1 that
+shows the spread proof and its findings and swaps in each new proof as soon
+as it is rendered (server-sent events), without a manual reload.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .config import PROJECT_ROOT
+from .errors import Finding, UserError
+
+WATCHED = ("source", "styles", "layout", "fonts", "newsprint.toml")
+IGNORED_PARTS = {"cache", "__pycache__", ".git"}
+DEBOUNCE_MS = 150
+
+
+@dataclass
+class Session:
+    """One story's designer loop: the reusable renderer, the last good proof and status."""
+
+    story: Path
+    out_root: Path
+    format_name: str | None = None
+    dpi: float = 50
+    grid: bool = False
+    preflight: bool = False  # check the print PDFs after each good render (serve)
+    print_pdfs: list[Path] = field(default_factory=list)
+    generation: int = 0  # bumped after every render attempt, good or bad
+    ok: bool = False
+    proof: Path | None = None  # the last good proof; kept when a render fails
+    proof_generation: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+    changed: list[str] = field(default_factory=list)
+    typesetter: object = None
+    font_css: str = ""
+    lock: threading.Condition = field(default_factory=threading.Condition)
+
+    def status(self) -> dict:
+        """What the page shows: JSON-ready, findings as file:line text."""
+        return {
+            "generation": self.generation,
+            "ok": self.ok,
+            "error": self.error,
+            "proof_generation": self.proof_generation,
+            "seconds": round(self.seconds, 3),
+            "story": self.story.name,
+            "grid": self.grid,
+            "changed": self.changed,
+            "findings": [{"level": f.level, "text": str(f)} for f in self.findings],
+        }
+
+
+def _typesetter(session: Session):
+    """The session's Typesetter, remade only when the font set-up (fonts/fonts.toml) changed."""
+    from .fonts import font_face_css, load_faces
+    from .typeset import Typesetter
+
+    css = font_face_css(load_faces())
+    if session.typesetter is None or css != session.font_css:
+        session.typesetter, session.font_css = Typesetter(css), css
+    return session.typesetter
+
+
+def where_failed(exc: BaseException) -> str:
+    """`file:line` of the innermost frame in a template or project file, else ""."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno:
+        return f"{exc.filename or exc.name}:{exc.lineno}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename.endswith((".j2", ".html", ".css", ".toml")):
+            return f"{frame.filename}:{frame.lineno}"
+    return ""
+
+
+def render_once(session: Session, changed=(), progress=None) -> bool:
+    """One render of the session's story; on failure record why and keep the last proof."""
+    from .build import BuildFailed, build
+
+    started = time.perf_counter()
+    ok, findings, error, proof = False, [], "", None
+    try:
+        result = build(
+            session.story,
+            session.out_root,
+            format_name=session.format_name,
+            typesetter=_typesetter(session),
+            proof_dpi=session.dpi,
+            grid=session.grid,
+            archive=False,
+            progress=progress,
+        )
+        ok, findings, proof = True, result.findings, result.proof
+    except BuildFailed as exc:
+        findings, error = exc.findings, str(exc)
+    except UserError as exc:
+        error = str(exc)
+    except jinja2.TemplateError as exc:
+        where = where_failed(exc)
+        error = f"{where + ': ' if where else ''}error: template: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the loop outlives a half-written file or a bug
+        where = where_failed(exc)
+        error = (
+            f"{where + ': ' if where else ''}error: {type(exc).__name__}: {exc} "
+            "(unexpected; the loop keeps going)\n" + "".join(traceback.format_exception(exc))
+        )
+    with session.lock:
+        session.generation += 1
+        session.ok, session.findings, session.error = ok, findings, error
+        session.seconds = time.perf_counter() - started
+        session.changed = sorted(changed)
+        if ok:
+            session.proof, session.proof_generation = proof, session.generation
+            session.print_pdfs = list(result.print_pdfs)
+        session.lock.notify_all()
+    if ok and session.preflight:
+        run_preflight(session)
+    return ok
+
+
+def run_preflight(session: Session) -> None:
+    """Preflight the new print PDFs after the proof is shown, then publish the findings too."""
+    try:
+        from .preflight import preflight
+    except ImportError:
+        return
+    found = [f for pdf in session.print_pdfs for f in preflight(pdf).findings]
+    with session.lock:
+        session.generation += 1
+        session.findings = session.findings + found
+        session.lock.notify_all()
+
+
+def report(session: Session, stream=sys.stderr) -> None:
+    """Print one render's outcome the way `render.py` does: file:line: level: message."""
+    for f in session.findings:
+        if f.level != "note":
+            print(str(f), file=stream)
+    if session.error:
+        print(session.error, file=stream)
+    if session.ok:
+        print(f"rendered in {session.seconds:.2f} s → {session.proof}", file=stream)
+    else:
+        kept = f"; keeping the last good proof {session.proof}" if session.proof else ""
+        print(f"render failed{kept}", file=stream)
+    stream.flush()
+
+
+def progress_printer(stream=sys.stderr):
+    """A one-line progress display for terminals; silent when output is not a terminal."""
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int, what: str) -> None:
+        bar = "#" * round(20 * done / max(total, 1))
+        end = "\n" if done == total else ""
+        print(f"\r  [{bar:<20}] {done}/{total} {what[:40]:<40}", end=end, file=stream, flush=True)
+
+    return show
+
+
+def _relevant(path: str) -> bool:
+    rel = Path(path).resolve()
+    if rel.is_relative_to(PROJECT_ROOT):
+        rel = rel.relative_to(PROJECT_ROOT)
+    return not (IGNORED_PARTS & set(rel.parts)) and not rel.name.startswith(".")
+
+
+def watched_paths(root: Path = PROJECT_ROOT) -> list[Path]:
+    return [root / name for name in WATCHED if (root / name).exists()]
+
+
+def watch_loop(
+    session: Session, on_render, stop: threading.Event | None = None, debounce_ms: int = DEBOUNCE_MS
+) -> None:
+    """Render now, then again after every debounced burst of relevant changes.
+
+    The first render waits for the watcher's first (empty) tick, so a save made
+    while it runs is seen, not lost in the gap before watching starts.
+    """
+    import watchfiles
+
+    progress = progress_printer()
+    started = False
+    for changes in watchfiles.watch(
+        *watched_paths(),
+        debounce=debounce_ms,
+        step=30,
+        stop_event=stop,
+        raise_interrupt=False,
+        yield_on_timeout=True,
+        rust_timeout=250,
+    ):
+        changed = {_relative(p) for _kind, p in changes if _relevant(p)}
+        if changed or not started:
+            started = True
+            render_once(session, changed, progress=progress)
+            on_render(session)
+
+
+def _relative(path: str) -> str:
+    resolved = Path(path)
+    return (
+        str(resolved.relative_to(PROJECT_ROOT)) if resolved.is_relative_to(PROJECT_ROOT) else path
+    )
+
+
+def session_from(args) -> Session:
+    from .cli import DEFAULT_STORY
+
+    story = Path(args.story or DEFAULT_STORY)
+    if not story.is_file():
+        raise UserError(f"{story}: no such story file")
+    return Session(
+        story=story,
+        out_root=Path(args.out),
+        format_name=args.format,
+        dpi=args.dpi,
+        grid=args.grid,
+        preflight=args.command == "serve",
+    )
+
+
+def cmd_watch(args) -> int:
+    session = session_from(args)
+    print(f"watching {', '.join(WATCHED)} for {session.story.name}; Ctrl-C stops", file=sys.stderr)
+    watch_loop(session, report)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve_forever
+
+    session = session_from(args)
+    return serve_forever(session, args.port, open_browser=args.open)
+
+
+def cmd_diff(args) -> int:
+    from .diff import main_args
+
+    return main_args(args)
+
+
+def _common(parser, dpi: float) -> None:
+    from .cli import DEFAULT_STORY
+
+    parser.add_argument(
+        "story",
+        nargs="?",
+        metavar="STORY",
+        help=f"desk-copy file; default {DEFAULT_STORY.relative_to(PROJECT_ROOT)}",
+    )
+    parser.add_argument("--format", help="page format from newsprint.toml; default: the edition's")
+    parser.add_argument("--out", default=str(PROJECT_ROOT / "out"), help="output folder")
+    parser.add_argument(
+        "--dpi", type=float, default=dpi, help=f"proof resolution (default {dpi:g})"
+    )
+    parser.add_argument(
+        "--grid",
+        action="store_true",
+        help="draw the grid (type area, columns, gutters, lines) on the proof",
+    )
+
+
+def register(sub) -> None:
+    """Add watch, serve and diff to render.py's sub-commands."""
+    watch = sub.add_parser("watch", help="re-render the story on every save (Ctrl-C stops)")
+    _common(watch, 50)
+    watch.set_defaults(func=cmd_watch)
+    serve = sub.add_parser(
+        "serve", help="live proof in the browser on 127.0.0.1, re-rendered on every save"
+    )
+    _common(serve, 100)
+    serve.add_argument("--port", type=int, default=8765, help="port (0: any free one)")
+    serve.add_argument("--open", action="store_true", help="open the page in a browser")
+    serve.set_defaults(func=cmd_serve)
+    from .diff import add_arguments
+
+    diff = sub.add_parser(
+        "diff",
+        help="highlight what changed between two renders (PDF or PNG)",
+        epilog="exit status: 0 identical, 1 different, 2 trouble",
+    )
+    add_arguments(diff)
+    diff.set_defaults(func=cmd_diff)

@@ -1,0 +1,236 @@
+"""The designer's loop: grid overlay, watch keeping the last good proof, live proof page.
+
+The watch and serve tests run `render.py` in a temporary copy of the project, so
+breaking a template or restyling there never touches the shared tree. The page
+test drives Debian's chromium through Playwright: it checks what a designer
+sees, not only what the server sends.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import jinja2
+import pytest
+from conftest import ROOT
+from PIL import Image, ImageChops
+
+from newsprint.config import load_config
+from newsprint.designer import where_failed
+from newsprint.overlay import draw_grid, grid_boxes
+from newsprint.proof import SPINE_PX, rasterise
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROKEN_LINE = 3  # where the tests put a template syntax error into spread.html.j2
+
+
+def test_grid_boxes_follow_the_format():
+    fmt = load_config().page_format("duikai")
+    top, right, bottom, left = fmt.margins("right")
+    grid = grid_boxes(fmt, "right")
+    assert len(grid["columns"]) == fmt.columns and len(grid["gutters"]) == fmt.columns - 1
+    assert grid["columns"][0][0] == pytest.approx(left)
+    assert grid["columns"][-1][2] == pytest.approx(left + fmt.type_width)
+    assert all(g[2] - g[0] == pytest.approx(fmt.gutter) for g in grid["gutters"])
+    assert len(grid["lines"]) == fmt.lines + 1
+    assert grid["lines"][-1][1] == pytest.approx(top + fmt.type_height)
+    assert grid["lines"][1][1] - grid["lines"][0][1] == pytest.approx(fmt.line_pitch)
+    assert grid_boxes(fmt, "left")["area"][0][0] == pytest.approx(fmt.margins("left")[3])
+
+
+def test_grid_marks_gutters_and_leaves_margins_alone():
+    fmt = load_config().page_format("duikai")
+    dpi = 36
+    scale = dpi / 72
+    blank = Image.new(
+        "RGB", (round(fmt.page_width * scale), round(fmt.page_height * scale)), "white"
+    )
+    drawn = draw_grid(blank, fmt, "left", dpi)
+    gutter = grid_boxes(fmt, "left")["gutters"][0]
+    mid_gutter = (round((gutter[0] + gutter[2]) / 2 * scale), round((gutter[1] + 100) * scale))
+    assert drawn.getpixel(mid_gutter) != (255, 255, 255)
+    assert drawn.getpixel((3, 3)) == (255, 255, 255)  # page margin: untouched
+    assert blank.getpixel(mid_gutter) == (255, 255, 255)  # drawn on a copy
+
+
+def test_grid_is_on_the_proof_only(tmp_path):
+    """The proof with --grid is exactly the print PDF's raster plus the grid drawn once."""
+    from newsprint.build import build
+
+    result = build(ROOT / "source" / "000_47b12d432780679e.txt", tmp_path, grid=True, archive=False)
+    fmt = load_config().page_format()
+    raster = rasterise(result.print_pdfs[0], 50)[0]
+    with Image.open(result.proof) as proof:
+        first = proof.convert("RGB").crop(
+            (SPINE_PX, SPINE_PX, SPINE_PX + raster.width, SPINE_PX + raster.height)
+        )
+    assert ImageChops.difference(first, raster).getbbox() is not None  # the grid is drawn
+    # Drawing the grid on the PDF's raster gives the proof: the PDF itself has no grid.
+    assert ImageChops.difference(first, draw_grid(raster, fmt, "left", 50)).getbbox() is None
+
+
+def test_template_syntax_error_names_file_and_line():
+    env = jinja2.Environment(loader=jinja2.DictLoader({"x.html.j2": "ok\n{% if %}\n"}))
+    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+        env.get_template("x.html.j2")
+    assert where_failed(caught.value) == "x.html.j2:2"
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A throw-away copy of the project (fonts/cache linked, it is large and read-only)."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in ("newsprint", "layout", "styles", "source"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("newsprint.toml", "render.py"):
+        shutil.copy(ROOT / name, copy / name)
+    (copy / "fonts").mkdir()
+    shutil.copy(ROOT / "fonts" / "fonts.toml", copy / "fonts" / "fonts.toml")
+    (copy / "fonts" / "cache").symlink_to(ROOT / "fonts" / "cache")
+    return copy
+
+
+class Running:
+    """`render.py COMMAND` in the project copy, its stderr read line by line as it comes."""
+
+    def __init__(self, project: Path, *args: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, "render.py", *args],
+            cwd=project,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float = 180) -> str:
+        """Read stderr until a line contains `text`; fail naming what was read instead."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                assert self.proc.poll() is None, "stopped early:\n" + "".join(self.seen)
+                continue
+            self.seen.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no {text!r} in {timeout} s; read:\n" + "".join(self.seen))
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stderr.close()
+        return self.proc.returncode
+
+
+def break_template(project: Path) -> str:
+    path = project / "layout" / "spread.html.j2"
+    good = path.read_text(encoding="utf-8")
+    lines = good.splitlines(keepends=True)
+    lines.insert(BROKEN_LINE - 1, "{% if %}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return good
+
+
+def test_watch_survives_a_broken_template_and_renders_once_fixed(project):
+    template = project / "layout" / "spread.html.j2"
+    good = break_template(project)
+    watch = Running(project, "watch")
+    try:
+        error = watch.wait_for("error: template")
+        assert f"spread.html.j2:{BROKEN_LINE}: error: template" in error
+        watch.wait_for("render failed")
+        assert watch.proc.poll() is None  # still watching
+        template.write_text(good, encoding="utf-8")
+        done = watch.wait_for("rendered in")
+        proof = Path(done.rsplit("→ ", 1)[1].strip())
+        assert proof.is_file() and proof.is_relative_to(project / "out")
+    finally:
+        watch.stop()
+    assert not any("Traceback" in line for line in watch.seen), "".join(watch.seen)
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make setup)")
+def test_live_proof_page_in_a_browser(project):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    serve = Running(project, "serve", "--port", "0", "--dpi", "40")
+    try:
+        url = serve.wait_for("live proof of").rsplit(" at ", 1)[1].split()[0]
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
+            try:
+                page = browser.new_page()
+                page.goto(url)
+                shown = "(g) => { const p = document.getElementById('proof');"
+                shown += " return Number(p.dataset.generation) >= g && p.naturalWidth > 0; }"
+                page.wait_for_function(shown, arg=1, timeout=180_000)
+                first = int(page.get_attribute("#proof", "data-generation"))
+                first_png = fetch(url + "proof.png")
+                listed = "() => document.getElementById('findings').textContent"
+                page.wait_for_function(listed + ".includes('photo-missing')")
+                assert page.eval_on_selector("#proof", "p => p.naturalWidth") > 1000
+
+                # A broken template: the error with file and line, the last good proof kept.
+                good = break_template(project)
+                page.wait_for_function(
+                    "() => document.getElementById('error').textContent.includes('spread.html.j2')",
+                    timeout=120_000,
+                )
+                error = page.text_content("#error")
+                assert f"spread.html.j2:{BROKEN_LINE}:" in error
+                assert "render failed" in page.text_content("#state")
+                assert int(page.get_attribute("#proof", "data-generation")) == first
+                assert fetch(url + "proof.png") == first_png
+
+                # Fixed, and restyled: the page shows the new proof by itself.
+                (project / "layout" / "spread.html.j2").write_text(good, encoding="utf-8")
+                with (project / "styles" / "modules.css").open("a", encoding="utf-8") as css:
+                    css.write("\n.headline { color: device-cmyk(0 1 1 0); }\n")
+                page.wait_for_function(shown, arg=first + 1, timeout=180_000)
+                assert page.text_content("#error") == ""
+                assert fetch(url + "proof.png") != first_png
+            finally:
+                browser.close()
+    finally:
+        serve.stop()
+    assert not any("Traceback" in line for line in serve.seen), "".join(serve.seen)
