@@ -24,13 +24,12 @@ import math
 from .typography import (
     CJK_RE,
     INSEPARABLE,
-    NO_END,
-    NO_START,
     PUNCT,
+    break_allowed,
+    han_latin,
     is_body,
     is_cjk,
-    is_han,
-    is_latin,
+    sample_html,
 )
 
 WEASYPRINT_VERSION = "70.0"
@@ -38,21 +37,6 @@ HAN_LATIN_GAP = 250  # thousandths of an em
 _ORIGINAL: dict = {}
 _INK: dict = {}
 _TAIL = [""]  # last character set on the current line, to reserve a Han–Latin gap
-
-
-def break_allowed(a: str, b: str, pango_ok: bool) -> bool:
-    """May a line break between characters a and b? (clreq kinsoku over UAX #14)."""
-    if b in NO_START or a in NO_END or (a == b and a in INSEPARABLE):
-        return False
-    if a.isdigit() and is_han(b):  # 2020年, 34条
-        return False
-    if a.isspace() or b.isspace() or not (is_cjk(a) or is_cjk(b)):
-        return pango_ok
-    return True
-
-
-def han_latin(a: str, b: str) -> bool:
-    return (is_han(a) and is_latin(b)) or (is_latin(a) and is_han(b))
 
 
 def gap_eligible(a: str, b: str) -> bool:
@@ -210,7 +194,7 @@ def _choose(text, whole, breaks, advances, gaps, trims, max_units):
     if best is None:
         if not candidates or (candidates[0] == n and not whole):
             return None
-        return candidates[0], bool(trims[ends[candidates[0]] - 1])
+        return candidates[0], bool(ends[candidates[0]] and trims[ends[candidates[0]] - 1])
     if whole and best[0] < n and sum(map(is_body, text[best[0]:])) == 1:
         best = _avoid_orphan(text, best, candidates, fit)
     return best
@@ -266,6 +250,9 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
         size *= 2
     count, trim = choice
     line_text = text[:count] if count == len(text) else text[:count].rstrip(" ")
+    if not line_text.strip():  # only spaces fit: WeasyPrint knows what to do
+        return _ORIGINAL["split_first_line"](
+            text, style, context, max_width, justification_spacing, is_line_start, minimum)
     resume = None if count == len(text) else len(text[:count].encode())
     if line_text != window:
         layout = Layout(style, justification_spacing, max_width)
@@ -405,6 +392,22 @@ def _get_first_line(self):
     return first_line, index
 
 
+def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """Draw a line with extras inside an /ActualText span: extractors that guess spaces
+    from glyph gaps (poppler, pdf.js) then read the copy, not the justified gaps."""
+    import pydyf
+
+    layout = textbox.pango_layout
+    extras = getattr(layout, "clreq_extra", None)
+    if not extras or not any(extras) or layout.clreq_text != layout.text or not layout.text.strip():
+        return _ORIGINAL["draw_first_line"](stream, textbox, text_overflow, block_ellipsis, matrix)
+    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(layout.text)}))
+    try:
+        return _ORIGINAL["draw_first_line"](stream, textbox, text_overflow, block_ellipsis, matrix)
+    finally:
+        stream.end_marked_content()
+
+
 def _apply_extras(line, text, extras):
     """Widen the last glyph of each cluster by the extras of all its characters."""
     b2c = _byte_to_char(text)
@@ -424,6 +427,7 @@ def _apply_extras(line, text, extras):
 
 
 def _targets():
+    from weasyprint.draw import text as draw_text
     from weasyprint.layout import inline, preferred
     from weasyprint.text import line_break
 
@@ -438,6 +442,7 @@ def _targets():
         (inline, "text_align", _text_align),
         (line_break.Layout, "reactivate", _reactivate),
         (line_break.Layout, "get_first_line", _get_first_line),
+        (draw_text, "draw_first_line", _draw_first_line),
     ]
 
 
@@ -449,6 +454,7 @@ EXPECTED_SIGNATURES = {
     "text_align": "(context, line, available_width, last)",
     "reactivate": "(self, style)",
     "get_first_line": "(self)",
+    "draw_first_line": "(stream, textbox, text_overflow, block_ellipsis, matrix)",
 }
 
 
@@ -466,9 +472,11 @@ def check_internals() -> None:
         current = _ORIGINAL.get(name) or getattr(owner, name)
         if str(inspect.signature(current)) != EXPECTED_SIGNATURES[name]:
             problems.append(f"{owner.__name__}.{name}{inspect.signature(current)}")
-    calls = [(_ORIGINAL.get("text_align", inline.text_align), "justify_line"),
-             (inline.get_next_linebox, "text_align"), (inline.split_text_box, "split_first_line"),
-             (draw_text.draw_first_line, "get_first_line"), (draw_text.draw_text, "reactivate")]
+    original = {name: _ORIGINAL.get(name) or getattr(owner, name) for owner, name, _ in _targets()}
+    calls = [(original["text_align"], "justify_line"), (inline.get_next_linebox, "text_align"),
+             (inline.split_text_box, "split_first_line"), (draw_text.draw_text, "reactivate"),
+             (original["draw_first_line"], "get_first_line"),
+             (draw_text.draw_text, "draw_first_line")]
     problems += [f"{f.__name__} no longer calls {name}" for f, name in calls
                  if name not in f.__code__.co_names]
     if (ffi.sizeof("PangoGlyphInfo"), ffi.sizeof("PangoLogAttr")) != (20, 4):
@@ -499,56 +507,7 @@ def installed() -> bool:
     return bool(_ORIGINAL)
 
 
-# --- sample copy and benchmark --------------------------------------------------------
-
-_WORDS = ("我们 今年 全区 经济 发展 实现 增长 项目 建设 推进 工作 群众 服务 改革 创新 社会 治理 "
-          "城市 乡村 企业 科技 教育 文化 生态 环境 安全 民生 基层 干部 代表 大会 报告 提出 坚持 "
-          "加快 推动 完善 提升 街道 社区 居民 产业 园区 投资 就业 医疗 养老 交通 数字 平台 "
-          "政府 目标 任务 成绩 五年 以来 一批 重点 新区 制造 的 了 和 在 是 为 把 将 都 又")
-_LATIN = ("GDP", "5G", "AI", "App", "PM2.5", "iPhone", "CBD")
-
-
-def _fragment(rng) -> str:
-    words = _WORDS.split()
-    word = "".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
-    other, number, latin = rng.choice(words), rng.randint(2, 2024), rng.choice(_LATIN)
-    return [word, word, word, word, f"{number}年{word}", f"{word}{number}条",
-            f"{word}{number % 99}.{number % 9}%", f"{word}{latin}{other}", f"“{word}”",
-            f"《{word}》", f"{word}（{other}）", f"{word}——{other}", f"{word}……",
-            f"{word}、{other}、{rng.choice(words)}"][rng.randrange(14)]
-
-
-def sample_paragraph(rng) -> str:
-    """A paragraph of made-up news copy dense in the cases clreq cares about."""
-    sentences = []
-    for _ in range(rng.randint(1, 5)):
-        parts = [_fragment(rng) for _ in range(rng.randint(2, 6))]
-        end = rng.choice(["。", "。", "！", "？", "：“" + _fragment(rng) + "。”", "；"])
-        sentences.append("，".join(parts) + end)
-    return "".join(sentences)
-
-
-def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4) -> str:
-    """A multi-column page of sample copy (9 pt, 13-character columns, a Kai box)."""
-    import random
-
-    from .fonts import font_face_css, load_faces
-
-    faces = load_faces()
-    serif, kai = faces["serif-regular"].family, faces["kai-regular"].family
-    rng = random.Random(seed)
-    body = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(paragraphs))
-    box = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(4))
-    width = columns * 117 + (columns - 1) * 9
-    return (
-        f'<html lang="zh-CN"><style>{font_face_css(faces)}'
-        "@page { size: 390mm 546mm; margin: 20mm }"
-        f"body {{ font: 9pt/1.5 '{serif}'; margin: 0 }}"
-        "p { margin: 0; text-indent: 2em; text-align: justify }"
-        f".cols {{ width: {width}pt; column-count: {columns}; column-gap: 9pt }}"
-        f".box {{ width: 243pt; font: 10.5pt/1.5 '{kai}'; margin-top: 18pt }}</style>"
-        f"<div class=cols>{body}</div><div class=box>{box}</div></html>"
-    )
+# --- benchmark ------------------------------------------------------------------------
 
 
 def _render_seconds(html: str, repeat: int) -> float:
@@ -566,7 +525,7 @@ def _render_seconds(html: str, repeat: int) -> float:
 
 def bench(repeat: int = 3) -> dict:
     """Render the sample page with and without clreq; best-of-`repeat` seconds and ratio."""
-    html = sample_html()
+    html = sample_html()  # fixed: seed 0
     was = installed()
     uninstall()
     _render_seconds(html, 1)  # warm font and style caches

@@ -56,6 +56,21 @@ def is_body(char: str) -> bool:
     return not char.isspace() and char not in PUNCT and unicodedata.category(char)[0] != "P"
 
 
+def break_allowed(a: str, b: str, pango_ok: bool) -> bool:
+    """May a line break between characters a and b? (clreq kinsoku over UAX #14)."""
+    if b in NO_START or a in NO_END or (a == b and a in INSEPARABLE):
+        return False
+    if a.isdigit() and is_han(b):  # 2020年, 34条
+        return False
+    if a.isspace() or b.isspace() or not (is_cjk(a) or is_cjk(b)):
+        return pango_ok
+    return True
+
+
+def han_latin(a: str, b: str) -> bool:
+    return (is_han(a) and is_latin(b)) or (is_latin(a) and is_han(b))
+
+
 @dataclass
 class Report:
     pages: int = 0
@@ -301,6 +316,58 @@ def format_report(report: Report) -> str:
     ]
     rows += [f"    {example}" for example in report.examples]
     return "\n".join(rows)
+
+
+# --- sample copy, dense in what the rules cover ----------------------------------------
+
+_WORDS = ("我们 今年 全区 经济 发展 实现 增长 项目 建设 推进 工作 群众 服务 改革 创新 社会 治理 "
+          "城市 乡村 企业 科技 教育 文化 生态 环境 安全 民生 基层 干部 代表 大会 报告 提出 坚持 "
+          "加快 推动 完善 提升 街道 社区 居民 产业 园区 投资 就业 医疗 养老 交通 数字 平台 "
+          "政府 目标 任务 成绩 五年 以来 一批 重点 新区 制造 的 了 和 在 是 为 把 将 都 又")
+_LATIN = ("GDP", "5G", "AI", "App", "PM2.5", "iPhone", "CBD")
+
+
+def _fragment(rng) -> str:
+    words = _WORDS.split()
+    word = "".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
+    other, number, latin = rng.choice(words), rng.randint(2, 2024), rng.choice(_LATIN)
+    return [word, word, word, word, f"{number}年{word}", f"{word}{number}条",
+            f"{word}{number % 99}.{number % 9}%", f"{word}{latin}{other}", f"“{word}”",
+            f"《{word}》", f"{word}（{other}）", f"{word}——{other}", f"{word}……",
+            f"{word}、{other}、{rng.choice(words)}"][rng.randrange(14)]
+
+
+def sample_paragraph(rng) -> str:
+    """A paragraph of made-up news copy dense in the cases clreq cares about."""
+    sentences = []
+    for _ in range(rng.randint(1, 5)):
+        parts = [_fragment(rng) for _ in range(rng.randint(2, 6))]
+        end = rng.choice(["。", "。", "！", "？", "：“" + _fragment(rng) + "。”", "；"])
+        sentences.append("，".join(parts) + end)
+    return "".join(sentences)
+
+
+def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4) -> str:
+    """A multi-column page of sample copy (9 pt, 13-character columns, a Kai box)."""
+    import random
+
+    from .fonts import font_face_css, load_faces
+
+    faces = load_faces()
+    serif, kai = faces["serif-regular"].family, faces["kai-regular"].family
+    rng = random.Random(seed)
+    body = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(paragraphs))
+    box = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(4))
+    width = columns * 117 + (columns - 1) * 9
+    return (
+        f'<html lang="zh-CN"><style>{font_face_css(faces)}'
+        "@page { size: 390mm 546mm; margin: 20mm }"
+        f"body {{ font: 9pt/1.5 '{serif}'; margin: 0 }}"
+        "p { margin: 0; text-indent: 2em; text-align: justify }"
+        f".cols {{ width: {width}pt; column-count: {columns}; column-gap: 9pt }}"
+        f".box {{ width: 243pt; font: 10.5pt/1.5 '{kai}'; margin-top: 18pt }}</style>"
+        f"<div class=cols>{body}</div><div class=box>{box}</div></html>"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

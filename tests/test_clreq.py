@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import shutil
+import subprocess
 
 import pdfplumber
 import pytest
@@ -111,7 +113,7 @@ def test_install_is_idempotent_and_uninstall_restores(off):
     ("a", "b", False),
 ])
 def test_break_rules(a, b, allowed):
-    assert clreq.break_allowed(a, b, pango_ok=False) is allowed
+    assert typography.break_allowed(a, b, pango_ok=False) is allowed
 
 
 def test_narrow_columns_meet_every_rule(tmp_path, on):
@@ -130,6 +132,9 @@ def test_text_is_exactly_the_copy(tmp_path, on):
     with pdfplumber.open(path) as pdf:
         extracted = pdf.pages[0].extract_text().replace("\n", "")
     assert extracted == "".join(TOUGH)
+    if shutil.which("pdftotext"):  # poppler guesses spaces from gaps, unless /ActualText
+        raw = subprocess.run(["pdftotext", "-raw", path, "-"], capture_output=True, check=True)
+        assert raw.stdout.decode().replace("\n", "").strip("\f") == "".join(TOUGH)
 
 
 def test_justified_slack_is_spread_evenly(tmp_path, on):
@@ -177,7 +182,7 @@ def test_kinsoku_keeps_units_and_pairs_whole(tmp_path, on, copy, second):
 
 def test_spans_fonts_and_wide_boxes(tmp_path, on):
     rng = random.Random(7)
-    paragraphs = [clreq.sample_paragraph(rng) for _ in range(12)]
+    paragraphs = [typography.sample_paragraph(rng) for _ in range(12)]
     boxes = [(117, SERIF, 9), (243, KAI, 10.5), (369, SANS, 9), (180, SERIF, 12)] * 3
     body = "".join(
         f"<div style=\"width: {w}pt; font: {s}pt/1.5 '{f}'; margin-bottom: 20pt\">"
@@ -190,7 +195,7 @@ def test_spans_fonts_and_wide_boxes(tmp_path, on):
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_stories_in_columns(tmp_path, on, seed):
-    path = render(tmp_path, clreq.sample_html(seed, paragraphs=36))
+    path = render(tmp_path, typography.sample_html(seed, paragraphs=36))
     assert_clean(typography.measure(path), min_lines=200)
 
 

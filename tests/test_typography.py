@@ -69,13 +69,13 @@ def test_spaces_next_to_han(tmp_path, off):
 def test_clean_text_passes_and_main_exit_codes(tmp_path, off, capsys):
     clreq.install()
     good = tmp_path / "good.pdf"
-    HTML(string=clreq.sample_html(3, paragraphs=8, columns=2)).write_pdf(good)
+    HTML(string=typography.sample_html(3, paragraphs=8, columns=2)).write_pdf(good)
     report = typography.measure(good)
     assert report.ok and report.lines_checked >= 40, typography.format_report(report)
     assert "FAIL" not in typography.format_report(report)
     clreq.uninstall()
     bad = tmp_path / "bad.pdf"
-    HTML(string=clreq.sample_html(3, paragraphs=8, columns=2)).write_pdf(bad)
+    HTML(string=typography.sample_html(3, paragraphs=8, columns=2)).write_pdf(bad)
     assert typography.main([str(good)]) == 0
     assert typography.main([str(good), str(bad)]) == 1
     out = capsys.readouterr().out
