@@ -6,6 +6,7 @@ compose + typeset (final) → write print PDFs, archive PDF, proof, manifest.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -17,15 +18,21 @@ import markupsafe
 from . import __version__
 from .check import PageFit, check_coverage, fit_findings, measure_fit
 from .compose import Plan, compose_html, geometry_css, plan_pages, template_env
-from .config import PROJECT_ROOT, Config, PageFormat, load_config
+from .config import PROJECT_ROOT, PT_PER_MM, Config, PageFormat, load_config
 from .edition import Edition, edition_path, load_edition
 from .errors import Finding, UserError
 from .fonts import check_installed, font_face_css, load_faces
+from .images import prepare_picture
 from .model import Story
 from .normalize import normalize
+from .output import PrintSettings, print_css, print_settings
 from .parse import parse_story
+from .pdfchecks import Expect
+from .preflight import preflight
 from .typeset import Typesetter
 from .writers import write_outputs
+
+PICTURE_CACHE = PROJECT_ROOT / ".cache" / "pictures"  # CMYK conversions the renderer may read
 
 FIGURE_RE = re.compile(r"\d+(?:\.\d+)?(?:%|倍)?")
 
@@ -83,48 +90,57 @@ def describe_ids(story: Story) -> dict[str, str]:
     return names
 
 
-def locate_photo(story: Story, edition: Edition, story_dir: Path) -> tuple[str, list[Finding]]:
-    """The picture's file URL, or "" and a warning: the frame is then a marked placeholder."""
+def locate_photo(
+    story: Story, edition: Edition, story_dir: Path, fmt: PageFormat, settings: PrintSettings
+) -> tuple[str, list[Finding]]:
+    """The CMYK picture's file URL, or "" and a finding: the frame is then a marked placeholder."""
     if story.photo is None:
         return "", []
     line = story.photo.caption.line
+    level = "warning" if settings.allow_placeholder else "error"
+    asked = " (printed as the desk asked)" if settings.allow_placeholder else (
+        "; deliver it, or set [photo] print_placeholder = true in the edition file")
     if not edition.photo_file:
-        return "", [
-            Finding(
-                "warning",
-                "the photo for this caption is missing: no picture file "
-                f"is named in {Path(edition.path).name} [photo] file; the frame is "
-                "set as a placeholder",
-                story.source,
-                line,
-                "photo-missing",
-            )
-        ]
+        return "", [Finding(level, "the photo for this caption is missing: no picture file "
+                            f"is named in {Path(edition.path).name} [photo] file; the frame is "
+                            f"set as a placeholder{asked}", story.source, line, "photo-missing")]
     path = (story_dir / edition.photo_file).resolve()
-    if not path.is_relative_to(story_dir.resolve()) or not path.is_file():
-        return "", [
-            Finding(
-                "warning",
-                f"the photo {edition.photo_file} is missing (looked for "
-                f"{path}); the frame is set as a placeholder",
-                edition.path,
-                0,
-                "photo-missing",
-            )
-        ]
-    return path.as_uri(), []
+    if not path.is_relative_to(story_dir.resolve()):
+        return "", [Finding("error", f"the photo {edition.photo_file} lies outside the story's "
+                            "folder; copy it beside the story", edition.path, 0, "photo-missing")]
+    picture = prepare_picture(path, PICTURE_CACHE, fmt.type_width / PT_PER_MM,
+                              icc_profile=settings.icc_profile, min_ppi=settings.min_ppi,
+                              max_ink=settings.max_ink, allow_placeholder=settings.allow_placeholder)
+    return (picture.path.as_uri() if picture.path else ""), list(picture.findings)
 
 
 def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typesetter, env):
-    """Two passes: measure each page's spare space, then let the elastic elements take it."""
+    """Two passes: measure each page's spare space, then let the elastic elements take it.
+
+    A warm typesetter remembers the outcome (photo page, spare lines, final fit) per
+    layout key; when the key and the re-measured fit match, one render replaces three.
+    """
 
     def render(p: Plan):
         html = compose_html(story, edition, p, fmt, photo_url, env)
         document, warnings = typesetter.render(html, geometry_css(fmt, p))
         return document, warnings, measure_fit(document, [pg.id for pg in p.pages])
 
+    cache = getattr(typesetter, "fit_cache", None)
+    key = (
+        layout_key(story, edition, plan, fmt, photo_url, typesetter, env)
+        if cache is not None
+        else ""
+    )
+    if cache is not None and key in cache:
+        photo_page, spare, expected = cache[key]
+        cached = Plan(tuple(replace(p, photo=p.index == photo_page) for p in plan.pages))
+        cached = cached.with_spare(spare) if spare else cached
+        document, warnings, fits = render(cached)
+        if _same_fit(fits, expected):
+            return document, warnings, fits, cached
     document, warnings, fits = render(plan)
-    if story.photo is not None and len(plan.pages) > 1:
+    if story.photo is not None and len(plan.pages) > 1 and fits[0].spare_pt > -float("inf"):
         plan, moved = _place_photo(document, plan, fits)
         if moved:
             document, warnings, fits = render(plan)
@@ -132,7 +148,27 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
         spare = {f.index: int(f.spare_pt // fmt.line_pitch) for f in fits}
         plan = plan.with_spare(spare)
         document, warnings, fits = render(plan)
+    if cache is not None:
+        photo_page = next((p.index for p in plan.pages if p.photo), -1)
+        cache[key] = (photo_page, dict(plan.spare), fits)
     return document, warnings, fits, plan
+
+
+def _same_fit(fits: list[PageFit], expected: list[PageFit]) -> bool:
+    return len(fits) == len(expected) and all(
+        a.overset_ids == b.overset_ids and abs(a.spare_pt - b.spare_pt) < 0.5
+        for a, b in zip(fits, expected, strict=True)
+    )
+
+
+def layout_key(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typesetter, env) -> str:
+    """Hash of what can move text: the composed page, the grid, the CSS minus its colours."""
+    digest = hashlib.sha256()
+    digest.update(compose_html(story, edition, plan, fmt, photo_url, env).encode())
+    digest.update(geometry_css(fmt, plan).encode())
+    digest.update(typesetter.font_css.encode())
+    digest.update(typesetter.layout_css().encode())
+    return digest.hexdigest()
 
 
 # How many spare lines each kind of elastic element absorbs before the page looks empty.
@@ -207,12 +243,14 @@ def build(
     if any(f.level == "error" for f in findings):
         raise BuildFailed(findings)
 
-    photo_url, photo_findings = locate_photo(story, edition, story_path.parent)
+    settings = replace(print_settings(config.print_table or {}, base=PROJECT_ROOT),
+                       allow_placeholder=edition.photo_placeholder_ok)
+    photo_url, photo_findings = locate_photo(story, edition, story_path.parent, fmt, settings)
     findings += photo_findings
     env = template_env()
     env.filters["figures"] = figures
     env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
-    typesetter = typesetter or Typesetter(font_face_css(faces))
+    typesetter = typesetter or Typesetter(font_face_css(faces) + print_css(settings))
     document, warnings, fits, plan = lay_out(
         story, edition, plan_pages(story, edition), fmt, photo_url, typesetter, env
     )
@@ -242,11 +280,28 @@ def build(
         grid_format=fmt if grid else None,
         archive=archive,
         progress=progress,
+        settings=settings,
+        missing_picture=edition.photo_file or "photo" if story.photo and not photo_url else "",
     )
+    findings += preflight_outputs(written, fmt, settings)
     manifest = write_manifest(story, edition, fmt, written, out_dir, story_path)
     return BuildResult(
         out_dir, written.print_pdfs, written.proof, manifest, written.archive_pdf, findings
     )
+
+
+def preflight_outputs(written, fmt: PageFormat, settings: PrintSettings) -> list[Finding]:
+    """The preflight runs after every render: its errors are the desk's errors."""
+    expect = Expect(variant=settings.variant, page_size_mm=(fmt.page_width_mm, fmt.page_height_mm),
+                    bleed_mm=settings.bleed_mm, min_ppi=settings.min_ppi,
+                    max_ink=settings.max_ink)
+    findings = []
+    for path in written.print_pdfs:
+        findings += [replace(f, path=f.path or str(path)) for f in preflight(path, expect).findings]
+    if written.archive_pdf:
+        report = preflight(written.archive_pdf, Expect(page_size_mm=expect.page_size_mm))
+        findings += [replace(f, path=f.path or str(written.archive_pdf)) for f in report.findings]
+    return findings
 
 
 def write_manifest(story, edition, fmt, written, out_dir: Path, story_path: Path) -> Path:

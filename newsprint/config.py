@@ -93,6 +93,7 @@ class Config:
     max_empty_lines: int
     normalize_disabled: frozenset[str] = frozenset()
     suspect_words: dict[str, str] | None = None
+    print_table: dict | None = None  # [print]: read by output.print_settings
 
     def page_format(self, name: str | None = None) -> PageFormat:
         name = name or self.default_format
@@ -156,6 +157,7 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
         max_empty_lines=int(data.get("checks", {}).get("max_empty_lines", 6)),
         normalize_disabled=frozenset(data.get("normalize", {}).get("disable", [])),
         suspect_words=dict(data.get("normalize", {}).get("suspect", {})),
+        print_table=dict(data.get("print", {})),
     )
     unknown = config.normalize_disabled - set(ALL_RULE_NAMES)
     if unknown:

@@ -19,11 +19,12 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from . import clreq
 from .compose import STYLES_DIR
 from .config import PROJECT_ROOT
 
 STYLESHEETS = ("tokens.css", "page.css", "text.css", "modules.css")
-ALLOWED_DIRS = ("fonts", "styles", "layout", "source", "tests/data")
+ALLOWED_DIRS = ("fonts", "styles", "layout", "source", "tests/data", ".cache/pictures")
 
 
 def allowed_roots(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
@@ -74,6 +75,13 @@ def collect_warnings():
         logger.removeHandler(handler)
 
 
+# A declaration whose value is only a colour (device-cmyk(), #hex, rgb(), a named
+# colour through a var): colours never move text, so the fit cache ignores them.
+COLOUR_VALUE = re.compile(
+    r"([\w-]*colou?r|--[\w-]+)\s*:\s*(device-cmyk|rgba?|hsla?|cmyk)\([^;{}]*\)\s*;"
+    r"|([\w-]*colou?r)\s*:\s*#[0-9a-fA-F]{3,8}\s*;",
+    re.IGNORECASE,
+)
 AT_LINE = re.compile(r" at (\d+):\d+")
 
 
@@ -92,8 +100,11 @@ class Typesetter:
     extra_roots: tuple[Path, ...] = ()
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
     _sheets: dict[str, tuple[float, CSS, list[str]]] = field(default_factory=dict)
+    # build.lay_out's memory of fit outcomes per layout key: see build.layout_key
+    fit_cache: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        clreq.install()  # Chinese line composition: inter-character justification, kinsoku…
         self.fetcher = ProjectFetcher(allowed_roots(self.extra_roots))
         self._font_sheet = CSS(
             string=self.font_css, font_config=self.font_config, url_fetcher=self.fetcher
@@ -120,6 +131,14 @@ class Typesetter:
             sheets.append(cached[1])
             warnings += cached[2]
         return sheets, warnings
+
+    def layout_css(self) -> str:
+        """The designer CSS with colour values masked: what a colour-only save leaves alone."""
+        texts = []
+        for name in STYLESHEETS:
+            text = (STYLES_DIR / name).read_text(encoding="utf-8")
+            texts.append(COLOUR_VALUE.sub(lambda m: f"{m[1] or m[3]}: colour;", text))
+        return "\n".join(texts)
 
     def render(self, html: str, geometry_css: str):
         """Lay out the spread; return (document, warnings WeasyPrint logged)."""

@@ -47,6 +47,8 @@ def write_outputs(
     grid_format=None,
     archive: bool = True,
     progress=None,
+    settings: PrintSettings | None = None,
+    missing_picture: str = "",
 ) -> Written:
     """Print PDFs, the archive copy (unless a designer's draft) and the spread proof.
 
@@ -57,11 +59,12 @@ def write_outputs(
             number=p.slot.number,
             section=p.slot.section,
             file_name=f"{stem}-p{p.slot.number:02d}-print.pdf",
+            missing_pictures=(missing_picture,) if p.photo and missing_picture else (),
         )
         for p in plan.pages
     ]
     meta = story_meta(story, edition)
-    pdfs = write_print_pages(document, pages, meta, out_dir, PrintSettings())
+    pdfs = write_print_pages(document, pages, meta, out_dir, settings or PrintSettings())
     archived = write_archive(document, meta, attachments, out_dir, pages=pages) if archive else None
     numbers = "-".join(f"p{p.slot.number:02d}" for p in plan.pages)
     grid = (grid_format, [p.side for p in plan.pages]) if grid_format else None
