@@ -296,3 +296,41 @@ def register(sub) -> None:
     )
     add_arguments(diff)
     diff.set_defaults(func=cmd_diff)
+
+
+def bench_warm(story: Path | None = None, repeat: int = 3) -> dict:
+    """Seconds for the designer's loop on a story (`make bench`): cold, warm without and
+    with the fit cache (a save that moves no text, e.g. a colour), best of `repeat`."""
+    import tempfile
+
+    from .cli import DEFAULT_STORY
+
+    with tempfile.TemporaryDirectory(prefix="newsprint-bench-") as out:
+        session = Session(story=Path(story or DEFAULT_STORY), out_root=Path(out))
+
+        def timed() -> float:
+            if not render_once(session):
+                raise UserError(
+                    f"{session.story}: the bench story does not render: {session.error}"
+                )
+            return session.seconds
+
+        cold = timed()
+        uncached = []
+        for _ in range(repeat):
+            session.typesetter.fit_cache.clear()
+            uncached.append(timed())
+        cached = [timed() for _ in range(repeat)]
+    return {
+        "story": session.story.name,
+        "cold_s": round(cold, 3),
+        "warm_three_pass_s": round(min(uncached), 3),
+        "warm_s": round(min(cached), 3),
+        "target_s": 1.0,
+    }
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(bench_warm(Path(sys.argv[1]) if len(sys.argv) > 1 else None), indent=1))

@@ -82,6 +82,13 @@ COLOUR_VALUE = re.compile(
     r"|([\w-]*colou?r)\s*:\s*#[0-9a-fA-F]{3,8}\s*;",
     re.IGNORECASE,
 )
+
+
+def mask_colours(css: str) -> str:
+    """The CSS with every colour value replaced by one word: equal when only colours differ."""
+    return COLOUR_VALUE.sub(lambda m: f"{m[1] or m[3]}: colour;", css)
+
+
 AT_LINE = re.compile(r" at (\d+):\d+")
 
 
@@ -137,7 +144,7 @@ class Typesetter:
         texts = []
         for name in STYLESHEETS:
             text = (STYLES_DIR / name).read_text(encoding="utf-8")
-            texts.append(COLOUR_VALUE.sub(lambda m: f"{m[1] or m[3]}: colour;", text))
+            texts.append(mask_colours(text))
         return "\n".join(texts)
 
     def render(self, html: str, geometry_css: str):

@@ -234,3 +234,45 @@ def test_live_proof_page_in_a_browser(project):
     finally:
         serve.stop()
     assert not any("Traceback" in line for line in serve.seen), "".join(serve.seen)
+
+
+class CountingTypesetter:
+    """The real Typesetter, counting its WeasyPrint renders (what the fit cache saves)."""
+
+    def __init__(self):
+        from newsprint.fonts import font_face_css, load_faces
+        from newsprint.typeset import Typesetter
+
+        self.inner = Typesetter(font_face_css(load_faces()))
+        self.renders = 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def render(self, html, geometry_css):
+        self.renders += 1
+        return self.inner.render(html, geometry_css)
+
+
+def test_warm_render_reuses_the_fit_and_gives_the_same_pages(tmp_path):
+    from newsprint.build import build
+
+    story = ROOT / "source" / "000_47b12d432780679e.txt"
+    typesetter = CountingTypesetter()
+    cold = build(story, tmp_path / "cold", typesetter=typesetter, archive=False)
+    cold_renders = typesetter.renders
+    assert cold_renders >= 2  # measure, then fill the spare lines
+    warm = build(story, tmp_path / "warm", typesetter=typesetter, archive=False)
+    assert typesetter.renders - cold_renders == 1
+    for a, b in zip(cold.print_pdfs, warm.print_pdfs, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_layout_css_ignores_colours_only():
+    from newsprint.typeset import mask_colours as masked
+
+    a = ":root { --accent: device-cmyk(0 1 1 0.1); } h1 { color: #c00; width: 10pt; }"
+    b = ":root { --accent: device-cmyk(0.2 1 0 0); } h1 { color: #00c; width: 10pt; }"
+    c = ":root { --accent: device-cmyk(0 1 1 0.1); } h1 { color: #c00; width: 12pt; }"
+    assert masked(a) == masked(b)
+    assert masked(a) != masked(c)
