@@ -5,18 +5,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STORY ?= source/000_47b12d432780679e.txt
 APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils \
-	fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai libgs-common
+	fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai libgs-common chromium
 APT_STAMP := .setup/apt.stamp
 VENV_STAMP := .setup/venv.stamp
 FONTS_STAMP := .setup/fonts.stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup render test lint bench fonts clean golden
+.PHONY: help setup render test lint bench fonts clean golden watch serve preflight
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(APT_STAMP):
+$(APT_STAMP): Makefile
 	@mkdir -p .setup
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -49,8 +49,18 @@ lint: setup ## ruff over the code
 	$(VENV)/bin/ruff check newsprint tests render.py
 	$(VENV)/bin/ruff format --check newsprint tests render.py
 
-bench: setup ## Time the render of the seed (cold, warm), bytes, memory
+bench: setup ## Time the seed's render (cold, warm), bytes, memory, typography; archive scale
 	$(PY) -m newsprint.bench $(STORY)
+	$(PY) -m newsprint.bench_archive
+
+watch: setup ## Re-render whenever source/, styles/, layout/, fonts/ or newsprint.toml change
+	$(PY) render.py watch $(STORY)
+
+serve: setup ## Live proof in the browser on 127.0.0.1, reloading after each render
+	$(PY) render.py serve $(STORY)
+
+preflight: setup ## Check the rendered PDFs in out/ (PDF/X, PDF/A, fonts, colour, pictures)
+	$(PY) render.py preflight out/*/*.pdf
 
 golden: setup ## Re-make the golden proofs in tests/golden/ after a wanted change
 	$(PY) -m pytest -q tests/test_golden.py --update-golden

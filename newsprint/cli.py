@@ -15,6 +15,7 @@ from .config import PROJECT_ROOT
 from .errors import Finding, UserError
 
 DEFAULT_STORY = PROJECT_ROOT / "source" / "000_47b12d432780679e.txt"
+DELEGATED = {"preflight": "preflight", "check": "typography"}
 SUBCOMMANDS = ("render", "fonts", "archive", "check", "preflight", "watch", "serve", "diff")
 
 EPILOG = """\
@@ -121,26 +122,35 @@ def build_parser() -> argparse.ArgumentParser:
     render.set_defaults(func=cmd_render)
     fonts = sub.add_parser("fonts", help="check and extract the fonts from Debian's packages")
     fonts.set_defaults(func=cmd_fonts)
-    _register_optional(sub)
+    for name, module, helptext in (
+        ("preflight", "preflight", "check PDFs for the plant or the archive"),
+        ("check", "typography", "measure Chinese line composition on PDFs (clreq figures)"),
+    ):
+        passthrough = sub.add_parser(name, help=helptext, add_help=False)
+        passthrough.add_argument("rest", nargs=argparse.REMAINDER)
+        passthrough.set_defaults(func=_delegate(module))
+    from . import archive, designer
+
+    archive.register(sub)
+    designer.register(sub)
     return parser
 
 
-def _register_optional(sub) -> None:
-    """Sub-commands from other stages, when their modules are present."""
-    import importlib
+def _delegate(module: str):
+    """Run another stage's own command line (it parses its arguments and sets the status)."""
 
-    for name in ("archive", "typography", "preflight", "designer"):
-        try:
-            module = importlib.import_module(f"newsprint.{name}")
-        except ModuleNotFoundError:
-            continue
-        register = getattr(module, "register", None)
-        if register:
-            register(sub)
+    def run(args) -> int:
+        import importlib
+
+        return importlib.import_module(f"newsprint.{module}").main(args.rest)
+
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in DELEGATED:  # their own parsers, --help included
+        return _delegate(DELEGATED[argv[0]])(argparse.Namespace(rest=argv[1:]))
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
         argv = ["render", *argv]
     parser = build_parser()

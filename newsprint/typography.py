@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 
 NO_START = frozenset("、，。．：；！？’”）》〉】」』〕〗〙〛｝］…‥·・々％‰℃°,.:;!?)]}%")
 NO_END = frozenset("“‘（《〈【「『〔〖〘〚｛［([{")
@@ -371,12 +372,20 @@ def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv:
-        print("usage: python -m newsprint.typography FILE.pdf …", file=sys.stderr)
-        return 2
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="render.py check",
+        description="Measure Chinese line composition (clreq) on PDFs from glyph positions; "
+        "exit 1 when a rule fails.")
+    parser.add_argument("files", nargs="+", metavar="FILE.pdf")
+    args = parser.parse_args(argv)
     status = 0
-    for path in argv:
+    for path in args.files:
+        if not Path(path).is_file():
+            print(f"{path}: no such PDF; render first (python render.py)", file=sys.stderr)
+            status = 1
+            continue
         report = measure(path)
         print(f"{path}\n{format_report(report)}")
         status = status or (0 if report.ok else 1)
