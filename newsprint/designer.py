@@ -35,7 +35,6 @@ class Session:
     format_name: str | None = None
     dpi: float = 50
     grid: bool = False
-    preflight: bool = False  # check the print PDFs after each good render (serve)
     print_pdfs: list[Path] = field(default_factory=list)
     generation: int = 0  # bumped after every render attempt, good or bad
     ok: bool = False
@@ -126,22 +125,7 @@ def render_once(session: Session, changed=(), progress=None) -> bool:
             session.proof, session.proof_generation = proof, session.generation
             session.print_pdfs = list(result.print_pdfs)
         session.lock.notify_all()
-    if ok and session.preflight:
-        run_preflight(session)
     return ok
-
-
-def run_preflight(session: Session) -> None:
-    """Preflight the new print PDFs after the proof is shown, then publish the findings too."""
-    try:
-        from .preflight import preflight
-    except ImportError:
-        return
-    found = [f for pdf in session.print_pdfs for f in preflight(pdf).findings]
-    with session.lock:
-        session.generation += 1
-        session.findings = session.findings + found
-        session.lock.notify_all()
 
 
 def report(session: Session, stream=sys.stderr) -> None:
@@ -230,7 +214,6 @@ def session_from(args) -> Session:
         format_name=args.format,
         dpi=args.dpi,
         grid=args.grid,
-        preflight=args.command == "serve",
     )
 
 

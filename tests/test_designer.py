@@ -225,7 +225,7 @@ def test_live_proof_page_in_a_browser(project):
                 # Fixed, and restyled: the page shows the new proof by itself.
                 (project / "layout" / "spread.html.j2").write_text(good, encoding="utf-8")
                 with (project / "styles" / "modules.css").open("a", encoding="utf-8") as css:
-                    css.write("\n.headline { color: device-cmyk(0 1 1 0); }\n")
+                    css.write("\n:root { --tint: device-cmyk(0 0.4 0.6 0); }\n")
                 page.wait_for_function(shown, arg=first + 1, timeout=180_000)
                 assert page.text_content("#error") == ""
                 assert fetch(url + "proof.png") != first_png
