@@ -161,10 +161,18 @@ def _same_fit(fits: list[PageFit], expected: list[PageFit]) -> bool:
     )
 
 
+RUNNING_HEAD = re.compile(r'<header class="running-head">.*?</header>', re.S)
+
+
 def layout_key(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typesetter, env) -> str:
-    """Hash of what can move text: the composed page, the grid, the CSS minus its colours."""
+    """Hash of what can move text: the composed page, the grid, the CSS minus its colours.
+
+    The running heads are left out: they sit in the margin at a fixed height, so a new
+    date, 版名 or credit line re-renders once instead of three times.
+    """
     digest = hashlib.sha256()
-    digest.update(compose_html(story, edition, plan, fmt, photo_url, env).encode())
+    html = compose_html(story, edition, plan, fmt, photo_url, env)
+    digest.update(RUNNING_HEAD.sub("", html).encode())
     digest.update(geometry_css(fmt, plan).encode())
     digest.update(typesetter.font_css.encode())
     digest.update(typesetter.layout_css().encode())

@@ -268,6 +268,27 @@ def test_warm_render_reuses_the_fit_and_gives_the_same_pages(tmp_path):
         assert a.read_bytes() == b.read_bytes()
 
 
+def test_running_head_edit_reuses_the_fit(story_dir, tmp_path):
+    from conftest import SEED, SEED_EDITION, write_story
+
+    from newsprint.build import build
+
+    edition = SEED_EDITION.read_text(encoding="utf-8")
+    story = write_story(story_dir, "head", SEED.read_text(encoding="utf-8"), edition)
+    typesetter = CountingTypesetter()
+    before = build(story, tmp_path / "before", typesetter=typesetter, archive=False)
+    cold_renders = typesetter.renders
+    assert '"校对" = "陈静"' in edition
+    story.with_suffix(".edition.toml").write_text(
+        edition.replace('"校对" = "陈静"', '"校对" = "王芳"'), encoding="utf-8"
+    )
+    after = build(story, tmp_path / "after", typesetter=typesetter, archive=False)
+    assert typesetter.renders - cold_renders == 1
+    with Image.open(before.proof) as a, Image.open(after.proof) as b:
+        changed = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox()
+    assert changed is not None and changed[3] < a.height * 0.12  # only the heads, at the top
+
+
 def test_layout_css_ignores_colours_only():
     from newsprint.typeset import mask_colours as masked
 
