@@ -122,8 +122,7 @@ def _blank_sides(font, glyph: int, em_units: float) -> tuple[bool, bool]:
         pango.pango_font_get_glyph_extents(font, glyph, ink, logical)
         advance = logical.width
         full = advance >= 0.8 * em_units and ink.width > 0
-        _INK[key] = (full and ink.x >= 0.45 * advance,
-                     full and ink.x + ink.width <= 0.55 * advance)
+        _INK[key] = (full and ink.x >= 0.45 * advance, full and ink.x + ink.width <= 0.55 * advance)
     return _INK[key]
 
 
@@ -157,9 +156,15 @@ def _gap_thousandths(text: str, blanks: dict, advances: list, em_units: float) -
 
 def _managed(style, text: str) -> bool:
     lang = style["lang"] or ""
-    return (lang.lower().startswith("zh") and style["white_space"] == "normal"
-            and style["direction"] == "ltr" and style["letter_spacing"] == "normal"
-            and style["font_size"] > 0 and "\xad" not in text and bool(CJK_RE.search(text)))
+    return (
+        lang.lower().startswith("zh")
+        and style["white_space"] == "normal"
+        and style["direction"] == "ltr"
+        and style["letter_spacing"] == "normal"
+        and style["font_size"] > 0
+        and "\xad" not in text
+        and bool(CJK_RE.search(text))
+    )
 
 
 def _choose(text, whole, breaks, advances, gaps, trims, max_units):
@@ -195,7 +200,7 @@ def _choose(text, whole, breaks, advances, gaps, trims, max_units):
         if not candidates or (candidates[0] == n and not whole):
             return None
         return candidates[0], bool(ends[candidates[0]] and trims[ends[candidates[0]] - 1])
-    if whole and best[0] < n and sum(map(is_body, text[best[0]:])) == 1:
+    if whole and best[0] < n and sum(map(is_body, text[best[0] :])) == 1:
         best = _avoid_orphan(text, best, candidates, fit)
     return best
 
@@ -211,13 +216,15 @@ def _avoid_orphan(text, best, candidates, fit):
     return best
 
 
-def _split_first_line(text, style, context, max_width, justification_spacing,
-                      is_line_start=True, minimum=False):
+def _split_first_line(
+    text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
+):
     """Replacement of line_break.split_first_line for zh text (same signature/result)."""
     tail, _TAIL[0] = ("" if is_line_start else _TAIL[0]), ""
     if not _managed(style, text):
         result = _ORIGINAL["split_first_line"](
-            text, style, context, max_width, justification_spacing, is_line_start, minimum)
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
         _TAIL[0] = result[0].text[-1:]
         return result
     from weasyprint.text.ffi import FROM_UNITS, pango
@@ -239,11 +246,17 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
         advances, blanks = _advances(line, window, em_units)
         gaps = _gap_thousandths(window, blanks, advances, em_units)
         gaps = [_units(gap, font_size) for gap in gaps]
-        trims = [_units(-round(advances[i] / em_units * 500), font_size)
-                 if blanks.get(i, (0, 0))[1] else 0 for i in range(len(window))]
+        trims = [
+            _units(-round(advances[i] / em_units * 500), font_size)
+            if blanks.get(i, (0, 0))[1]
+            else 0
+            for i in range(len(window))
+        ]
         breaks = _line_breaks(layout, len(window))
-        breaks = [k > 0 and (k == len(window) or break_allowed(window[k - 1], window[k], ok))
-                  for k, ok in enumerate(breaks)]
+        breaks = [
+            k > 0 and (k == len(window) or break_allowed(window[k - 1], window[k], ok))
+            for k, ok in enumerate(breaks)
+        ]
         choice = _choose(window, whole, breaks, advances, gaps, trims, max_units)
         if choice is not None:
             break
@@ -252,7 +265,8 @@ def _split_first_line(text, style, context, max_width, justification_spacing,
     line_text = text[:count] if count == len(text) else text[:count].rstrip(" ")
     if not line_text.strip():  # only spaces fit: WeasyPrint knows what to do
         return _ORIGINAL["split_first_line"](
-            text, style, context, max_width, justification_spacing, is_line_start, minimum)
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
     resume = None if count == len(text) else len(text[:count].encode())
     if line_text != window:
         layout = Layout(style, justification_spacing, max_width)
@@ -276,8 +290,10 @@ def _can_break_text(text, lang):
     from weasyprint.text.line_break import get_log_attrs
 
     attrs = get_log_attrs(text, lang)
-    return any(break_allowed(text[i - 1], text[i], bool(attrs[i].is_line_break))
-               for i in range(1, len(text)))
+    return any(
+        break_allowed(text[i - 1], text[i], bool(attrs[i].is_line_break))
+        for i in range(1, len(text))
+    )
 
 
 # --- justification and drawing --------------------------------------------------------
@@ -304,7 +320,8 @@ def _justify_line(context, line, extra_width):
     leaves = _leaves(line, [])
     texts = [b for b in leaves if isinstance(b, boxes.TextBox) and getattr(b, "pango_layout", None)]
     if not any(hasattr(b.pango_layout, "clreq_extra") for b in texts) or any(
-            b.style["direction"] != "ltr" for b in texts):
+        b.style["direction"] != "ltr" for b in texts
+    ):
         return _ORIGINAL["justify_line"](context, line, extra_width)
     chars = []  # (box, index, char); None separates atomic boxes
     for leaf in leaves:
@@ -312,8 +329,11 @@ def _justify_line(context, line, extra_width):
             chars.extend((leaf, i, c) for i, c in enumerate(leaf.text))
         else:
             chars.append(None)
-    gaps = [i for i in range(len(chars) - 1) if chars[i] and chars[i + 1]
-            and gap_eligible(chars[i][2], chars[i + 1][2])]
+    gaps = [
+        i
+        for i in range(len(chars) - 1)
+        if chars[i] and chars[i + 1] and gap_eligible(chars[i][2], chars[i + 1][2])
+    ]
     if not gaps:
         return _ORIGINAL["justify_line"](context, line, extra_width)
     added, done = {}, 0.0
@@ -341,8 +361,13 @@ def _text_align(context, line, available_width, last):
     leaves = _leaves(line, [])
     added = {}
     for a, b in zip(leaves, leaves[1:], strict=False):
-        if not (isinstance(a, boxes.TextBox) and isinstance(b, boxes.TextBox) and a.text
-                and b.text and han_latin(a.text[-1], b.text[0])):
+        if not (
+            isinstance(a, boxes.TextBox)
+            and isinstance(b, boxes.TextBox)
+            and a.text
+            and b.text
+            and han_latin(a.text[-1], b.text[0])
+        ):
             continue
         layout = getattr(a, "pango_layout", None)
         if getattr(layout, "clreq_text", None) != getattr(layout, "text", None):
@@ -448,7 +473,7 @@ def _targets():
 
 EXPECTED_SIGNATURES = {
     "split_first_line": "(text, style, context, max_width, justification_spacing, "
-                        "is_line_start=True, minimum=False)",
+    "is_line_start=True, minimum=False)",
     "can_break_text": "(text, lang)",
     "justify_line": "(context, line, extra_width)",
     "text_align": "(context, line, available_width, last)",
@@ -473,12 +498,19 @@ def check_internals() -> None:
         if str(inspect.signature(current)) != EXPECTED_SIGNATURES[name]:
             problems.append(f"{owner.__name__}.{name}{inspect.signature(current)}")
     original = {name: _ORIGINAL.get(name) or getattr(owner, name) for owner, name, _ in _targets()}
-    calls = [(original["text_align"], "justify_line"), (inline.get_next_linebox, "text_align"),
-             (inline.split_text_box, "split_first_line"), (draw_text.draw_text, "reactivate"),
-             (original["draw_first_line"], "get_first_line"),
-             (draw_text.draw_text, "draw_first_line")]
-    problems += [f"{f.__name__} no longer calls {name}" for f, name in calls
-                 if name not in f.__code__.co_names]
+    calls = [
+        (original["text_align"], "justify_line"),
+        (inline.get_next_linebox, "text_align"),
+        (inline.split_text_box, "split_first_line"),
+        (draw_text.draw_text, "reactivate"),
+        (original["draw_first_line"], "get_first_line"),
+        (draw_text.draw_text, "draw_first_line"),
+    ]
+    problems += [
+        f"{f.__name__} no longer calls {name}"
+        for f, name in calls
+        if name not in f.__code__.co_names
+    ]
     if (ffi.sizeof("PangoGlyphInfo"), ffi.sizeof("PangoLogAttr")) != (20, 4):
         problems.append("PangoGlyphInfo/PangoLogAttr layout changed")
     if problems:
@@ -524,15 +556,26 @@ def _render_seconds(html: str, repeat: int) -> float:
 
 
 def bench(repeat: int = 3) -> dict:
-    """Render the sample page with and without clreq; best-of-`repeat` seconds and ratio."""
-    html = sample_html()  # fixed: seed 0
+    """Render the sample page (seed 0) with and without clreq: best-of-`repeat` seconds.
+
+    `ratio` is for columns filled to a fixed height (one layout pass: the cost of the
+    line layout itself); `ratio_balanced` for balanced columns, where WeasyPrint's
+    balancing re-lays the text a number of times that changes with every line break.
+    """
     was = installed()
-    uninstall()
-    _render_seconds(html, 1)  # warm font and style caches
-    plain = _render_seconds(html, repeat)
-    install()
-    clreq = _render_seconds(html, repeat)
+    result = {}
+    for key, balance in (("", False), ("_balanced", True)):
+        html = sample_html(balance=balance)
+        uninstall()
+        _render_seconds(html, 1)  # warm font and style caches
+        plain = _render_seconds(html, repeat)
+        install()
+        clreq = _render_seconds(html, repeat)
+        result |= {
+            f"plain_s{key}": round(plain, 3),
+            f"clreq_s{key}": round(clreq, 3),
+            f"ratio{key}": round(clreq / plain, 3),
+        }
     if not was:
         uninstall()
-    return {"plain_s": round(plain, 3), "clreq_s": round(clreq, 3),
-            "ratio": round(clreq / plain, 3)}
+    return result

@@ -18,6 +18,7 @@ import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -28,8 +29,10 @@ CLOSING = frozenset("、，。．：；！？”’）》〉】」』〕〗〙�
 INSEPARABLE = frozenset("—…")
 PUNCT = OPENING | CLOSING | INSEPARABLE | frozenset("·・")
 CJK_RE = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
-SPACES = frozenset(" \u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-                   "\u2009\u200a\u200b\u202f\u205f")
+SPACES = frozenset(
+    " \u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u200b\u202f\u205f"
+)
 TOLERANCE = 0.3  # pt, for flush edges
 HAN_LATIN_RANGE = (0.2, 0.3)  # em
 GUTTER = 0.9  # em: a wider gap on a baseline separates two columns
@@ -37,21 +40,32 @@ GUTTER = 0.9  # em: a wider gap on a baseline separates two columns
 
 def is_han(char: str) -> bool:
     code = ord(char)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
-            or 0x20000 <= code <= 0x3FFFF or code == 0x3007)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x3FFFF
+        or code == 0x3007
+    )
 
 
+@cache
 def is_cjk(char: str) -> bool:
     """Han, kana, CJK and full-width punctuation, and the marks Chinese shares with Latin."""
     return bool(CJK_RE.match(char)) or char in PUNCT
 
 
+@cache
 def is_latin(char: str) -> bool:
     """Letters and digits that take a ¼ em gap next to Han (CSS text-autospace)."""
-    return (char.isalnum() and not is_cjk(char)
-            and unicodedata.category(char) in ("Lu", "Ll", "Lt", "Lm", "Nd"))
+    return (
+        char.isalnum()
+        and not is_cjk(char)
+        and unicodedata.category(char) in ("Lu", "Ll", "Lt", "Lm", "Nd")
+    )
 
 
+@cache
 def is_body(char: str) -> bool:
     """A character that counts for 孤字: anything but punctuation and spaces."""
     return not char.isspace() and char not in PUNCT and unicodedata.category(char)[0] != "P"
@@ -93,9 +107,17 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not (self.not_flush or self.bad_starts or self.bad_ends or self.split_pairs
-                    or self.split_units or self.pairs_uncompressed or self.han_latin_bad
-                    or self.orphans or self.injected_spaces)
+        return not (
+            self.not_flush
+            or self.bad_starts
+            or self.bad_ends
+            or self.split_pairs
+            or self.split_units
+            or self.pairs_uncompressed
+            or self.han_latin_bad
+            or self.orphans
+            or self.injected_spaces
+        )
 
     def fail(self, kind: str, line: Line, detail: str = "") -> None:
         if len(self.examples) < 20:
@@ -128,8 +150,11 @@ class Line:
 
     def spacing(self) -> float:
         """The line's justification spacing: the usual gap between two Han characters."""
-        gaps = [b["x0"] - a["x1"] for a, b in pairwise(self.chars)
-                if is_han(a["text"][-1]) and is_han(b["text"][0])]
+        gaps = [
+            b["x0"] - a["x1"]
+            for a, b in pairwise(self.chars)
+            if is_han(a["text"][-1]) and is_han(b["text"][0])
+        ]
         return statistics.median(gaps) if gaps else 0.0
 
 
@@ -152,8 +177,10 @@ def _split(rows: list[list[dict]], starts: list[float] | None) -> list[list[dict
             else:
                 if prev["text"] in CLOSING:
                     gap += (prev["x1"] - prev["x0"]) / 2
-                split = gap > 4 * em or (gap > GUTTER * em and any(
-                    abs(char["x0"] - k * em - s) <= 0.15 for k in (0, 1, 2) for s in starts))
+                split = gap > 4 * em or (
+                    gap > GUTTER * em
+                    and any(abs(char["x0"] - k * em - s) <= 0.15 for k in (0, 1, 2) for s in starts)
+                )
             if split:
                 segments.append(segment)
                 segment = []
@@ -198,9 +225,15 @@ def _columns(lines: list[Line]) -> list[list[Line]]:
             above = lines[j]
             if line.baseline - above.baseline > 2.2 * line.size:
                 break
-            if (id(above) in tail and above.size == line.size and above.baseline < line.baseline
-                    and (_indent(above.x0, line.x0, line.size) is not None
-                         or _indent(line.x0, above.x0, line.size) is not None)):
+            if (
+                id(above) in tail
+                and above.size == line.size
+                and above.baseline < line.baseline
+                and (
+                    _indent(above.x0, line.x0, line.size) is not None
+                    or _indent(line.x0, above.x0, line.size) is not None
+                )
+            ):
                 chain = tail.pop(id(above))
                 break
         if chain is None:
@@ -270,7 +303,7 @@ def _check_line(line: Line, report: Report) -> None:
                 report.fail("Han–Latin gap", line, f"{ta}{tb} {gap:.2f} em")
     for i, char in enumerate(chars):
         if char["text"] in SPACES:
-            neighbours = chars[max(0, i - 1): i] + chars[i + 1: i + 2]
+            neighbours = chars[max(0, i - 1) : i] + chars[i + 1 : i + 2]
             if any(is_cjk(n["text"][0]) for n in neighbours):
                 report.injected_spaces += 1
                 report.fail("space next to Han", line)
@@ -321,10 +354,12 @@ def format_report(report: Report) -> str:
 
 # --- sample copy, dense in what the rules cover ----------------------------------------
 
-_WORDS = ("我们 今年 全区 经济 发展 实现 增长 项目 建设 推进 工作 群众 服务 改革 创新 社会 治理 "
-          "城市 乡村 企业 科技 教育 文化 生态 环境 安全 民生 基层 干部 代表 大会 报告 提出 坚持 "
-          "加快 推动 完善 提升 街道 社区 居民 产业 园区 投资 就业 医疗 养老 交通 数字 平台 "
-          "政府 目标 任务 成绩 五年 以来 一批 重点 新区 制造 的 了 和 在 是 为 把 将 都 又")
+_WORDS = (
+    "我们 今年 全区 经济 发展 实现 增长 项目 建设 推进 工作 群众 服务 改革 创新 社会 治理 "
+    "城市 乡村 企业 科技 教育 文化 生态 环境 安全 民生 基层 干部 代表 大会 报告 提出 坚持 "
+    "加快 推动 完善 提升 街道 社区 居民 产业 园区 投资 就业 医疗 养老 交通 数字 平台 "
+    "政府 目标 任务 成绩 五年 以来 一批 重点 新区 制造 的 了 和 在 是 为 把 将 都 又"
+)
 _LATIN = ("GDP", "5G", "AI", "App", "PM2.5", "iPhone", "CBD")
 
 
@@ -332,10 +367,22 @@ def _fragment(rng) -> str:
     words = _WORDS.split()
     word = "".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
     other, number, latin = rng.choice(words), rng.randint(2, 2024), rng.choice(_LATIN)
-    return [word, word, word, word, f"{number}年{word}", f"{word}{number}条",
-            f"{word}{number % 99}.{number % 9}%", f"{word}{latin}{other}", f"“{word}”",
-            f"《{word}》", f"{word}（{other}）", f"{word}——{other}", f"{word}……",
-            f"{word}、{other}、{rng.choice(words)}"][rng.randrange(14)]
+    return [
+        word,
+        word,
+        word,
+        word,
+        f"{number}年{word}",
+        f"{word}{number}条",
+        f"{word}{number % 99}.{number % 9}%",
+        f"{word}{latin}{other}",
+        f"“{word}”",
+        f"《{word}》",
+        f"{word}（{other}）",
+        f"{word}——{other}",
+        f"{word}……",
+        f"{word}、{other}、{rng.choice(words)}",
+    ][rng.randrange(14)]
 
 
 def sample_paragraph(rng) -> str:
@@ -348,8 +395,12 @@ def sample_paragraph(rng) -> str:
     return "".join(sentences)
 
 
-def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4) -> str:
-    """A multi-column page of sample copy (9 pt, 13-character columns, a Kai box)."""
+def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4, balance: bool = True) -> str:
+    """A multi-column page of sample copy (9 pt, 13-character columns, a Kai box).
+
+    balance=False fills columns to a fixed height: WeasyPrint's column balancing lays
+    the text out a number of times that depends chaotically on where lines break.
+    """
     import random
 
     from .fonts import font_face_css, load_faces
@@ -360,12 +411,13 @@ def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4) -> str:
     body = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(paragraphs))
     box = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(4))
     width = columns * 117 + (columns - 1) * 9
+    fill = "" if balance else "column-fill: auto; height: 480mm"
     return (
         f'<html lang="zh-CN"><style>{font_face_css(faces)}'
         "@page { size: 390mm 546mm; margin: 20mm }"
         f"body {{ font: 9pt/1.5 '{serif}'; margin: 0 }}"
         "p { margin: 0; text-indent: 2em; text-align: justify }"
-        f".cols {{ width: {width}pt; column-count: {columns}; column-gap: 9pt }}"
+        f".cols {{ width: {width}pt; column-count: {columns}; column-gap: 9pt; {fill} }}"
         f".box {{ width: 243pt; font: 10.5pt/1.5 '{kai}'; margin-top: 18pt }}</style>"
         f"<div class=cols>{body}</div><div class=box>{box}</div></html>"
     )
@@ -377,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="render.py check",
         description="Measure Chinese line composition (clreq) on PDFs from glyph positions; "
-        "exit 1 when a rule fails.")
+        "exit 1 when a rule fails.",
+    )
     parser.add_argument("files", nargs="+", metavar="FILE.pdf")
     args = parser.parse_args(argv)
     status = 0

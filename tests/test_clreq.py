@@ -65,8 +65,11 @@ def render(tmp_path, html: str, name: str = "out.pdf"):
 
 def lines_of(path) -> list[typography.Line]:
     with pdfplumber.open(path) as pdf:
-        return [line for number, p in enumerate(pdf.pages, 1)
-                for line in typography._lines_of_page(p, number)]
+        return [
+            line
+            for number, p in enumerate(pdf.pages, 1)
+            for line in typography._lines_of_page(p, number)
+        ]
 
 
 def assert_clean(report: typography.Report, min_lines: int = 1) -> None:
@@ -106,12 +109,24 @@ def test_install_is_idempotent_and_uninstall_restores(off):
     assert inline.justify_line is original
 
 
-@pytest.mark.parametrize(("a", "b", "allowed"), [
-    ("年", "，", False), ("“", "我", False), ("—", "—", False), ("…", "…", False),
-    ("0", "年", False), ("4", "条", False), ("马", "·", False), ("说", "”", False),
-    ("的", "“", True), ("”", "报", True), ("在", "2", True), ("%", "的", True),
-    ("a", "b", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "allowed"),
+    [
+        ("年", "，", False),
+        ("“", "我", False),
+        ("—", "—", False),
+        ("…", "…", False),
+        ("0", "年", False),
+        ("4", "条", False),
+        ("马", "·", False),
+        ("说", "”", False),
+        ("的", "“", True),
+        ("”", "报", True),
+        ("在", "2", True),
+        ("%", "的", True),
+        ("a", "b", False),
+    ],
+)
 def test_break_rules(a, b, allowed):
     assert typography.break_allowed(a, b, pango_ok=False) is allowed
 
@@ -149,7 +164,7 @@ def test_justified_slack_is_spread_evenly(tmp_path, on):
 
 def test_line_end_mark_is_pushed_in_at_half_width(tmp_path, on):
     # 12 characters, then ”。: only fits in 13 em with ” compressed and 。 set half-width.
-    text = "关于加快推进数字政府建设的" [:12] + "”。" + "下一段文字继续排版到第二行为止"
+    text = "关于加快推进数字政府建设的"[:12] + "”。" + "下一段文字继续排版到第二行为止"
     path = render(tmp_path, page(f"<div class=col><p style='text-indent: 0'>{text}</p></div>"))
     first = lines_of(path)[0]
     assert first.text == text[:14]
@@ -160,18 +175,24 @@ def test_line_end_mark_is_pushed_in_at_half_width(tmp_path, on):
 def test_no_single_character_last_line(tmp_path, on):
     # 13 characters fill a line: the 14th would be alone on the last line.
     for tail in ("好。", "好", "好。”"):
-        text = "经济社会发展取得新成效全区上下" [:13] + tail
+        text = "经济社会发展取得新成效全区上下"[:13] + tail
         path = render(tmp_path, page(f"<div class=col><p style='text-indent: 0'>{text}</p></div>"))
         lines = lines_of(path)
         assert len(lines) == 2 and sum(map(typography.is_body, lines[-1].text)) >= 2
         assert typography.measure(path).ok
 
 
-@pytest.mark.parametrize(("copy", "second"), [
-    ("全区新建成学校公园医2020年", "2020年"), ("全区新建成学校公园医3400条", "3400条"),
-    ("全区新建成学校公园医院们——", "——"), ("全区新建成学校公园医院们……", "们……"),
-    ("全区新建成学校公园医院7.2%", "7.2%"), ("全区新建成学校公园医院马克·吐温", "克·"),
-])
+@pytest.mark.parametrize(
+    ("copy", "second"),
+    [
+        ("全区新建成学校公园医2020年", "2020年"),
+        ("全区新建成学校公园医3400条", "3400条"),
+        ("全区新建成学校公园医院们——", "——"),
+        ("全区新建成学校公园医院们……", "们……"),
+        ("全区新建成学校公园医院7.2%", "7.2%"),
+        ("全区新建成学校公园医院马克·吐温", "克·"),
+    ],
+)
 def test_kinsoku_keeps_units_and_pairs_whole(tmp_path, on, copy, second):
     body = f"<div class=col><p style='text-indent: 0'>{copy}的文字继续排下去</p></div>"
     path = render(tmp_path, page(body))
@@ -187,7 +208,8 @@ def test_spans_fonts_and_wide_boxes(tmp_path, on):
     body = "".join(
         f"<div style=\"width: {w}pt; font: {s}pt/1.5 '{f}'; margin-bottom: 20pt\">"
         f"<p>{p[:20]}<b>{p[20:31]}</b><span style='color: red'>{p[31:]}</span></p></div>"
-        for p, (w, f, s) in zip(paragraphs, boxes, strict=True))
+        for p, (w, f, s) in zip(paragraphs, boxes, strict=True)
+    )
     path = render(tmp_path, page(body))
     assert_clean(typography.measure(path), min_lines=40)
     assert "".join(line.text for line in lines_of(path)) == "".join(paragraphs)
@@ -200,13 +222,21 @@ def test_random_stories_in_columns(tmp_path, on, seed):
 
 
 def test_other_languages_are_untouched(tmp_path, off):
-    html = page("<div class=col lang=en><p>The quick brown fox jumps over the lazy dog "
-                "again and again until the line breaks twice or more.</p></div>")
-    before = [(c["text"], round(c["x0"], 3)) for line in lines_of(render(tmp_path, html))
-              for c in line.chars]
+    html = page(
+        "<div class=col lang=en><p>The quick brown fox jumps over the lazy dog "
+        "again and again until the line breaks twice or more.</p></div>"
+    )
+    before = [
+        (c["text"], round(c["x0"], 3))
+        for line in lines_of(render(tmp_path, html))
+        for c in line.chars
+    ]
     clreq.install()
-    after = [(c["text"], round(c["x0"], 3)) for line in lines_of(render(tmp_path, html, "b.pdf"))
-             for c in line.chars]
+    after = [
+        (c["text"], round(c["x0"], 3))
+        for line in lines_of(render(tmp_path, html, "b.pdf"))
+        for c in line.chars
+    ]
     assert before == after
 
 

@@ -26,17 +26,23 @@ def measure(tmp_path, *paragraphs: str, indent: bool = False) -> typography.Repo
     indent_css = "2em" if indent else "0"
     css = f"p {{ margin: 0 0 13.5pt; text-align: justify; text-indent: {indent_css} }}"
     body = "".join(f"<div style='width: 117pt'><p>{p}</p></div>" for p in paragraphs)
-    html = (f'<html lang="zh-CN"><style>{font_face_css(FACES)}'
-            "@page { size: 200mm 300mm; margin: 10mm }"
-            f"body {{ font: 9pt/1.5 '{SERIF}'; margin: 0 }} {css}</style>{body}</html>")
+    html = (
+        f'<html lang="zh-CN"><style>{font_face_css(FACES)}'
+        "@page { size: 200mm 300mm; margin: 10mm }"
+        f"body {{ font: 9pt/1.5 '{SERIF}'; margin: 0 }} {css}</style>{body}</html>"
+    )
     path = tmp_path / "t.pdf"
     HTML(string=html).write_pdf(path)
     return typography.measure(path)
 
 
 def test_ragged_uncompressed_unspaced_text_is_caught(tmp_path, off):
-    report = measure(tmp_path, "他说：“我们在2020年实现了7.2%的增长，GDP达到34条，真的好。”（上）"
-                     "《人民日报》的“新闻”报道，今年以来全区完成投资150亿元。", indent=True)
+    report = measure(
+        tmp_path,
+        "他说：“我们在2020年实现了7.2%的增长，GDP达到34条，真的好。”（上）"
+        "《人民日报》的“新闻”报道，今年以来全区完成投资150亿元。",
+        indent=True,
+    )
     assert report.lines_checked >= 5 and report.not_flush >= 3
     assert report.worst_deviation > 1
     assert report.pairs >= 3 and report.pairs_uncompressed == report.pairs
