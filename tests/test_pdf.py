@@ -72,7 +72,7 @@ def test_paragraphs_extract_in_order_within_their_column(seed_build):
 
 def test_no_weasyprint_warnings_and_only_expected_findings(seed_build):
     rules = sorted({f.rule for f in seed_build.findings if f.level != "note"})
-    assert rules == ["photo-missing", "suspect-words"], seed_build.findings
+    assert rules == ["photo-missing", "picture-missing", "suspect-words"], seed_build.findings
     assert not [f for f in seed_build.findings if f.rule in ("weasyprint", "fit")]
 
 
