@@ -61,7 +61,8 @@ def test_character_no_font_has_is_an_error_with_code_point_and_line(story_dir):
     path = write_story(story_dir, "emoji", text)
     result = run(str(path))
     assert result.returncode == 1, result.stderr
-    assert f"{path}:23: error: character “\U0001f642” (U+1F642" in result.stderr
+    line = next(n for n, t in enumerate(SEED_TEXT.splitlines(), 1) if "2020年3月8日" in t)
+    assert f"{path}:{line}: error: character “\U0001f642” (U+1F642" in result.stderr
     assert "Traceback" not in result.stderr
 
 
