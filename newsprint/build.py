@@ -127,15 +127,9 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
         return document, warnings, measure_fit(document, [pg.id for pg in p.pages])
 
     cache = getattr(typesetter, "fit_cache", None)
-    key = (
-        layout_key(story, edition, plan, fmt, photo_url, typesetter, env)
-        if cache is not None
-        else ""
-    )
-    if cache is not None and key in cache:
-        photo_page, spare, expected = cache[key]
-        cached = Plan(tuple(replace(p, photo=p.index == photo_page) for p in plan.pages))
-        cached = cached.with_spare(spare) if spare else cached
+    key, hit = cached_plan(story, edition, plan, fmt, photo_url, typesetter, env)
+    if hit:
+        cached, expected = hit
         document, warnings, fits = render(cached)
         if _same_fit(fits, expected):
             return document, warnings, fits, cached
@@ -152,6 +146,25 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
         photo_page = next((p.index for p in plan.pages if p.photo), -1)
         cache[key] = (photo_page, dict(plan.spare), fits)
     return document, warnings, fits, plan
+
+
+def cached_plan(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typesetter, env):
+    """(layout key, (final plan, its fit) or None) from the typesetter's fit cache."""
+    cache = getattr(typesetter, "fit_cache", None)
+    if cache is None:
+        return "", None
+    key = layout_key(story, edition, plan, fmt, photo_url, typesetter, env)
+    if key not in cache:
+        return key, None
+    photo_page, spare, expected = cache[key]
+    cached = Plan(tuple(replace(p, photo=p.index == photo_page) for p in plan.pages))
+    return key, (cached.with_spare(spare) if spare else cached, expected)
+
+
+def session_css(config: Config) -> str:
+    """A Typesetter's fixed CSS: the font faces and the print settings' @page marks."""
+    settings = print_settings(config.print_table or {}, base=PROJECT_ROOT)
+    return font_face_css(load_faces()) + print_css(settings)
 
 
 def _same_fit(fits: list[PageFit], expected: list[PageFit]) -> bool:
@@ -233,11 +246,13 @@ def build(
     grid: bool = False,
     archive: bool = True,
     progress=None,
+    pool=None,
 ) -> BuildResult:
     """Render one story into out/<story>/; raise BuildFailed with findings if it can't print.
 
     `grid` draws the grid overlay on the proof; `archive=False` skips the archive copy
-    (the designer's loop); `progress(done, total, what)` hears about long work.
+    (the designer's loop); `progress(done, total, what)` hears about long work; a
+    `pool` (pagepool.PagePool) lays out the pages in parallel when the fit is cached.
     """
     config = config or load_config()
     story, findings = parse_story(story_path)
@@ -259,8 +274,18 @@ def build(
     env.filters["figures"] = figures
     env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
     typesetter = typesetter or Typesetter(font_face_css(faces) + print_css(settings))
+    plan = plan_pages(story, edition)
+    if pool is not None and not archive:
+        from .pagepool import build_in_pool
+
+        fast = build_in_pool(
+            pool, story_path, out_root, story, edition, plan, fmt, photo_url, typesetter, env,
+            settings, config, findings, proof_dpi, grid,
+        )  # fmt: skip
+        if fast is not None:
+            return fast
     document, warnings, fits, plan = lay_out(
-        story, edition, plan_pages(story, edition), fmt, photo_url, typesetter, env
+        story, edition, plan, fmt, photo_url, typesetter, env
     )
     findings += [weasyprint_finding(w) for w in warnings]
     extra = len(document.pages) - len(plan.pages)

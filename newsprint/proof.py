@@ -50,6 +50,11 @@ def write_spread_proof(
 ) -> Path:
     """The spread PNG; `grid` = (PageFormat, [side per page]) draws the grid overlay."""
     pages = [img for pdf in pdfs for img in rasterise(pdf, dpi, progress)]
+    return save_spread(pages, target, dpi, grid)
+
+
+def save_spread(pages: list[Image.Image], target: Path, dpi: float, grid=None) -> Path:
+    """Join rasterised pages into the spread PNG, with the grid overlay when asked."""
     if grid is not None:
         from .overlay import draw_grid
 

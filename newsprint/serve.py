@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 from .compose import LAYOUT_DIR
-from .designer import Session, report, watch_loop
+from .designer import Session, close, report, watch_loop
 from .errors import UserError
 
 HOST = "127.0.0.1"
@@ -146,4 +146,5 @@ def serve_forever(session: Session, port: int, open_browser: bool = False) -> in
         pass
     finally:
         stop(server)
+        close(session)
     return 0

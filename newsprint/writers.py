@@ -54,7 +54,20 @@ def write_outputs(
 
     `grid_format` (a PageFormat) draws the grid overlay on the proof only.
     """
-    pages = [
+    pages = page_infos(plan, stem, missing_picture)
+    meta = story_meta(story, edition)
+    pdfs = write_print_pages(document, pages, meta, out_dir, settings or PrintSettings())
+    archived = write_archive(document, meta, attachments, out_dir, pages=pages) if archive else None
+    grid = (grid_format, [p.side for p in plan.pages]) if grid_format else None
+    proof = write_spread_proof(
+        pdfs, proof_path(out_dir, stem, plan), proof_dpi, grid=grid, progress=progress
+    )
+    return Written(pdfs, proof, archived)
+
+
+def page_infos(plan, stem: str, missing_picture: str = "") -> list[PageInfo]:
+    """File name and 版名 of each print page; the missing picture goes with the photo page."""
+    return [
         PageInfo(
             number=p.slot.number,
             section=p.slot.section,
@@ -63,12 +76,8 @@ def write_outputs(
         )
         for p in plan.pages
     ]
-    meta = story_meta(story, edition)
-    pdfs = write_print_pages(document, pages, meta, out_dir, settings or PrintSettings())
-    archived = write_archive(document, meta, attachments, out_dir, pages=pages) if archive else None
+
+
+def proof_path(out_dir: Path, stem: str, plan) -> Path:
     numbers = "-".join(f"p{p.slot.number:02d}" for p in plan.pages)
-    grid = (grid_format, [p.side for p in plan.pages]) if grid_format else None
-    proof = write_spread_proof(
-        pdfs, out_dir / f"{stem}-{numbers}-spread.png", proof_dpi, grid=grid, progress=progress
-    )
-    return Written(pdfs, proof, archived)
+    return out_dir / f"{stem}-{numbers}-spread.png"

@@ -240,10 +240,10 @@ class CountingTypesetter:
     """The real Typesetter, counting its WeasyPrint renders (what the fit cache saves)."""
 
     def __init__(self):
-        from newsprint.fonts import font_face_css, load_faces
+        from newsprint.build import session_css
         from newsprint.typeset import Typesetter
 
-        self.inner = Typesetter(font_face_css(load_faces()))
+        self.inner = Typesetter(session_css(load_config()))
         self.renders = 0
 
     def __getattr__(self, name):
@@ -254,18 +254,33 @@ class CountingTypesetter:
         return self.inner.render(html, geometry_css)
 
 
-def test_warm_render_reuses_the_fit_and_gives_the_same_pages(tmp_path):
+def test_warm_render_reuses_the_fit_then_lays_pages_out_in_parallel(tmp_path):
     from newsprint.build import build
+    from newsprint.pagepool import PagePool
 
     story = ROOT / "source" / "000_47b12d432780679e.txt"
     typesetter = CountingTypesetter()
-    cold = build(story, tmp_path / "cold", typesetter=typesetter, archive=False)
-    cold_renders = typesetter.renders
-    assert cold_renders >= 2  # measure, then fill the spare lines
-    warm = build(story, tmp_path / "warm", typesetter=typesetter, archive=False)
-    assert typesetter.renders - cold_renders == 1
-    for a, b in zip(cold.print_pdfs, warm.print_pdfs, strict=True):
-        assert a.read_bytes() == b.read_bytes()
+    pool = PagePool(typesetter.font_css)  # its workers load fonts while the parent renders
+    try:
+        cold = build(story, tmp_path / "cold", typesetter=typesetter, archive=False)
+        cold_renders = typesetter.renders
+        assert cold_renders >= 2  # measure, then fill the spare lines
+        warm = build(story, tmp_path / "warm", typesetter=typesetter, archive=False)
+        assert typesetter.renders - cold_renders == 1
+        for a, b in zip(cold.print_pdfs, warm.print_pdfs, strict=True):
+            assert a.read_bytes() == b.read_bytes()
+        parallel = build(story, tmp_path / "par", typesetter=typesetter, archive=False, pool=pool)
+    finally:
+        pool.close()
+    assert typesetter.renders - cold_renders == 1  # the workers laid the pages out
+    assert [p.name for p in parallel.print_pdfs] == [p.name for p in warm.print_pdfs]
+    with Image.open(warm.proof) as a, Image.open(parallel.proof) as b:
+        assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None
+
+    def said(result, out):
+        return [str(f).replace(str(tmp_path / out), "OUT") for f in result.findings]
+
+    assert said(parallel, "par") == said(warm, "warm")
 
 
 def test_running_head_edit_reuses_the_fit(story_dir, tmp_path):

@@ -1,0 +1,162 @@
+"""Lay out the pages of a spread in parallel worker processes (the designer's warm loop).
+
+WeasyPrint's layout is pure Python, so threads would share one core, and a laid-out
+Document cannot cross processes. Each worker therefore takes one page all the way:
+compose that page alone, lay it out, measure its fit, write its print PDF and
+rasterise its proof image; the parent only checks the fits and joins the spread.
+A page lays out the same alone as in the spread (no CSS ties the pages together;
+tests/test_designer.py compares the two). Workers keep their fonts and parsed CSS
+between renders, like the parent's Typesetter.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PIL import Image
+
+_WORKER: dict = {}  # the worker process's Typesetter, made once by _start
+
+
+def _start(session_css: str) -> None:
+    import signal
+
+    from .typeset import Typesetter
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops us
+    _WORKER["typesetter"] = Typesetter(session_css)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    story: object
+    edition: object
+    page: object  # compose.PagePlan
+    fmt: object
+    photo_url: str
+    out_dir: Path
+    info: object  # output.PageInfo
+    meta: object  # output.StoryMeta
+    settings: object  # output.PrintSettings
+    dpi: float
+
+
+@dataclass(frozen=True)
+class PageDone:
+    index: int
+    fit: object  # check.PageFit, indexed as in the spread
+    warnings: list[str]
+    pages_made: int
+    pdf: Path | None
+    image: tuple[str, tuple[int, int], bytes] | None  # mode, size, pixels of the proof
+
+
+def render_page(job: PageJob) -> PageDone:
+    """One page, alone: layout, fit, print PDF, proof raster (runs in a worker)."""
+    from .build import figures, headline_fit
+    from .check import measure_fit
+    from .compose import Plan, compose_html, geometry_css, template_env
+    from .output import write_print_pages
+    from .proof import rasterise
+
+    typesetter = _WORKER["typesetter"]
+    env = template_env()
+    env.filters["figures"] = figures
+    env.globals["headline_fit"] = lambda text: headline_fit(text, job.fmt.type_width)
+    plan = Plan((job.page,))
+    html = compose_html(job.story, job.edition, plan, job.fmt, job.photo_url, env)
+    document, warnings = typesetter.render(html, geometry_css(job.fmt, plan))
+    fit = replace(measure_fit(document, [job.page.id])[0], index=job.page.index)
+    if len(document.pages) != 1 or fit.spare_pt < 0 or fit.overset_ids:
+        return PageDone(job.page.index, fit, warnings, len(document.pages), None, None)
+    pdf = write_print_pages(document, [job.info], job.meta, job.out_dir, job.settings)[0]
+    image = rasterise(pdf, job.dpi)[0]
+    return PageDone(
+        job.page.index, fit, warnings, 1, pdf, (image.mode, image.size, image.tobytes())
+    )
+
+
+class PagePool:
+    """Worker processes, one per core (two at most: a spread has two pages)."""
+
+    def __init__(self, session_css: str, workers: int = 2):
+        self.session_css = session_css
+        context = multiprocessing.get_context("forkserver")
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start, initargs=(session_css,)
+        )
+
+    def render(self, jobs: list[PageJob]) -> list[PageDone]:
+        return list(self.executor.map(render_page, jobs))
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def page_image(done: PageDone) -> Image.Image:
+    mode, size, data = done.image
+    return Image.frombytes(mode, size, data)
+
+
+def build_in_pool(
+    pool: PagePool, story_path, out_root, story, edition, plan, fmt, photo_url, typesetter, env,
+    settings, config, findings, proof_dpi, grid,
+):  # fmt: skip
+    """build()'s warm path with the pages laid out in parallel, or None to take the normal one.
+
+    Only when the fit cache knows the final plan and every page comes out as it did:
+    anything else (a new layout, an overset, a failed page) goes the sequential way,
+    which also writes the failed-layout proof and the findings.
+    """
+    from .build import (
+        BuildResult,
+        _same_fit,
+        cached_plan,
+        describe_ids,
+        file_stem,
+        preflight_outputs,
+        weasyprint_finding,
+        write_manifest,
+    )
+    from .check import fit_findings
+    from .proof import save_spread
+    from .writers import Written, page_infos, proof_path, story_meta
+
+    if getattr(typesetter, "font_css", None) != pool.session_css:
+        return None  # the workers set type with other fonts or page marks
+    _key, hit = cached_plan(story, edition, plan, fmt, photo_url, typesetter, env)
+    if hit is None:
+        return None
+    final, expected = hit
+    out_dir = Path(out_root) / story_path.stem
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(edition)
+    missing = edition.photo_file or "photo" if story.photo and not photo_url else ""
+    meta = story_meta(story, edition)
+    infos = page_infos(final, stem, missing)
+    jobs = [
+        PageJob(story, edition, page, fmt, photo_url, out_dir, info, meta, settings, proof_dpi)
+        for page, info in zip(final.pages, infos, strict=True)
+    ]
+    done = pool.render(jobs)
+    fits = [d.fit for d in done]
+    if any(d.pdf is None for d in done) or not _same_fit(fits, expected):
+        return None
+    warnings = list(dict.fromkeys(w for d in done for w in d.warnings))
+    findings = findings + [weasyprint_finding(w) for w in warnings]
+    findings += fit_findings(
+        fits, fmt, describe_ids(story), config.max_empty_lines, story.source, 0
+    )
+    if any(f.level == "error" for f in findings):
+        return None
+    sides = (fmt, [p.side for p in final.pages]) if grid else None
+    proof = save_spread(
+        [page_image(d) for d in done], proof_path(out_dir, stem, final), proof_dpi, sides
+    )
+    written = Written([d.pdf for d in done], proof, None)
+    findings += preflight_outputs(written, fmt, settings)
+    manifest = write_manifest(story, edition, fmt, written, out_dir, story_path)
+    return BuildResult(out_dir, written.print_pdfs, proof, manifest, None, findings)
