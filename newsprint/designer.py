@@ -148,7 +148,8 @@ def report(session: Session, stream=sys.stderr) -> None:
     if session.error:
         print(session.error, file=stream)
     if session.ok:
-        print(f"rendered in {session.seconds:.2f} s → {session.proof}", file=stream)
+        after = f" after {', '.join(session.changed)}" if session.changed else ""
+        print(f"rendered in {session.seconds:.2f} s{after} → {session.proof}", file=stream)
     else:
         kept = f"; keeping the last good proof {session.proof}" if session.proof else ""
         print(f"render failed{kept}", file=stream)

@@ -52,15 +52,17 @@ class PageDone:
     pages_made: int
     pdf: Path | None
     image: tuple[str, tuple[int, int], bytes] | None  # mode, size, pixels of the proof
+    preflight: list = ()  # the print PDF's preflight findings
 
 
 def render_page(job: PageJob) -> PageDone:
-    """One page, alone: layout, fit, print PDF, proof raster (runs in a worker)."""
-    from .build import figures, headline_fit
+    """One page, alone: layout, fit, print PDF, preflight, proof raster (runs in a worker)."""
+    from .build import figures, headline_fit, preflight_outputs
     from .check import measure_fit
     from .compose import Plan, compose_html, geometry_css, template_env
     from .output import write_print_pages
     from .proof import rasterise
+    from .writers import Written
 
     typesetter = _WORKER["typesetter"]
     env = template_env()
@@ -74,9 +76,9 @@ def render_page(job: PageJob) -> PageDone:
         return PageDone(job.page.index, fit, warnings, len(document.pages), None, None)
     pdf = write_print_pages(document, [job.info], job.meta, job.out_dir, job.settings)[0]
     image = rasterise(pdf, job.dpi)[0]
-    return PageDone(
-        job.page.index, fit, warnings, 1, pdf, (image.mode, image.size, image.tobytes())
-    )
+    checked = preflight_outputs(Written([pdf], pdf, None), job.fmt, job.settings)
+    pixels = (image.mode, image.size, image.tobytes())
+    return PageDone(job.page.index, fit, warnings, 1, pdf, pixels, checked)
 
 
 class PagePool:
@@ -85,9 +87,11 @@ class PagePool:
     def __init__(self, session_css: str, workers: int = 2):
         self.session_css = session_css
         context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["weasyprint", "newsprint.build"])  # forked ready to work
         self.executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_start, initargs=(session_css,)
         )
+        self.executor.submit(int)  # start the workers now: they load fonts while the parent renders
 
     def render(self, jobs: list[PageJob]) -> list[PageDone]:
         return list(self.executor.map(render_page, jobs))
@@ -117,7 +121,6 @@ def build_in_pool(
         cached_plan,
         describe_ids,
         file_stem,
-        preflight_outputs,
         weasyprint_finding,
         write_manifest,
     )
@@ -157,6 +160,6 @@ def build_in_pool(
         [page_image(d) for d in done], proof_path(out_dir, stem, final), proof_dpi, sides
     )
     written = Written([d.pdf for d in done], proof, None)
-    findings += preflight_outputs(written, fmt, settings)
+    findings += [f for d in done for f in d.preflight]
     manifest = write_manifest(story, edition, fmt, written, out_dir, story_path)
     return BuildResult(out_dir, written.print_pdfs, proof, manifest, None, findings)
