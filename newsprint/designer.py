@@ -9,6 +9,7 @@ as it is rendered (server-sent events), without a manual reload.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import threading
 import time
@@ -274,6 +275,12 @@ def _common(parser, dpi: float) -> None:
     )
 
 
+def port_number(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0–65535; 0 picks a free one)")
+    return int(text)
+
+
 def register(sub) -> None:
     """Add watch, serve and diff to render.py's sub-commands."""
     watch = sub.add_parser("watch", help="re-render the story on every save (Ctrl-C stops)")
@@ -283,7 +290,7 @@ def register(sub) -> None:
         "serve", help="live proof in the browser on 127.0.0.1, re-rendered on every save"
     )
     _common(serve, 100)
-    serve.add_argument("--port", type=int, default=8765, help="port (0: any free one)")
+    serve.add_argument("--port", type=port_number, default=8765, help="port (0: any free one)")
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
     serve.set_defaults(func=cmd_serve)
     from .diff import add_arguments
