@@ -16,7 +16,7 @@ from pathlib import Path
 import markupsafe
 
 from . import __version__
-from .check import PageFit, check_coverage, fit_findings, measure_fit
+from .check import PageFit, check_coverage, dropped_text, fit_findings, measure_fit
 from .compose import Plan, compose_html, geometry_css, plan_pages, template_env
 from .config import PROJECT_ROOT, PT_PER_MM, Config, PageFormat, load_config
 from .edition import Edition, edition_path, load_edition
@@ -98,19 +98,44 @@ def locate_photo(
         return "", []
     line = story.photo.caption.line
     level = "warning" if settings.allow_placeholder else "error"
-    asked = " (printed as the desk asked)" if settings.allow_placeholder else (
-        "; deliver it, or set [photo] print_placeholder = true in the edition file")
+    asked = (
+        " (printed as the desk asked)"
+        if settings.allow_placeholder
+        else ("; deliver it, or set [photo] print_placeholder = true in the edition file")
+    )
     if not edition.photo_file:
-        return "", [Finding(level, "the photo for this caption is missing: no picture file "
-                            f"is named in {Path(edition.path).name} [photo] file; the frame is "
-                            f"set as a placeholder{asked}", story.source, line, "photo-missing")]
+        return "", [
+            Finding(
+                level,
+                "the photo for this caption is missing: no picture file "
+                f"is named in {Path(edition.path).name} [photo] file; the frame is "
+                f"set as a placeholder{asked}",
+                story.source,
+                line,
+                "photo-missing",
+            )
+        ]
     path = (story_dir / edition.photo_file).resolve()
     if not path.is_relative_to(story_dir.resolve()):
-        return "", [Finding("error", f"the photo {edition.photo_file} lies outside the story's "
-                            "folder; copy it beside the story", edition.path, 0, "photo-missing")]
-    picture = prepare_picture(path, PICTURE_CACHE, fmt.type_width / PT_PER_MM,
-                              icc_profile=settings.icc_profile, min_ppi=settings.min_ppi,
-                              max_ink=settings.max_ink, allow_placeholder=settings.allow_placeholder)
+        return "", [
+            Finding(
+                "error",
+                f"the photo {edition.photo_file} lies outside the story's "
+                "folder; copy it beside the story",
+                edition.path,
+                0,
+                "photo-missing",
+            )
+        ]
+    picture = prepare_picture(
+        path,
+        PICTURE_CACHE,
+        fmt.type_width / PT_PER_MM,
+        icc_profile=settings.icc_profile,
+        min_ppi=settings.min_ppi,
+        max_ink=settings.max_ink,
+        allow_placeholder=settings.allow_placeholder,
+    )
     return (picture.path.as_uri() if picture.path else ""), list(picture.findings)
 
 
@@ -266,8 +291,10 @@ def build(
     if any(f.level == "error" for f in findings):
         raise BuildFailed(findings)
 
-    settings = replace(print_settings(config.print_table or {}, base=PROJECT_ROOT),
-                       allow_placeholder=edition.photo_placeholder_ok)
+    settings = replace(
+        print_settings(config.print_table or {}, base=PROJECT_ROOT),
+        allow_placeholder=edition.photo_placeholder_ok,
+    )
     photo_url, photo_findings = locate_photo(story, edition, story_path.parent, fmt, settings)
     findings += photo_findings
     env = template_env()
@@ -284,14 +311,13 @@ def build(
         )  # fmt: skip
         if fast is not None:
             return fast
-    document, warnings, fits, plan = lay_out(
-        story, edition, plan, fmt, photo_url, typesetter, env
-    )
+    document, warnings, fits, plan = lay_out(story, edition, plan, fmt, photo_url, typesetter, env)
     findings += [weasyprint_finding(w) for w in warnings]
     extra = len(document.pages) - len(plan.pages)
     findings += fit_findings(
         fits, fmt, describe_ids(story), config.max_empty_lines, story.source, extra
     )
+    findings += dropped_text(document, story)
 
     out_dir = out_root / story_path.stem
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -325,9 +351,13 @@ def build(
 
 def preflight_outputs(written, fmt: PageFormat, settings: PrintSettings) -> list[Finding]:
     """The preflight runs after every render: its errors are the desk's errors."""
-    expect = Expect(variant=settings.variant, page_size_mm=(fmt.page_width_mm, fmt.page_height_mm),
-                    bleed_mm=settings.bleed_mm, min_ppi=settings.min_ppi,
-                    max_ink=settings.max_ink)
+    expect = Expect(
+        variant=settings.variant,
+        page_size_mm=(fmt.page_width_mm, fmt.page_height_mm),
+        bleed_mm=settings.bleed_mm,
+        min_ppi=settings.min_ppi,
+        max_ink=settings.max_ink,
+    )
     findings = []
     for path in written.print_pdfs:
         findings += [replace(f, path=f.path or str(path)) for f in preflight(path, expect).findings]

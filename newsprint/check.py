@@ -120,7 +120,10 @@ def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
     for index, page_id in enumerate(page_ids):
         start, box = anchors[page_id]
         top, bottom = box[1], box[3]
-        end_page, end = anchors.get(f"{page_id}-end", (start, box))
+        if f"{page_id}-end" not in anchors:  # the layout lost the page's foot: never "fits"
+            fits.append(PageFit(index, -float("inf"), ()))
+            continue
+        end_page, end = anchors[f"{page_id}-end"]
         later = starts[index + 1] if index + 1 < len(starts) else len(document.pages)
         if end_page == start:
             spare = (bottom - end[3]) * PX_TO_PT
@@ -152,15 +155,19 @@ def fit_findings(
     findings = []
     for fit in fits:
         if fit.spare_pt < -0.5 or fit.overset_ids:
-            lines = f"{math.ceil(-fit.spare_pt / fmt.line_pitch - 0.01)} lines"
+            lines = (
+                "an unknown number of lines"
+                if fit.spare_pt == -float("inf")
+                else f"{math.ceil(-fit.spare_pt / fmt.line_pitch - 0.01)} lines"
+            )
             names = [describe[i] for i in fit.overset_ids if describe.get(i)] or [
                 "the page's last module"
             ]
             findings.append(
                 Finding(
                     "error",
-                    f"page {fit.index + 1} is overset by {lines}: {', '.join(names)} runs past the "
-                    "type area; cut the copy, or move a module to another page",
+                    f"page {fit.index + 1} is overset by {lines}: {', '.join(names)} did not fit "
+                    "in the type area; cut the copy, or move a module to another page",
                     source,
                     0,
                     "fit",
@@ -189,3 +196,35 @@ def fit_findings(
             )
         )
     return findings
+
+
+def dropped_text(document, story: Story) -> list[Finding]:
+    """Characters of the copy that the layout did not place: the tool never drops words.
+
+    Counts what WeasyPrint laid out (its text boxes), so it is cheap and catches a
+    silent loss such as text clipped by a fixed-height box.
+    """
+    from collections import Counter
+
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    laid = Counter()
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, TextBox):
+                laid.update(c for c in box.text if not c.isspace())
+    wanted = Counter(c for p in story.paragraphs() for c in p.text if not c.isspace())
+    missing = wanted - laid
+    if not missing:
+        return []
+    sample = "".join(sorted(missing, key=lambda c: -missing[c])[:12])
+    return [
+        Finding(
+            "error",
+            f"{sum(missing.values())} characters of the copy were not laid out "
+            f"(e.g. “{sample}”); the layout lost text: look at the failed proof",
+            story.source,
+            0,
+            "dropped-text",
+        )
+    ]

@@ -66,8 +66,6 @@ def test_character_no_font_has_is_an_error_with_code_point_and_line(story_dir):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: with clreq on, a very long section on page 1 "
-                   "renders with exit 0 instead of being reported overset; text may be dropped")
 def test_overset_copy_names_the_module_and_the_lines(story_dir):
     extra = "\n\n".join(["五年来，荷塘区深入推进各项工作，成效显著。" * 40] * 12)
     text = SEED_TEXT.replace(

@@ -94,3 +94,16 @@ def test_spread_proof_shows_both_pages_side_by_side(seed_build):
         w, h = img.size
     ratio = (2 * 390) / 546
     assert w / h == pytest.approx(ratio, rel=0.05)
+
+
+def test_text_the_layout_lost_is_an_error():
+    from weasyprint import HTML
+
+    from newsprint.check import dropped_text
+    from newsprint.model import Article, Para, Story
+
+    story = Story("s.txt", [Article(Para("甲乙丙丁", 3))])
+    assert dropped_text(HTML(string="<p>甲乙丙丁</p>").render(), story) == []
+    [finding] = dropped_text(HTML(string="<p>甲乙</p>").render(), story)
+    assert finding.level == "error" and "2 characters" in finding.message
+    assert "丙" in finding.message and "丁" in finding.message
