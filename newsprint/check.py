@@ -67,6 +67,7 @@ def check_coverage(
     head = [
         edition.paper,
         edition.date_cn,
+        "星期" + edition.weekday_cn,
         *edition.credits,
         *edition.credits.values(),
         *(s.section for s in edition.pages),

@@ -38,7 +38,11 @@ class Edition:
     @property
     def date_cn(self) -> str:
         d = self.date
-        return f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
+        return f"{d.year}年{d.month}月{d.day}日"
+
+    @property
+    def weekday_cn(self) -> str:
+        return WEEKDAYS[self.date.weekday()]
 
 
 def edition_path(story_path: Path) -> Path:

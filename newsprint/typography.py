@@ -103,6 +103,7 @@ class Report:
     han_latin_bad: int = 0
     orphans: int = 0
     injected_spaces: int = 0
+    copy_text: str = ""  # the story's own text: a space the copy has is not injected
     examples: list[str] = field(default_factory=list)
 
     @property
@@ -304,16 +305,22 @@ def _check_line(line: Line, report: Report) -> None:
     for i, char in enumerate(chars):
         if char["text"] in SPACES:
             neighbours = chars[max(0, i - 1) : i] + chars[i + 1 : i + 2]
-            if any(is_cjk(n["text"][0]) for n in neighbours):
+            context = "".join(n["text"] for n in chars[max(0, i - 1) : i + 2])
+            in_copy = bool(report.copy_text) and context in report.copy_text
+            if any(is_cjk(n["text"][0]) for n in neighbours) and not in_copy:
                 report.injected_spaces += 1
                 report.fail("space next to Han", line)
 
 
-def measure(pdf_path) -> Report:
-    """Measure every page of a PDF against the clreq rules."""
+def measure(pdf_path, copy_text: str = "") -> Report:
+    """Measure every page of a PDF against the clreq rules.
+
+    `copy_text` is the story's text (manifest.json "text"); without it every space
+    next to Han counts as injected. `main` reads it from a manifest beside the PDF.
+    """
     import pdfplumber
 
-    report = Report()
+    report = Report(copy_text=copy_text)
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             report.pages += 1
@@ -439,7 +446,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path}: no such PDF; render first (python render.py)", file=sys.stderr)
             status = 1
             continue
-        report = measure(path)
+        manifest = Path(path).with_name("manifest.json")
+        copy_text = ""
+        if manifest.is_file():
+            import json
+
+            copy_text = json.loads(manifest.read_text(encoding="utf-8")).get("text", "")
+        report = measure(path, copy_text)
         print(f"{path}\n{format_report(report)}")
         status = status or (0 if report.ok else 1)
     return status
