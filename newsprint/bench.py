@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from .config import PROJECT_ROOT
+from .typography import format_report, measure
 
 
 def cold_render(story: Path, out: Path) -> tuple[float, int]:
@@ -47,6 +48,55 @@ def warm_render(story: Path, out: Path, runs: int = 3) -> list[float]:
     return times
 
 
+def clreq_cost(story: Path, repeat: int = 2) -> dict:
+    """Layout time of the story with and without clreq, best of `repeat`, in one process.
+
+    Only the WeasyPrint layout passes are timed (what clreq changes); the ratio is
+    the figure issue 3 bounds at 1.3×.
+    """
+    from . import clreq
+    from .build import figures, headline_fit, lay_out, session_css
+    from .compose import plan_pages, template_env
+    from .config import load_config
+    from .edition import load_edition
+    from .normalize import normalize
+    from .parse import parse_story
+    from .typeset import Typesetter
+
+    config = load_config()
+    story_model, _ = parse_story(story)
+    story_model, _ = normalize(story_model)
+    edition = load_edition(story, config.paper_name, config.default_format)
+    fmt = config.page_format(edition.format)
+    env = template_env()
+    env.filters["figures"] = figures
+    env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
+    typesetter = Typesetter(session_css(config))
+    typesetter.fit_cache = None  # time the full fit, every run
+
+    def best() -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            lay_out(
+                story_model, edition, plan_pages(story_model, edition), fmt, "", typesetter, env
+            )
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    with_clreq = best()
+    clreq.uninstall()
+    try:
+        without = best()
+    finally:
+        clreq.install()
+    return {
+        "layout_with_clreq_s": round(with_clreq, 2),
+        "layout_without_s": round(without, 2),
+        "ratio": round(with_clreq / without, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -69,19 +119,13 @@ def main(argv: list[str] | None = None) -> int:
                 "pdf_bytes": {p.name: p.stat().st_size for p in pdfs},
             }
         )
-        try:
-            from .typography import format_report, measure
-        except ImportError:
-            pass
-        else:
-            prints = [p for p in pdfs if p.name.endswith("-print.pdf")]
-            figures["typography"] = format_report(measure(prints[0])) if prints else ""
-    for name, func in (("clreq", "bench"), ("designer", "bench_warm")):
-        try:
-            module = __import__(f"newsprint.{name}", fromlist=[func])
-            figures[name] = getattr(module, func)()
-        except (ImportError, AttributeError):
-            continue
+        prints = [p for p in pdfs if p.name.endswith("-print.pdf")]
+        text = json.loads((out / "cold" / story.stem / "manifest.json").read_text("utf-8"))
+        figures["typography"] = "\n".join(format_report(measure(p, text["text"])) for p in prints)
+    figures["clreq_cost"] = clreq_cost(story)
+    from .designer import bench_warm
+
+    figures["designer_warm"] = bench_warm(story)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
     else:
