@@ -350,7 +350,11 @@ def build(
 
 
 def preflight_outputs(written, fmt: PageFormat, settings: PrintSettings) -> list[Finding]:
-    """The preflight runs after every render: its errors are the desk's errors."""
+    """The preflight runs after every render: its errors are the desk's errors.
+
+    Its typography figures are left to `render.py check` / `preflight`: they are
+    figures, not a verdict, and measuring them would double a warm re-render.
+    """
     expect = Expect(
         variant=settings.variant,
         page_size_mm=(fmt.page_width_mm, fmt.page_height_mm),
@@ -360,9 +364,14 @@ def preflight_outputs(written, fmt: PageFormat, settings: PrintSettings) -> list
     )
     findings = []
     for path in written.print_pdfs:
-        findings += [replace(f, path=f.path or str(path)) for f in preflight(path, expect).findings]
+        findings += [
+            replace(f, path=f.path or str(path))
+            for f in preflight(path, expect, typography=False).findings
+        ]
     if written.archive_pdf:
-        report = preflight(written.archive_pdf, Expect(page_size_mm=expect.page_size_mm))
+        report = preflight(
+            written.archive_pdf, Expect(page_size_mm=expect.page_size_mm), typography=False
+        )
         findings += [replace(f, path=f.path or str(written.archive_pdf)) for f in report.findings]
     return findings
 
