@@ -50,6 +50,13 @@ class AddResult:
     files: int
     new_files: int
 
+    def __str__(self) -> str:
+        what = "already archived as" if self.duplicate else "added as"
+        return (
+            f"{self.story} ({self.paper} {self.date}): {what} #{self.id} v{self.version}"
+            f" — {self.files} files, {self.new_files} new in the store"
+        )
+
 
 @dataclass
 class Archive:
@@ -150,6 +157,7 @@ def add(arch: Archive, folder: Path) -> AddResult:
             # another process added it meanwhile; our objects were the same bytes
             return AddResult(row["id"], version=row["version"], duplicate=True, new_files=0, **same)
         sid, version = cat.insert_story(arch.conn, rec, index, pages, bylines, rows)
+    cat.refresh_stats(arch.conn, sid)
     return AddResult(sid, version=version, duplicate=False, new_files=new, **same)
 
 
@@ -229,9 +237,10 @@ def export(arch: Archive, ident: str, dest: Path) -> list[Path]:
     """Write an entry's files into dest under their own names, each checked on the way."""
     row = lookup(arch, ident)
     files = cat.files(arch.conn, row["id"])
-    names = [Path(f["name"]).name for f in files]
-    if len(set(names)) != len(names):
-        raise UserError(f"#{row['id']}: two files share a name; export them one by one")
+    names: list[str] = []
+    for f in files:  # a clash of names (unlikely) is resolved by the file's role
+        name = Path(f["name"]).name
+        names.append(f"{f['role']}-{name}" if name in names else name)
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -296,20 +305,13 @@ def _line(d: dict) -> str:
 def _human(cmd: str, out) -> list[str]:
     """The text a person reads for each command's result."""
     if cmd == "add":
-        return [
-            f"{r['story']} ({r['paper']} {r['date']}): "
-            f"{'already archived as' if r['duplicate'] else 'added as'} #{r['id']} "
-            f"v{r['version']} — {r['files']} files, {r['new_files']} new in the store"
-            for r in out
-        ]
+        return [str(AddResult(**r)) for r in out if "error" not in r]
     if cmd in ("search", "list"):
         n, query = out["total"], out.get("query")
         if n is None:
             lines = [f"newest stories containing {query} (single characters are not counted)"]
         else:
-            lines = [
-                f"{n} {'story' if n == 1 else 'stories'}" + (f" match {query}" if query else "")
-            ]
+            lines = [_n(n, "story", "stories") + (f" match {query}" if query else "")]
         for d in out["results"]:
             lines.append(_line(d))
             if "snippet" in d:
@@ -337,7 +339,8 @@ def _human(cmd: str, out) -> list[str]:
     if out["catalogue"] != ["ok"]:
         lines.append("catalogue: " + "; ".join(out["catalogue"]) + "; restore it from backup")
     state = "all intact" if _intact(out) else f"{len(out['problems'])} files not intact"
-    lines.append(f"{out['stories']} stories, {out['files']} stored files checked: {state}")
+    stories, files = _n(out["stories"], "story", "stories"), _n(out["files"], "file", "files")
+    lines.append(f"{stories}, {files} in the store checked: {state}")
     if out["unreferenced"] or out["stray_temps"]:
         lines.append(
             f"note: {out['unreferenced']} stored files no story names, "
@@ -346,13 +349,24 @@ def _human(cmd: str, out) -> list[str]:
     return lines
 
 
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _intact(report: dict) -> bool:
     return not report["problems"] and report["catalogue"] == ["ok"]
 
 
 def _do(arch: Archive, cmd: str, args: argparse.Namespace):
-    if cmd == "add":
-        return [asdict(add(arch, f)) for p in args.folders for f in story_folders(Path(p))]
+    if cmd == "add":  # each folder on its own: one broken render does not stop the rest
+        out = []
+        for folder in (f for p in args.folders for f in story_folders(Path(p))):
+            try:
+                out.append(asdict(add(arch, folder)))
+            except UserError as e:
+                print(f"error: {e}", file=sys.stderr)
+                out.append({"folder": str(folder), "error": str(e)})
+        return out
     if cmd == "search":
         relevance = args.sort == "relevance"
         return search(arch, args.query, _filters(args), args.limit, relevance)
@@ -388,6 +402,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     text = json.dumps(out, ensure_ascii=False, indent=1) if args.json else _human(cmd, out)
     print(text if args.json else "\n".join(text))
+    if cmd == "add":
+        return 1 if any("error" in r for r in out) else 0
     return 0 if cmd != "verify" or _intact(out) else 1
 
 

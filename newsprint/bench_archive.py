@@ -107,6 +107,7 @@ def build(arch: archive.Archive, n: int, scratch: Path, report_every: int) -> fl
         }
     )[:5000]
     spent, start = 0.0, cat.count(arch.conn)
+    mark = (start, 0.0)
     for i in range(start, n):
         folder = scratch / "out"
         shutil.rmtree(folder, ignore_errors=True)
@@ -116,8 +117,10 @@ def build(arch: archive.Archive, n: int, scratch: Path, report_every: int) -> fl
         archive.add(arch, folder)
         spent += time.perf_counter() - t
         if (i + 1) % report_every == 0:
-            done = i + 1 - start
-            print(f"  {i + 1:>7} stories  {done / spent:7.1f} adds/s", file=sys.stderr)
+            rate = (i + 1 - mark[0]) / (spent - mark[1])
+            last = i + 1 - mark[0]
+            print(f"  {i + 1:>7} stories  {rate:6.1f} adds/s over the last {last}", file=sys.stderr)
+            mark = (i + 1, spent)
     return spent
 
 

@@ -31,9 +31,10 @@ SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 60.0
 MAX_PAIR_EXPANSION = 4000  # more trigrams than this: the pair is common, a scan is as cheap
 # CROSS JOIN keeps the first table outermost, so matches come in ord order; left to
-# itself the planner may walk the stories and run the MATCH once per row.
-FROM_INDEX = "story_fts CROSS JOIN stories s ON s.ord = story_fts.rowid"
-FROM_TEXT = "story_text t CROSS JOIN stories s ON s.ord = t.ord"
+# itself the planner may walk the stories and run the MATCH once per row. The unary
+# + stops it deriving ord ranges from the rowid ones, so each match is one lookup.
+FROM_INDEX = "story_fts CROSS JOIN stories s ON s.ord = +story_fts.rowid"
+FROM_TEXT = "story_text t CROSS JOIN stories s ON s.ord = +t.ord"
 TEXT_COLS = ("titles", "section", "people", "text")
 ORD_SPAN = 10**8  # ord = yyyymmdd * ORD_SPAN + id: sorts by date, then by order added
 
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS stories (
     UNIQUE (paper, date, story, version)
 );
 CREATE INDEX IF NOT EXISTS stories_by_name ON stories (story);
-CREATE INDEX IF NOT EXISTS stories_current ON stories (current, ord);
+CREATE INDEX IF NOT EXISTS stories_current ON stories (current, ord, paper);
 CREATE TABLE IF NOT EXISTS story_text (
     ord INTEGER PRIMARY KEY,
     titles TEXT NOT NULL,
@@ -227,6 +228,14 @@ def insert_story(
     return sid, cols["version"]
 
 
+def refresh_stats(conn: sqlite3.Connection, count: int) -> None:
+    """Sampled planner statistics at 1, 2, 4, 8, … stories: a few ms, and without them
+    the planner scans every story for a listing a byline or section could drive."""
+    if count & (count - 1) == 0:
+        conn.execute("PRAGMA analysis_limit = 1000")
+        conn.execute("ANALYZE")
+
+
 def _ord_bound(day: str, high: bool) -> int:
     """The ord at the start (or end) of a YYYY[-MM[-DD]] period."""
     digits = day.replace("-", "")
@@ -234,12 +243,15 @@ def _ord_bound(day: str, high: bool) -> int:
 
 
 def _where(f: Filters, ordcol: str) -> tuple[list[str], list]:
+    """Filter terms; with ordcol "s.ord" the id sets may drive the query, else they are
+    only checked (a + keeps them from being tried as a lookup on every match)."""
+    plus = "" if ordcol == "s.ord" else "+"
     conds = [
         ("s.paper = ?", f.paper),
         (f"{ordcol} >= ?", f.date_from and _ord_bound(f.date_from, False)),
         (f"{ordcol} <= ?", f.date_to and _ord_bound(f.date_to, True)),
-        ("s.id IN (SELECT story_id FROM pages WHERE section = ?)", f.section),
-        ("s.id IN (SELECT story_id FROM bylines WHERE name = ?)", f.byline),
+        (f"{plus}s.id IN (SELECT story_id FROM pages WHERE section = ?)", f.section),
+        (f"{plus}s.id IN (SELECT story_id FROM bylines WHERE name = ?)", f.byline),
     ]
     where = [] if f.all_versions else ["s.current = 1"]
     return where + [c for c, v in conds if v], [v for _, v in conds if v]

@@ -270,7 +270,9 @@ def test_verify_reports_missing_and_altered_files(tmp_path, arch):
     archive.add(arch, other_render(tmp_path))
     ok = cli("verify", "--archive", str(arch.root))
     # 7 + 6 files, the two proofs byte-identical: stored once and checked once
-    assert ok.returncode == 0 and "2 stories, 12 stored files checked: all intact" in ok.stdout
+    assert (
+        ok.returncode == 0 and "2 stories, 12 files in the store checked: all intact" in ok.stdout
+    )
     files = {f["name"]: f["sha256"] for f in archive.show(arch, "1")["files"]}
     altered = arch.store.path(files["archive.pdf"])
     altered.chmod(0o644)
@@ -316,6 +318,16 @@ def test_a_broken_render_folder_is_refused_with_its_path(tmp_path, breakage, exp
         not (tmp_path / "arc" / "catalogue.sqlite").exists()
         or cat.count(cat.connect(tmp_path / "arc" / "catalogue.sqlite")) == 0
     )
+
+
+def test_adding_a_whole_out_folder_goes_on_past_a_broken_story(tmp_path):
+    make_render(tmp_path, "000_47b12d432780679e")
+    broken = other_render(tmp_path)
+    (broken / "archive.pdf").unlink()
+    result = cli("add", str(tmp_path / "out"), "--archive", str(tmp_path / "arc"))
+    assert result.returncode == 1
+    assert "000_47b12d432780679e (示例日报 2026-12-01): added as #1 v1" in result.stdout
+    assert f"{broken / 'archive.pdf'}: named in {broken / 'manifest.json'}" in result.stderr
 
 
 def test_bad_queries_and_unknown_ids_are_user_errors(tmp_path):
