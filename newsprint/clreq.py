@@ -9,8 +9,11 @@ it once so that, for text whose `lang` is zh-*:
   no paragraph ending on a single character (孤字);
 - two adjacent marks take 1.5 em (the blank half of one is removed, judged from the
   glyph's ink, so fonts without `halt` work too) and Han meets Latin letters or
-  digits with a ¼ em gap: both are glyph advance changes, never characters;
-- `text-align: justify` spreads a line's slack over its inter-character gaps.
+  digits with a ¼ em gap: both are glyph advance changes, never characters. Where
+  the two sides differ in size (figures set large in a Kai line) the gap is ¼ em of
+  the surrounding text, the paragraph's: see gap_points;
+- `text-align: justify` spreads a line's slack over its inter-character gaps, or,
+  on a line that has none (2020年3月), between the letters of its Latin runs.
 Advance changes live on the Layout as per-character extras (Pango units, whole
 thousandths of an em so the PDF's TJ numbers are exact) and are written into the
 glyph string when the line is drawn, so layout and PDF agree to ~0.001 pt.
@@ -36,7 +39,21 @@ WEASYPRINT_VERSION = "70.0"
 HAN_LATIN_GAP = 250  # thousandths of an em
 _ORIGINAL: dict = {}
 _INK: dict = {}
-_TAIL = [""]  # last character set on the current line, to reserve a Han–Latin gap
+_TAIL: list = ["", 0.0]  # last character set on the current line and its size
+_ROOT = [0.0]  # font size of the line being laid out: its paragraph's
+
+
+def gap_points(size_a: float, size_b: float, root: float) -> float:
+    """The Han–Latin gap (pt): ¼ em of the two characters' size, or, when their sizes
+    differ (a figure set large in a Kai line), ¼ em of the surrounding text's, the
+    paragraph's. typography.py measures it the same way."""
+    same = abs(size_a - size_b) < 0.01 or not root
+    return (size_a if same else root) * HAN_LATIN_GAP / 1000
+
+
+def _gap_units(size_a: float, size_b: float, root: float) -> int:
+    """gap_points as an advance of a's last glyph: whole thousandths of a's em."""
+    return _units(round(gap_points(size_a, size_b, root) / size_a * 1000), size_a)
 
 
 def gap_eligible(a: str, b: str) -> bool:
@@ -48,6 +65,11 @@ def gap_eligible(a: str, b: str) -> bool:
     if (a == b and a in INSEPARABLE) or han_latin(a, b):
         return False
     return is_cjk(a) or is_cjk(b) or a == " "
+
+
+def letter_gap(a: str, b: str) -> bool:
+    """A gap inside a Latin run: justified only on a line with no other gap."""
+    return not (is_cjk(a) or is_cjk(b) or a.isspace() or b.isspace())
 
 
 def _units(thousandths: int, font_size: float) -> int:
@@ -220,19 +242,26 @@ def _split_first_line(
     text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
 ):
     """Replacement of line_break.split_first_line for zh text (same signature/result)."""
-    tail, _TAIL[0] = ("" if is_line_start else _TAIL[0]), ""
+    from weasyprint.text.ffi import FROM_UNITS
+
+    tail, tail_size = ("", 0.0) if is_line_start else _TAIL
+    _TAIL[:] = "", 0.0
+    font_size = style["font_size"]
+    lead = 0.0  # the Han–Latin gap before this box: counted in its width, see _text_align
+    if tail and text and han_latin(tail, text[0]):
+        lead = _gap_units(tail_size, font_size, _ROOT[0]) * FROM_UNITS
+        if max_width is not None:
+            max_width = max(0, max_width - lead)
     if not _managed(style, text):
         result = _ORIGINAL["split_first_line"](
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
-        _TAIL[0] = result[0].text[-1:]
-        return result
-    from weasyprint.text.ffi import FROM_UNITS, pango
+        _TAIL[:] = result[0].text[-1:], font_size
+        result[0].clreq_lead = lead
+        return (*result[:3], result[3] + lead, *result[4:])
+    from weasyprint.text.ffi import pango
     from weasyprint.text.line_break import Layout, line_size
 
-    font_size = style["font_size"]
-    if tail and max_width is not None and han_latin(tail, text[0]):
-        max_width = max(0, max_width - font_size * HAN_LATIN_GAP / 1000)  # see _text_align
     em_units = font_size * 1024
     bounded = max_width is not None and max_width < 2**21
     max_units = int(max(0, max_width) * 1024 * (1 + 1e-9)) + 1 if bounded else math.inf
@@ -276,8 +305,9 @@ def _split_first_line(
     extras = gaps[: len(line_text)]
     extras[-1] = trims[len(line_text) - 1] if trim else 0
     layout.clreq_text, layout.clreq_extra = line_text, extras
-    _TAIL[0] = line_text[-1]
-    width = (sum(advances) + sum(extras)) * FROM_UNITS
+    _TAIL[:] = line_text[-1], font_size
+    layout.clreq_lead = lead
+    width = (sum(advances) + sum(extras)) * FROM_UNITS + lead
     _, height = line_size(line, style)
     baseline = pango.pango_layout_get_baseline(layout.layout) * FROM_UNITS
     layout.deactivate()
@@ -313,7 +343,11 @@ def _leaves(box, out):
 
 
 def _justify_line(context, line, extra_width):
-    """Spread a line's slack over its inter-character gaps (clreq 'inter-character')."""
+    """Spread a line's slack over its inter-character gaps (clreq 'inter-character').
+
+    A line with none (2020年3月: digits and fixed Han–Latin gaps only) is letter-spaced
+    inside its Latin runs instead: a short line is worse than spaced figures.
+    """
     from weasyprint.formatting_structure import boxes
     from weasyprint.text.ffi import FROM_UNITS
 
@@ -329,11 +363,13 @@ def _justify_line(context, line, extra_width):
             chars.extend((leaf, i, c) for i, c in enumerate(leaf.text))
         else:
             chars.append(None)
-    gaps = [
-        i
+    pairs = [
+        (i, chars[i][2], chars[i + 1][2])
         for i in range(len(chars) - 1)
-        if chars[i] and chars[i + 1] and gap_eligible(chars[i][2], chars[i + 1][2])
+        if chars[i] and chars[i + 1]
     ]
+    gaps = [i for i, a, b in pairs if gap_eligible(a, b)]
+    gaps = gaps or [i for i, a, b in pairs if letter_gap(a, b)]
     if not gaps:
         return _ORIGINAL["justify_line"](context, line, extra_width)
     added, done = {}, 0.0
@@ -344,42 +380,62 @@ def _justify_line(context, line, extra_width):
         if thousandths <= 0:
             continue
         units = _units(thousandths, font_size)
-        layout = box.pango_layout
-        if getattr(layout, "clreq_text", None) != layout.text:
-            layout.clreq_text, layout.clreq_extra = layout.text, [0] * len(layout.text)
-        layout.clreq_extra[index] += units
+        _extras(box.pango_layout)[index] += units
         done += units * FROM_UNITS
         added[id(box)] = added.get(id(box), 0) + units * FROM_UNITS
     _shift(line, added, 0)
 
 
+def _extras(layout) -> list[int]:
+    """The layout's per-character extras, started at zero for text set by WeasyPrint."""
+    if getattr(layout, "clreq_text", None) != layout.text:
+        layout.clreq_text, layout.clreq_extra = layout.text, [0] * len(layout.text)
+    return layout.clreq_extra
+
+
 def _text_align(context, line, available_width, last):
-    """Add the ¼ em where Han and Latin meet across two boxes, then align as usual."""
+    """Move the Han–Latin gap where two boxes meet to the end of the first, then align.
+
+    The breaker counted it at the start of the second box (its `clreq_lead`) so that
+    WeasyPrint's own fitting of boxes saw it; as an advance it must follow the first.
+    """
     from weasyprint.formatting_structure import boxes
     from weasyprint.text.ffi import FROM_UNITS
 
     leaves = _leaves(line, [])
     added = {}
+    for b in leaves:
+        layout = getattr(b, "pango_layout", None)
+        if getattr(layout, "clreq_lead", 0) and layout.text == b.text:
+            added[id(b)] = -layout.clreq_lead
     for a, b in zip(leaves, leaves[1:], strict=False):
         if not (
             isinstance(a, boxes.TextBox)
             and isinstance(b, boxes.TextBox)
             and a.text
             and b.text
+            and getattr(a, "pango_layout", None) is not None
             and han_latin(a.text[-1], b.text[0])
         ):
             continue
-        layout = getattr(a, "pango_layout", None)
-        if getattr(layout, "clreq_text", None) != getattr(layout, "text", None):
-            continue
-        units = _units(HAN_LATIN_GAP, a.style["font_size"])
+        size = a.style["font_size"]
+        units = _gap_units(size, b.style["font_size"], line.style["font_size"])
         if line.width + sum(added.values()) + units * FROM_UNITS > available_width + 0.01:
             continue
-        layout.clreq_extra[len(a.text) - 1] += units
+        _extras(a.pango_layout)[len(a.text) - 1] += units
         added[id(a)] = added.get(id(a), 0) + units * FROM_UNITS
     if added:
         _shift(line, added, 0)
     return _ORIGINAL["text_align"](context, line, available_width, last)
+
+
+def _get_next_linebox(context, linebox, *args):
+    """Lay out a line knowing its paragraph's font size (for gap_points)."""
+    saved, _ROOT[0] = _ROOT[0], linebox.style["font_size"]
+    try:
+        return _ORIGINAL["get_next_linebox"](context, linebox, *args)
+    finally:
+        _ROOT[0] = saved
 
 
 def _shift(box, added, x_advance):
@@ -465,6 +521,7 @@ def _targets():
         (preferred, "can_break_text", _can_break_text),
         (inline, "justify_line", _justify_line),
         (inline, "text_align", _text_align),
+        (inline, "get_next_linebox", _get_next_linebox),
         (line_break.Layout, "reactivate", _reactivate),
         (line_break.Layout, "get_first_line", _get_first_line),
         (draw_text, "draw_first_line", _draw_first_line),
@@ -477,6 +534,8 @@ EXPECTED_SIGNATURES = {
     "can_break_text": "(text, lang)",
     "justify_line": "(context, line, extra_width)",
     "text_align": "(context, line, available_width, last)",
+    "get_next_linebox": "(context, linebox, position_y, bottom_space, skip_stack, "
+    "containing_block, absolute_boxes, fixed_boxes, first_letter_style, first_line_style)",
     "reactivate": "(self, style)",
     "get_first_line": "(self)",
     "draw_first_line": "(stream, textbox, text_overflow, block_ellipsis, matrix)",
@@ -500,7 +559,8 @@ def check_internals() -> None:
     original = {name: _ORIGINAL.get(name) or getattr(owner, name) for owner, name, _ in _targets()}
     calls = [
         (original["text_align"], "justify_line"),
-        (inline.get_next_linebox, "text_align"),
+        (original["get_next_linebox"], "text_align"),
+        (inline.iter_line_boxes, "get_next_linebox"),
         (inline.split_text_box, "split_first_line"),
         (draw_text.draw_text, "reactivate"),
         (original["draw_first_line"], "get_first_line"),

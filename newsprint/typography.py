@@ -7,7 +7,8 @@ pitch apart whose left edges agree, or differ by a first-line indent). In a colu
 a line followed by an indented line, or the column's last line, ends a paragraph:
 all others must be flush with both edges. pdfplumber reports a glyph's font
 advance, so a line-end mark set half-width shows up as overhanging by ½ em; that
-is accepted as flush.
+is accepted as flush. A Han–Latin gap is measured in ems of the pair's size, or,
+where the two differ, of the line's Chinese text (clreq.gap_points sets it so).
 """
 
 from __future__ import annotations
@@ -203,7 +204,9 @@ def _lines_of_page(page, number: int) -> list[Line]:
         while segment and segment[-1]["text"] in SPACES:
             segment.pop()
         if segment:
-            size = statistics.mode(round(c["size"], 1) for c in segment)
+            # The line's text size: its Chinese text's, where figures are set larger
+            han = [c for c in segment if is_cjk(c["text"][0])] or segment
+            size = statistics.mode(round(c["size"], 1) for c in han)
             baseline = -segment[0]["matrix"][5]
             result.append(Line(number, baseline, size, segment))
     return sorted(result, key=lambda line: (line.baseline, line.x0))
@@ -216,6 +219,12 @@ def _indent(a: float, b: float, size: float) -> int | None:
     return k if 0 <= k <= 4 and abs(b - a - k * size) <= TOLERANCE else None
 
 
+def _taller(*lines: Line) -> float:
+    """How much larger the largest glyph of these lines is than their text: a figure set
+    larger (in the data box) pushes its line down, by less than that."""
+    return max(max(c["size"] for c in line.chars) - line.size for line in lines)
+
+
 def _columns(lines: list[Line]) -> list[list[Line]]:
     """Chain each line to the nearest line above it in the same column."""
     chains: list[list[Line]] = []
@@ -224,7 +233,7 @@ def _columns(lines: list[Line]) -> list[list[Line]]:
         chain = None
         for j in range(i - 1, -1, -1):
             above = lines[j]
-            if line.baseline - above.baseline > 2.2 * line.size:
+            if line.baseline - above.baseline > 2.2 * line.size + _taller(above, line):
                 break
             if (
                 id(above) in tail
@@ -247,13 +256,16 @@ def _columns(lines: list[Line]) -> list[list[Line]]:
 
 def _check_column(chain: list[Line], report: Report) -> None:
     left = min(line.x0 for line in chain)
-    plain = [line.chars[-1]["x1"] for line in chain if line.chars[-1]["text"] not in CLOSING]
-    right = max(plain) if plain else max(min(line.right_edges()) for line in chain)
     for line in chain:
         line.indented = line.x0 - left > TOLERANCE
+    lasts = [i + 1 == len(chain) or chain[i + 1].indented for i in range(len(chain))]
+    # The right edge from the lines that must reach it, not from a short last line.
+    full = [line for line, last in zip(chain, lasts, strict=True) if not last] or chain
+    plain = [line.chars[-1]["x1"] for line in full if line.chars[-1]["text"] not in CLOSING]
+    right = max(plain) if plain else max(min(line.right_edges()) for line in full)
     for i, line in enumerate(chain):
         following = chain[i + 1] if i + 1 < len(chain) else None
-        last = following is None or following.indented
+        last = lasts[i]
         first = i == 0 or line.indented
         text = line.text
         if not first and text[0] in NO_START:
@@ -298,7 +310,9 @@ def _check_line(line: Line, report: Report) -> None:
                 report.fail("pair not compressed", line, ta + tb)
         elif (is_han(ta[-1]) and is_latin(tb[0])) or (is_latin(ta[-1]) and is_han(tb[0])):
             report.han_latin += 1
-            gap = (b["x0"] - a["x1"]) / em
+            # ¼ em of the pair's size, or of the line's prevailing text where sizes differ
+            same = abs(a["size"] - b["size"]) < 0.01
+            gap = (b["x0"] - a["x1"]) / (a["size"] if same else line.size)
             if not HAN_LATIN_RANGE[0] - 0.01 <= gap <= HAN_LATIN_RANGE[1] + 0.01:
                 report.han_latin_bad += 1
                 report.fail("Han–Latin gap", line, f"{ta}{tb} {gap:.2f} em")

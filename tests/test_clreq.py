@@ -12,11 +12,12 @@ import weasyprint
 from weasyprint import HTML
 
 from newsprint import clreq, typography
+from newsprint.build import figures
 from newsprint.fonts import font_face_css, load_faces
 
 FACES = load_faces()
 SERIF, KAI = FACES["serif-regular"].family, FACES["kai-regular"].family
-SANS = FACES["sans-bold"].family
+SANS, BLACK = FACES["sans-bold"].family, FACES["sans-black"].family
 TOUGH = [
     "他说：“我们在2020年实现了7.2%的增长，GDP达到34条——真的……好。”（上）"
     "《人民日报》的“新闻”报道。马克·吐温说abc def。",
@@ -213,6 +214,54 @@ def test_spans_fonts_and_wide_boxes(tmp_path, on):
     path = render(tmp_path, page(body))
     assert_clean(typography.measure(path), min_lines=40)
     assert "".join(line.text for line in lines_of(path)) == "".join(paragraphs)
+
+
+DATA = [
+    "园区开发面积增长2.1倍达11平方公里，入园企业增长3.8倍",
+    "引进“500强”企业15家，投资过5亿元项目31个，产业完成从“百亿级”向“千亿级”迈进",
+    "新增宏达、飞鹿2家上市公司，企业“四板”挂牌9家，“四上”企业253家，"
+    "企业和个体工商户分别净增143%和150%，规模以上企业、年产值过亿元企业分别增至93家、23家",
+    "先后拉通莲易高速、北环路C段、向阳路等18条主次干道，新建改建、改造升级道路210余公里",
+    "新建、改扩建美的、红旗路等学校，引进北大公学、湖师大附中合作办学，累计新增学位1.25万个",
+    "科技投入屡创新高，科技创新主体日趋活跃，高新技术企业数量增长180%，成为省科技成果转化示范区",
+]
+
+
+def test_han_latin_gap_across_fonts_and_sizes(tmp_path, on):
+    # The data box: Kai 14 pt with figures in Sans 22 pt, grid items. Every gap is ¼ em
+    # of the surrounding Kai, whichever box sets either side, and lines stay flush.
+    css = (
+        "ul { margin: 0; padding: 0; list-style: none; display: grid; "
+        "grid-template-columns: 315pt; row-gap: 13.5pt }"
+        f"li {{ font: 14pt/27pt '{KAI}'; text-align: justify }}"
+        f".fig {{ font-family: '{BLACK}'; font-weight: 900; font-size: 22pt }}"
+    )
+    items = "".join(f"<li>{figures(text)}</li>" for text in DATA)
+    path = render(tmp_path, page(f"<ul>{items}</ul>", css))
+    report = typography.measure(path)
+    assert_clean(report, min_lines=8)
+    assert report.han_latin >= 25
+    gaps = [  # (gap, ¼ em of the pair's size, or of the Kai 14 pt when they differ)
+        (b["x0"] - a["x1"], a["size"] / 4 if a["size"] == b["size"] else 3.5)
+        for line in lines_of(path)
+        for a, b in zip(line.chars, line.chars[1:], strict=False)
+        if typography.han_latin(a["text"], b["text"])
+    ]
+    assert len(gaps) == report.han_latin
+    assert all(abs(gap - quarter) < 0.02 for gap, quarter in gaps), gaps
+    assert sum(quarter == 3.5 for _, quarter in gaps) >= 20
+
+
+def test_line_without_inter_character_gaps_is_flush(tmp_path, on):
+    # After the indent only 2020年3月 fits (8日， does not): digits and fixed Han–Latin
+    # gaps only, so the slack goes between the letters rather than leave the line short.
+    text = "2020年3月8日，我们三一项目团队正式进驻荷塘区，在荷塘区委"
+    body = f"<div style=\"width: 106.5pt; font: 10.5pt/1.5 '{KAI}'\"><p>{text}</p></div>"
+    path = render(tmp_path, page(body))
+    assert lines_of(path)[0].text == "2020年3月"
+    report = typography.measure(path)
+    assert_clean(report, min_lines=2)
+    assert report.han_latin == 4  # 0年 年3 3月 8日
 
 
 @pytest.mark.parametrize("seed", [1, 2])
