@@ -1,35 +1,38 @@
 """Typography report: measure a PDF's Chinese line composition from its glyph positions.
 
-The rules (W3C clreq) are defined here once: newsprint.clreq sets text by them, this
-module checks the PDF by them. Lines are rebuilt from pdfplumber's characters
+The rules (W3C clreq) are defined once, in newsprint.hanzi: newsprint.clreq sets
+text by them, this module checks the PDF by them. Lines are rebuilt from pdfplumber's characters
 (grouped by baseline, split at column gutters) and chained into columns (lines a
 pitch apart whose left edges agree, or differ by a first-line indent). In a column,
 a line followed by an indented line, or the column's last line, ends a paragraph:
 all others must be flush with both edges. pdfplumber reports a glyph's font
 advance, so a line-end mark set half-width shows up as overhanging by ½ em; that
 is accepted as flush. A Han–Latin gap is measured in ems of the pair's size, or,
-where the two differ, of the line's Chinese text (clreq.gap_points sets it so).
+where the two differ, of the line's Chinese text (linebreak.gap_points sets it so).
 """
 
 from __future__ import annotations
 
-import re
 import statistics
 import sys
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-NO_START = frozenset("、，。．：；！？’”）》〉】」』〕〗〙〛｝］…‥·・々％‰℃°,.:;!?)]}%")
-NO_END = frozenset("“‘（《〈【「『〔〖〘〚｛［([{")
-OPENING = frozenset("“‘（《〈【「『〔〖〘〚｛［")
-CLOSING = frozenset("、，。．：；！？”’）》〉】」』〕〗〙〛｝］")
-INSEPARABLE = frozenset("—…")
-PUNCT = OPENING | CLOSING | INSEPARABLE | frozenset("·・")
-CJK_RE = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+from .hanzi import (
+    CLOSING,
+    INSEPARABLE,
+    NO_END,
+    NO_START,
+    OPENING,
+    PUNCT,
+    is_body,
+    is_cjk,
+    is_han,
+    is_latin,
+)
+
 SPACES = frozenset(
     " \u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u200b\u202f\u205f"
@@ -37,54 +40,6 @@ SPACES = frozenset(
 TOLERANCE = 0.3  # pt, for flush edges
 HAN_LATIN_RANGE = (0.2, 0.3)  # em
 GUTTER = 0.9  # em: a wider gap on a baseline separates two columns
-
-
-def is_han(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3FFFF
-        or code == 0x3007
-    )
-
-
-@cache
-def is_cjk(char: str) -> bool:
-    """Han, kana, CJK and full-width punctuation, and the marks Chinese shares with Latin."""
-    return bool(CJK_RE.match(char)) or char in PUNCT
-
-
-@cache
-def is_latin(char: str) -> bool:
-    """Letters and digits that take a ¼ em gap next to Han (CSS text-autospace)."""
-    return (
-        char.isalnum()
-        and not is_cjk(char)
-        and unicodedata.category(char) in ("Lu", "Ll", "Lt", "Lm", "Nd")
-    )
-
-
-@cache
-def is_body(char: str) -> bool:
-    """A character that counts for 孤字: anything but punctuation and spaces."""
-    return not char.isspace() and char not in PUNCT and unicodedata.category(char)[0] != "P"
-
-
-def break_allowed(a: str, b: str, pango_ok: bool) -> bool:
-    """May a line break between characters a and b? (clreq kinsoku over UAX #14)."""
-    if b in NO_START or a in NO_END or (a == b and a in INSEPARABLE):
-        return False
-    if a.isdigit() and is_han(b):  # 2020年, 34条
-        return False
-    if a.isspace() or b.isspace() or not (is_cjk(a) or is_cjk(b)):
-        return pango_ok
-    return True
-
-
-def han_latin(a: str, b: str) -> bool:
-    return (is_han(a) and is_latin(b)) or (is_latin(a) and is_han(b))
 
 
 @dataclass
@@ -371,77 +326,6 @@ def format_report(report: Report) -> str:
     ]
     rows += [f"    {example}" for example in report.examples]
     return "\n".join(rows)
-
-
-# --- sample copy, dense in what the rules cover ----------------------------------------
-
-_WORDS = (
-    "我们 今年 全区 经济 发展 实现 增长 项目 建设 推进 工作 群众 服务 改革 创新 社会 治理 "
-    "城市 乡村 企业 科技 教育 文化 生态 环境 安全 民生 基层 干部 代表 大会 报告 提出 坚持 "
-    "加快 推动 完善 提升 街道 社区 居民 产业 园区 投资 就业 医疗 养老 交通 数字 平台 "
-    "政府 目标 任务 成绩 五年 以来 一批 重点 新区 制造 的 了 和 在 是 为 把 将 都 又"
-)
-_LATIN = ("GDP", "5G", "AI", "App", "PM2.5", "iPhone", "CBD")
-
-
-def _fragment(rng) -> str:
-    words = _WORDS.split()
-    word = "".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
-    other, number, latin = rng.choice(words), rng.randint(2, 2024), rng.choice(_LATIN)
-    return [
-        word,
-        word,
-        word,
-        word,
-        f"{number}年{word}",
-        f"{word}{number}条",
-        f"{word}{number % 99}.{number % 9}%",
-        f"{word}{latin}{other}",
-        f"“{word}”",
-        f"《{word}》",
-        f"{word}（{other}）",
-        f"{word}——{other}",
-        f"{word}……",
-        f"{word}、{other}、{rng.choice(words)}",
-    ][rng.randrange(14)]
-
-
-def sample_paragraph(rng) -> str:
-    """A paragraph of made-up news copy dense in the cases clreq cares about."""
-    sentences = []
-    for _ in range(rng.randint(1, 5)):
-        parts = [_fragment(rng) for _ in range(rng.randint(2, 6))]
-        end = rng.choice(["。", "。", "！", "？", "：“" + _fragment(rng) + "。”", "；"])
-        sentences.append("，".join(parts) + end)
-    return "".join(sentences)
-
-
-def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4, balance: bool = True) -> str:
-    """A multi-column page of sample copy (9 pt, 13-character columns, a Kai box).
-
-    balance=False fills columns to a fixed height: WeasyPrint's column balancing lays
-    the text out a number of times that depends chaotically on where lines break.
-    """
-    import random
-
-    from .fonts import font_face_css, load_faces
-
-    faces = load_faces()
-    serif, kai = faces["serif-regular"].family, faces["kai-regular"].family
-    rng = random.Random(seed)
-    body = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(paragraphs))
-    box = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(4))
-    width = columns * 117 + (columns - 1) * 9
-    fill = "" if balance else "column-fill: auto; height: 480mm"
-    return (
-        f'<html lang="zh-CN"><style>{font_face_css(faces)}'
-        "@page { size: 390mm 546mm; margin: 20mm }"
-        f"body {{ font: 9pt/1.5 '{serif}'; margin: 0 }}"
-        "p { margin: 0; text-indent: 2em; text-align: justify }"
-        f".cols {{ width: {width}pt; column-count: {columns}; column-gap: 9pt; {fill} }}"
-        f".box {{ width: 243pt; font: 10.5pt/1.5 '{kai}'; margin-top: 18pt }}</style>"
-        f"<div class=cols>{body}</div><div class=box>{box}</div></html>"
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ import pytest
 import weasyprint
 from weasyprint import HTML
 
-from newsprint import clreq, typography
+from newsprint import clreq, hanzi, sample, typography
 from newsprint.build import figures
 from newsprint.fonts import font_face_css, load_faces
 
@@ -129,7 +129,7 @@ def test_install_is_idempotent_and_uninstall_restores(off):
     ],
 )
 def test_break_rules(a, b, allowed):
-    assert typography.break_allowed(a, b, pango_ok=False) is allowed
+    assert hanzi.break_allowed(a, b, pango_ok=False) is allowed
 
 
 def test_narrow_columns_meet_every_rule(tmp_path, on):
@@ -179,7 +179,7 @@ def test_no_single_character_last_line(tmp_path, on):
         text = "经济社会发展取得新成效全区上下"[:13] + tail
         path = render(tmp_path, page(f"<div class=col><p style='text-indent: 0'>{text}</p></div>"))
         lines = lines_of(path)
-        assert len(lines) == 2 and sum(map(typography.is_body, lines[-1].text)) >= 2
+        assert len(lines) == 2 and sum(map(hanzi.is_body, lines[-1].text)) >= 2
         assert typography.measure(path).ok
 
 
@@ -204,7 +204,7 @@ def test_kinsoku_keeps_units_and_pairs_whole(tmp_path, on, copy, second):
 
 def test_spans_fonts_and_wide_boxes(tmp_path, on):
     rng = random.Random(7)
-    paragraphs = [typography.sample_paragraph(rng) for _ in range(12)]
+    paragraphs = [sample.sample_paragraph(rng) for _ in range(12)]
     boxes = [(117, SERIF, 9), (243, KAI, 10.5), (369, SANS, 9), (180, SERIF, 12)] * 3
     body = "".join(
         f"<div style=\"width: {w}pt; font: {s}pt/1.5 '{f}'; margin-bottom: 20pt\">"
@@ -245,7 +245,7 @@ def test_han_latin_gap_across_fonts_and_sizes(tmp_path, on):
         (b["x0"] - a["x1"], a["size"] / 4 if a["size"] == b["size"] else 3.5)
         for line in lines_of(path)
         for a, b in zip(line.chars, line.chars[1:], strict=False)
-        if typography.han_latin(a["text"], b["text"])
+        if hanzi.han_latin(a["text"], b["text"])
     ]
     assert len(gaps) == report.han_latin
     assert all(abs(gap - quarter) < 0.02 for gap, quarter in gaps), gaps
@@ -266,7 +266,7 @@ def test_line_without_inter_character_gaps_is_flush(tmp_path, on):
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_stories_in_columns(tmp_path, on, seed):
-    path = render(tmp_path, typography.sample_html(seed, paragraphs=36))
+    path = render(tmp_path, sample.sample_html(seed, paragraphs=36))
     assert_clean(typography.measure(path), min_lines=200)
 
 

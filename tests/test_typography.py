@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML
 
-from newsprint import clreq, typography
+from newsprint import clreq, sample, typography
 from newsprint.fonts import font_face_css, load_faces
 
 FACES = load_faces()
@@ -75,13 +75,13 @@ def test_spaces_next_to_han(tmp_path, off):
 def test_clean_text_passes_and_main_exit_codes(tmp_path, off, capsys):
     clreq.install()
     good = tmp_path / "good.pdf"
-    HTML(string=typography.sample_html(3, paragraphs=8, columns=2)).write_pdf(good)
+    HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(good)
     report = typography.measure(good)
     assert report.ok and report.lines_checked >= 40, typography.format_report(report)
     assert "FAIL" not in typography.format_report(report)
     clreq.uninstall()
     bad = tmp_path / "bad.pdf"
-    HTML(string=typography.sample_html(3, paragraphs=8, columns=2)).write_pdf(bad)
+    HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(bad)
     assert typography.main([str(good)]) == 0
     assert typography.main([str(good), str(bad)]) == 1
     out = capsys.readouterr().out

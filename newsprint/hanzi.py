@@ -1,0 +1,67 @@
+"""Chinese character classes and line-break rules (W3C clreq), defined once.
+
+newsprint.clreq sets text by them and newsprint.typography checks PDFs by them, so
+the two can never disagree on what a prohibited line start or a Han–Latin pair is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+NO_START = frozenset("、，。．：；！？’”）》〉】」』〕〗〙〛｝］…‥·・々％‰℃°,.:;!?)]}%")
+NO_END = frozenset("“‘（《〈【「『〔〖〘〚｛［([{")
+OPENING = frozenset("“‘（《〈【「『〔〖〘〚｛［")
+CLOSING = frozenset("、，。．：；！？”’）》〉】」』〕〗〙〛｝］")
+INSEPARABLE = frozenset("—…")
+PUNCT = OPENING | CLOSING | INSEPARABLE | frozenset("·・")
+CJK_RE = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+def is_han(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x3FFFF
+        or code == 0x3007
+    )
+
+
+@cache
+def is_cjk(char: str) -> bool:
+    """Han, kana, CJK and full-width punctuation, and the marks Chinese shares with Latin."""
+    return bool(CJK_RE.match(char)) or char in PUNCT
+
+
+@cache
+def is_latin(char: str) -> bool:
+    """Letters and digits that take a ¼ em gap next to Han (CSS text-autospace)."""
+    return (
+        char.isalnum()
+        and not is_cjk(char)
+        and unicodedata.category(char) in ("Lu", "Ll", "Lt", "Lm", "Nd")
+    )
+
+
+@cache
+def is_body(char: str) -> bool:
+    """A character that counts for 孤字: anything but punctuation and spaces."""
+    return not char.isspace() and char not in PUNCT and unicodedata.category(char)[0] != "P"
+
+
+def break_allowed(a: str, b: str, pango_ok: bool) -> bool:
+    """May a line break between characters a and b? (clreq kinsoku over UAX #14)."""
+    if b in NO_START or a in NO_END or (a == b and a in INSEPARABLE):
+        return False
+    if a.isdigit() and is_han(b):  # 2020年, 34条
+        return False
+    if a.isspace() or b.isspace() or not (is_cjk(a) or is_cjk(b)):
+        return pango_ok
+    return True
+
+
+def han_latin(a: str, b: str) -> bool:
+    return (is_han(a) and is_latin(b)) or (is_latin(a) and is_han(b))
