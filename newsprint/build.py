@@ -164,13 +164,36 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
         if moved:
             document, warnings, fits = render(plan)
     if all(f.spare_pt >= 0 and not f.overset_ids for f in fits):
-        spare = {f.index: int(f.spare_pt // fmt.line_pitch) for f in fits}
-        plan = plan.with_spare(spare)
+        snap, used = grid_snap(document, fmt.line_pitch)
+        spare = {f.index: int((f.spare_pt - used.get(f.index, 0.0)) // fmt.line_pitch)
+                 for f in fits}
+        plan = plan.with_snap(snap).with_spare(spare)
         document, warnings, fits = render(plan)
     if cache is not None:
         photo_page = next((p.index for p in plan.pages if p.photo), -1)
-        cache[key] = (photo_page, dict(plan.spare), fits)
+        cache[key] = (photo_page, dict(plan.spare), dict(plan.snap), fits)
     return document, warnings, fits, plan
+
+
+SNAPPED = ("head-", "note-", "photo")  # top-level boxes of free height, by id prefix
+
+
+def grid_snap(document, pitch: float) -> tuple[dict[str, float], dict[int, float]]:
+    """Space to add under each top-level box to make its height whole lines.
+
+    Returns the space per box id and the total it takes from each page, so the
+    spare lines given to the elastic elements stay within the page.
+    """
+    snap: dict[str, float] = {}
+    used: dict[int, float] = {}
+    for number, page in enumerate(document.pages):
+        for name, (_, y1, _, y2) in page.anchors.items():
+            if name.startswith(SNAPPED) and name not in snap:
+                height = (y2 - y1) * 0.75
+                extra = math.ceil(height / pitch - 1e-6) * pitch - height
+                snap[name] = round(extra, 3)
+                used[number] = used.get(number, 0.0) + extra
+    return snap, used
 
 
 def cached_plan(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typesetter, env):
@@ -181,9 +204,9 @@ def cached_plan(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typ
     key = layout_key(story, edition, plan, fmt, photo_url, typesetter, env)
     if key not in cache:
         return key, None
-    photo_page, spare, expected = cache[key]
+    photo_page, spare, snap, expected = cache[key]
     cached = Plan(tuple(replace(p, photo=p.index == photo_page) for p in plan.pages))
-    return key, (cached.with_spare(spare) if spare else cached, expected)
+    return key, (cached.with_snap(snap).with_spare(spare), expected)
 
 
 def session_css(config: Config) -> str:

@@ -54,10 +54,16 @@ class PagePlan:
 class Plan:
     pages: tuple[PagePlan, ...]
     spare: dict[int, int] = field(default_factory=dict)
+    # Extra space (pt) under a top-level box so that its height is a whole number of
+    # lines: what follows it then starts on the baseline grid (set by the fit stage).
+    snap: dict[str, float] = field(default_factory=dict)
 
     def with_spare(self, spare: dict[int, int]) -> Plan:
         pages = tuple(replace(p, spare_lines=spare.get(p.index, 0)) for p in self.pages)
-        return Plan(pages, dict(spare))
+        return Plan(pages, dict(spare), dict(self.snap))
+
+    def with_snap(self, snap: dict[str, float]) -> Plan:
+        return Plan(self.pages, dict(self.spare), dict(snap))
 
 
 def _weight(section: Section) -> int:
@@ -137,10 +143,20 @@ def geometry_css(fmt: PageFormat, plan: Plan) -> str:
     for k in range(1, fmt.columns + 1):
         props[f"--span-{k}"] = f"{fmt.span(k):.3f}pt"
     root = "; ".join(f"{k}: {v}" for k, v in props.items())
-    spare = " ".join(
-        f"#{p.id} {{ --spare: {p.spare_lines * fmt.line_pitch:.3f}pt; }}" for p in plan.pages
-    )
-    return "\n".join(rules) + f"\n:root {{ {root}; }}\n{spare}\n"
+    spare = " ".join(_spare_props(p, fmt.line_pitch) for p in plan.pages)
+    snap = " ".join(f"#{name} {{ --snap: {pt:.3f}pt; }}" for name, pt in plan.snap.items())
+    return "\n".join(rules) + f"\n:root {{ {root}; --snap: 0pt; }}\n{spare}\n{snap}\n"
+
+
+def _spare_props(page: PagePlan, pitch: float) -> str:
+    """The page's spare lines, whole, and split in whole lines for shared elastic space:
+    --spare-q1/--spare-q2 (a quarter each, about) and --spare-rest (the other half)."""
+    n = page.spare_lines
+    half = n // 2
+    q1 = half // 2
+    parts = {"--spare": n, "--spare-q1": q1, "--spare-q2": half - q1, "--spare-rest": n - half}
+    body = "; ".join(f"{k}: {v * pitch:.3f}pt" for k, v in parts.items())
+    return f"#{page.id} {{ {body}; }}"
 
 
 def template_env() -> jinja2.Environment:

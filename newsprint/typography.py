@@ -115,29 +115,33 @@ class Line:
         return statistics.median(gaps) if gaps else 0.0
 
 
-def _split(rows: list[list[dict]], starts: list[float] | None) -> list[list[dict]]:
+def _split(
+    rows: list[list[dict]], starts: list[float] | None, ends: list[float] = ()
+) -> list[list[dict]]:
     """Split baseline rows into column segments at gutters.
 
     Without known column starts, any gap over a gutter splits. Once they are known, a
-    gap splits only before a column start (counted from the middle of a closing mark,
-    which may end a line set half-width) or when wider than 4 em: a loose justified
-    line keeps its wide gaps.
+    gap splits only before a column start or after a column end (counted from the
+    middle of a closing mark, which may end a line set half-width) or when wider than
+    4 em: a loose justified line keeps its wide gaps. Ends matter where baselines line
+    up across columns and the next column's line starts off its edge (right-aligned).
     """
     segments = []
     for chars in rows:
         segment = [chars[0]]
         for prev, char in pairwise(chars):
-            em = max(char["size"], prev["size"])
+            em = min(char["size"], prev["size"])  # a big figure must not hide a gutter
             gap = char["x0"] - prev["x1"]
             if starts is None:
                 split = gap > GUTTER * em
             else:
                 if prev["text"] in CLOSING:
                     gap += (prev["x1"] - prev["x0"]) / 2
-                split = gap > 4 * em or (
-                    gap > GUTTER * em
-                    and any(abs(char["x0"] - k * em - s) <= 0.15 for k in (0, 1, 2) for s in starts)
+                at_start = any(
+                    abs(char["x0"] - k * em - s) <= 0.15 for k in (0, 1, 2) for s in starts
                 )
+                at_end = any(abs(prev["x1"] - e) <= 0.15 for e in ends)
+                split = gap > 4 * em or (gap > GUTTER * em and (at_start or at_end))
             if split:
                 segments.append(segment)
                 segment = []
@@ -152,10 +156,13 @@ def _lines_of_page(page, number: int) -> list[Line]:
         if char["upright"] and char["text"]:
             by_baseline.setdefault(round(char["matrix"][5], 1), []).append(char)
     rows = [sorted(chars, key=lambda c: c["x0"]) for chars in by_baseline.values()]
-    counts = Counter(round(segment[0]["x0"], 1) for segment in _split(rows, None))
+    first = _split(rows, None)
+    counts = Counter(round(segment[0]["x0"], 1) for segment in first)
     starts = [x for x, count in counts.items() if count >= 3]
+    end_counts = Counter(round(segment[-1]["x1"], 1) for segment in first)
+    ends = [x for x, count in end_counts.items() if count >= 3]
     result = []
-    for segment in _split(rows, starts):
+    for segment in _split(rows, starts, ends):
         while segment and segment[-1]["text"] in SPACES:
             segment.pop()
         if segment:
