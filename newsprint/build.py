@@ -165,8 +165,9 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
             document, warnings, fits = render(plan)
     if all(f.spare_pt >= 0 and not f.overset_ids for f in fits):
         snap, used = grid_snap(document, fmt.line_pitch)
-        spare = {f.index: int((f.spare_pt - used.get(f.index, 0.0)) // fmt.line_pitch)
-                 for f in fits}
+        spare = {
+            f.index: int((f.spare_pt - used.get(f.index, 0.0)) // fmt.line_pitch) for f in fits
+        }
         plan = plan.with_snap(snap).with_spare(spare)
         document, warnings, fits = render(plan)
     if cache is not None:

@@ -59,6 +59,8 @@ class Report:
     han_latin_bad: int = 0
     orphans: int = 0
     injected_spaces: int = 0
+    grid_lines: int = 0  # body lines whose baseline was checked against the page's grid
+    off_grid: int = 0
     copy_text: str = ""  # the story's own text: a space the copy has is not injected
     examples: list[str] = field(default_factory=list)
 
@@ -74,6 +76,7 @@ class Report:
             or self.han_latin_bad
             or self.orphans
             or self.injected_spaces
+            or self.off_grid
         )
 
     def fail(self, kind: str, line: Line, detail: str = "") -> None:
@@ -288,6 +291,38 @@ def _check_line(line: Line, report: Report) -> None:
                 report.fail("space next to Han", line)
 
 
+def _check_grid(lines: list[Line], report: Report) -> None:
+    """Body lines of all columns on one baseline grid.
+
+    Body lines are those of the page's most common size and face; the pitch is their
+    most common baseline step within a column; every body baseline must sit on the
+    page's common phase (within the flush tolerance).
+    """
+
+    def face(line: Line) -> str:
+        return line.chars[0]["fontname"].split("+")[-1]
+
+    kinds = Counter((line.size, face(line)) for line in lines)
+    if not kinds:
+        return
+    (size, body_face), _ = kinds.most_common(1)[0]
+    body = [line for line in lines if (line.size, face(line)) == (size, body_face)]
+    steps = Counter(
+        round(b.baseline - a.baseline, 2) for chain in _columns(body) for a, b in pairwise(chain)
+    )
+    if not steps:
+        return
+    pitch = steps.most_common(1)[0][0]
+    phases = [line.baseline % pitch for line in body]
+    common = Counter(round(p, 1) for p in phases).most_common(1)[0][0]
+    for line, phase in zip(body, phases, strict=True):
+        report.grid_lines += 1
+        off = min(abs(phase - common), pitch - abs(phase - common))
+        if off > TOLERANCE:
+            report.off_grid += 1
+            report.fail("off the baseline grid", line, f"by {off:.2f} pt")
+
+
 def measure(pdf_path, copy_text: str = "") -> Report:
     """Measure every page of a PDF against the clreq rules.
 
@@ -306,6 +341,7 @@ def measure(pdf_path, copy_text: str = "") -> Report:
                 _check_column(chain, report)
             for line in lines:
                 _check_line(line, report)
+            _check_grid(lines, report)
             page.close()
     return report
 
@@ -328,6 +364,8 @@ def format_report(report: Report) -> str:
         f"  {mark(report.han_latin_bad)} Han–Latin gaps outside "
         f"{HAN_LATIN_RANGE[0]}–{HAN_LATIN_RANGE[1]} em: {report.han_latin_bad}/{report.han_latin}",
         f"  {mark(report.orphans)} paragraphs ending on one character (孤字): {report.orphans}",
+        f"  {mark(report.off_grid)} body lines off the page's baseline grid: "
+        f"{report.off_grid}/{report.grid_lines}",
         f"  {mark(report.injected_spaces)} spaces next to Han in the text: "
         f"{report.injected_spaces}",
     ]

@@ -107,3 +107,13 @@ def test_text_the_layout_lost_is_an_error():
     [finding] = dropped_text(HTML(string="<p>甲乙</p>").render(), story)
     assert finding.level == "error" and "2 characters" in finding.message
     assert "丙" in finding.message and "丁" in finding.message
+
+
+def test_seed_meets_the_chinese_composition_rules(seed_build):
+    from newsprint.typography import format_report, measure
+
+    text = json.loads(seed_build.manifest.read_text(encoding="utf-8"))["text"]
+    for pdf in seed_build.print_pdfs:
+        report = measure(pdf, text)
+        assert report.ok, f"{pdf.name}\n{format_report(report)}"
+        assert report.grid_lines > 50 and report.han_latin > 20

@@ -86,3 +86,24 @@ def test_clean_text_passes_and_main_exit_codes(tmp_path, off, capsys):
     assert typography.main([str(good), str(bad)]) == 1
     out = capsys.readouterr().out
     assert out.count("typography:") == 3 and "FAIL lines flush" in out
+
+
+@pytest.mark.parametrize("shift, off_grid", [("0pt", False), ("6.75pt", True)])
+def test_baseline_grid_across_columns(tmp_path, shift, off_grid):
+    """Two columns of body text; the second starts half a line lower when shifted."""
+    text = "荷塘区坚定不移贯彻新发展理念，以实干换实绩，推动经济平稳较快增长。" * 4
+    html = (
+        f'<html lang="zh-CN"><style>{font_face_css(FACES)}'
+        "@page { size: 200mm 300mm; margin: 10mm }"
+        f"body {{ font: 9pt/13.5pt '{SERIF}'; margin: 0 }}"
+        "p { margin: 0; text-align: justify }"
+        ".col { position: absolute; top: 0; width: 117pt }</style>"
+        f"<div class='col' style='left: 0'><p>{text}</p></div>"
+        f"<div class='col' style='left: 126pt; top: {shift}'><p>{text}</p></div></html>"
+    )
+    path = tmp_path / "grid.pdf"
+    HTML(string=html).write_pdf(path)
+    report = typography.measure(path)
+    assert report.grid_lines > 20
+    assert bool(report.off_grid) is off_grid
+    assert (report.off_grid == report.grid_lines // 2) is off_grid
