@@ -87,6 +87,11 @@ def describe_ids(story: Story) -> dict[str, str]:
             names[f"section-{sec.number or sec.title.line}"] = (
                 f"section {sec.number} “{sec.title.text[:12]}” (line {sec.title.line})"
             )
+            for tes in sec.testimonies:
+                names[f"testimony-{tes.title.line}"] = (
+                    f"the testimony “{tes.title.text[:12]}” of section {sec.number} "
+                    f"(line {tes.title.line})"
+                )
     return names
 
 
@@ -159,11 +164,20 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
         if _same_fit(fits, expected):
             return document, warnings, fits, cached
     document, warnings, fits = render(plan)
+    for _ in range(2 * len(plan.pages)):  # move sections off overset pages, while one helps
+        moved = _rebalance(plan, fits)
+        if moved is None:
+            break
+        candidate = render(moved)
+        if sum(min(f.spare_pt, 0) for f in candidate[2]) <= sum(min(f.spare_pt, 0) for f in fits):
+            break
+        plan, (document, warnings, fits) = moved, candidate
     if story.photo is not None and len(plan.pages) > 1 and fits[0].spare_pt > -float("inf"):
         plan, moved = _place_photo(document, plan, fits)
         if moved:
             document, warnings, fits = render(plan)
     if all(f.spare_pt >= 0 and not f.overset_ids for f in fits):
+        plan = plan.with_flow_heights(flow_heights(document))
         snap, used = grid_snap(document, fmt.line_pitch)
         spare = {
             f.index: int((f.spare_pt - used.get(f.index, 0.0)) // fmt.line_pitch) for f in fits
@@ -172,11 +186,64 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
         document, warnings, fits = render(plan)
     if cache is not None:
         photo_page = next((p.index for p in plan.pages if p.photo), -1)
-        cache[key] = (photo_page, dict(plan.spare), dict(plan.snap), fits)
+        cache[key] = (photo_page, plan, fits)
     return document, warnings, fits, plan
 
 
 SNAPPED = ("head-", "note-", "photo")  # top-level boxes of free height, by id prefix
+
+
+def _rebalance(plan: Plan, fits: list[PageFit]) -> Plan | None:
+    """Move one section from an overset page to a neighbour with room, or None.
+
+    The page plan splits articles by an estimate of their weight; this corrects it
+    with the measured fit: the last section goes forward, or the first one back.
+    """
+    pages = list(plan.pages)
+    for i, fit in enumerate(fits):
+        if fit.spare_pt >= 0 and not fit.overset_ids:
+            continue
+        if i + 1 < len(pages) and fits[i + 1].spare_pt > 0 and pages[i].parts:
+            last = pages[i].parts[-1]
+            if len(last.sections) > 1 or (len(pages[i].parts) > 1 and not last.with_head):
+                sec = last.sections[-1]
+                head = pages[i].parts[:-1] + (
+                    (replace(last, sections=last.sections[:-1]),) if len(last.sections) > 1 else ()
+                )
+                nxt = pages[i + 1].parts
+                if nxt and nxt[0].index == last.index:
+                    nxt = (replace(nxt[0], sections=(sec, *nxt[0].sections)), *nxt[1:])
+                else:
+                    nxt = (replace(last, sections=(sec,), with_head=False), *nxt)
+                pages[i], pages[i + 1] = (
+                    replace(pages[i], parts=head),
+                    replace(pages[i + 1], parts=nxt),
+                )
+                return replace(plan, pages=tuple(pages))
+        if i > 0 and fits[i - 1].spare_pt > 0 and pages[i].parts:
+            first = pages[i].parts[0]
+            prev = pages[i - 1].parts
+            if not first.with_head and first.sections and prev and prev[-1].index == first.index:
+                sec = first.sections[0]
+                rest = first.sections[1:]
+                here = ((replace(first, sections=rest),) if rest else ()) + pages[i].parts[1:]
+                back = (*prev[:-1], replace(prev[-1], sections=(*prev[-1].sections, sec)))
+                pages[i - 1], pages[i] = (
+                    replace(pages[i - 1], parts=back),
+                    replace(pages[i], parts=here),
+                )
+                return replace(plan, pages=tuple(pages))
+    return None
+
+
+def flow_heights(document) -> dict[str, float]:
+    """Each column flow's height as laid out (pt, rounded up a hair so nothing spills)."""
+    heights = {}
+    for page in document.pages:
+        for name, (_, y1, _, y2) in page.anchors.items():
+            if name.startswith(("flow-", "note-body-")) and name not in heights:
+                heights[name] = math.ceil((y2 - y1) * 0.75 * 1000) / 1000 + 0.01
+    return heights
 
 
 def grid_snap(document, pitch: float) -> tuple[dict[str, float], dict[int, float]]:
@@ -205,9 +272,10 @@ def cached_plan(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typ
     key = layout_key(story, edition, plan, fmt, photo_url, typesetter, env)
     if key not in cache:
         return key, None
-    photo_page, spare, snap, expected = cache[key]
-    cached = Plan(tuple(replace(p, photo=p.index == photo_page) for p in plan.pages))
-    return key, (cached.with_snap(snap).with_spare(spare), expected)
+    photo_page, final, expected = cache[key]
+    pages = tuple(replace(p, photo=p.index == photo_page) for p in plan.pages)
+    cached = replace(final, pages=pages).with_spare(final.spare)
+    return key, (cached, expected)
 
 
 def session_css(config: Config) -> str:
@@ -368,6 +436,17 @@ def build(
     )
     findings += preflight_outputs(written, fmt, settings)
     manifest = write_manifest(story, edition, fmt, written, out_dir, story_path)
+    if any(f.level == "error" for f in findings):  # the preflight said no: not for the plant
+        findings.append(
+            Finding(
+                "note",
+                f"the files in {out_dir} failed the preflight; do not send them to the plant",
+                "",
+                0,
+                "",
+            )
+        )
+        raise BuildFailed(findings)
     return BuildResult(
         out_dir, written.print_pdfs, written.proof, manifest, written.archive_pdf, findings
     )

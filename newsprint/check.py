@@ -121,6 +121,12 @@ def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
     for index, page_id in enumerate(page_ids):
         start, box = anchors[page_id]
         top, bottom = box[1], box[3]
+        # Columns that overflow a fixed-height flow are set sideways, past the type area.
+        wide = tuple(
+            name
+            for name, (num, rect) in anchors.items()
+            if num == start and rect[2] > box[2] + 1 and not name.startswith("page-")
+        )
         if f"{page_id}-end" not in anchors:  # the layout lost the page's foot: never "fits"
             fits.append(PageFit(index, -float("inf"), ()))
             continue
@@ -128,7 +134,7 @@ def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
         later = starts[index + 1] if index + 1 < len(starts) else len(document.pages)
         if end_page == start:
             spare = (bottom - end[3]) * PX_TO_PT
-            over = tuple(
+            over = wide + tuple(
                 name
                 for name, (num, rect) in anchors.items()
                 if num == start and rect[3] > bottom + 0.5 and not name.startswith("page-")
@@ -158,7 +164,7 @@ def fit_findings(
         if fit.spare_pt < -0.5 or fit.overset_ids:
             lines = (
                 "an unknown number of lines"
-                if fit.spare_pt == -float("inf")
+                if fit.spare_pt == -float("inf") or fit.spare_pt >= 0
                 else f"{math.ceil(-fit.spare_pt / fmt.line_pitch - 0.01)} lines"
             )
             names = [describe[i] for i in fit.overset_ids if describe.get(i)] or [

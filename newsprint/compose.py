@@ -57,13 +57,20 @@ class Plan:
     # Extra space (pt) under a top-level box so that its height is a whole number of
     # lines: what follows it then starts on the baseline grid (set by the fit stage).
     snap: dict[str, float] = field(default_factory=dict)
+    # Column flows whose balanced height is known from an earlier pass (pt): set at that
+    # height and filled in order, which lays them out as balancing did, without its
+    # repeated trial layouts (the costliest part of a render).
+    flow_heights: dict[str, float] = field(default_factory=dict)
 
     def with_spare(self, spare: dict[int, int]) -> Plan:
         pages = tuple(replace(p, spare_lines=spare.get(p.index, 0)) for p in self.pages)
-        return Plan(pages, dict(spare), dict(self.snap))
+        return replace(self, pages=pages, spare=dict(spare))
 
     def with_snap(self, snap: dict[str, float]) -> Plan:
-        return Plan(self.pages, dict(self.spare), dict(snap))
+        return replace(self, snap=dict(snap))
+
+    def with_flow_heights(self, heights: dict[str, float]) -> Plan:
+        return replace(self, flow_heights=dict(heights))
 
 
 def _weight(section: Section) -> int:
@@ -145,6 +152,10 @@ def geometry_css(fmt: PageFormat, plan: Plan) -> str:
     root = "; ".join(f"{k}: {v}" for k, v in props.items())
     spare = " ".join(_spare_props(p, fmt.line_pitch) for p in plan.pages)
     snap = " ".join(f"#{name} {{ --snap: {pt:.3f}pt; }}" for name, pt in plan.snap.items())
+    snap += " ".join(
+        f"#{name} {{ height: {pt:.3f}pt; column-fill: auto; }}"
+        for name, pt in plan.flow_heights.items()
+    )
     return "\n".join(rules) + f"\n:root {{ {root}; --snap: 0pt; }}\n{spare}\n{snap}\n"
 
 

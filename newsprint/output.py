@@ -159,7 +159,7 @@ def _fields(meta: StoryMeta, conformance, what: str, pages, section: str, raw: b
         producer=f"WeasyPrint {weasyprint.__version__}",
         creator_tool=CREATOR,
         description=meta.kicker,
-        creators=list(meta.bylines),
+        creators=list(meta.bylines) or [meta.paper],  # no byline: the paper is the author
         contributors=list(meta.speakers),
         language=meta.language,
         paper=meta.paper,

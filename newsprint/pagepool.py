@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image
@@ -42,6 +42,8 @@ class PageJob:
     meta: object  # output.StoryMeta
     settings: object  # output.PrintSettings
     dpi: float
+    snap: dict = field(default_factory=dict)  # the spread plan's grid snaps (by box id)
+    flow_heights: dict = field(default_factory=dict)  # and its known column-flow heights
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def render_page(job: PageJob) -> PageDone:
     env = template_env()
     env.filters["figures"] = figures
     env.globals["headline_fit"] = lambda text: headline_fit(text, job.fmt.type_width)
-    plan = Plan((job.page,))
+    plan = Plan((job.page,), snap=dict(job.snap), flow_heights=dict(job.flow_heights))
     html = compose_html(job.story, job.edition, plan, job.fmt, job.photo_url, env)
     document, warnings = typesetter.render(html, geometry_css(job.fmt, plan))
     fit = replace(measure_fit(document, [job.page.id])[0], index=job.page.index)
@@ -141,7 +143,20 @@ def build_in_pool(
     meta = story_meta(story, edition)
     infos = page_infos(final, stem, missing)
     jobs = [
-        PageJob(story, edition, page, fmt, photo_url, out_dir, info, meta, settings, proof_dpi)
+        PageJob(
+            story,
+            edition,
+            page,
+            fmt,
+            photo_url,
+            out_dir,
+            info,
+            meta,
+            settings,
+            proof_dpi,
+            final.snap,
+            final.flow_heights,
+        )
         for page, info in zip(final.pages, infos, strict=True)
     ]
     done = pool.render(jobs)
