@@ -14,7 +14,7 @@ FONTS_STAMP := .setup/fonts.stamp
 .PHONY: help setup render test lint bench fonts clean golden watch serve preflight
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(APT_STAMP): Makefile
 	@mkdir -p .setup
