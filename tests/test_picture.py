@@ -1,0 +1,37 @@
+"""A delivered photo goes through the whole pipeline: placed, CMYK, resolution checked."""
+
+from __future__ import annotations
+
+import pikepdf
+from conftest import SEED, SEED_EDITION, write_story
+from PIL import Image, ImageDraw
+
+from newsprint.build import build
+from newsprint.pdfchecks import Expect
+from newsprint.preflight import preflight
+
+
+def test_photo_is_placed_in_cmyk_and_passes_preflight(story_dir, tmp_path):
+    picture = Image.new("RGB", (3200, 1300), (120, 160, 200))
+    draw = ImageDraw.Draw(picture)
+    for x in range(0, 3200, 100):
+        draw.rectangle([x, 600 + (x % 700) // 3, x + 60, 1300], fill=(200, 140, 80))
+    picture.save(story_dir / "hongqi.jpg", quality=90)
+    edition = SEED_EDITION.read_text(encoding="utf-8").replace('file = ""', 'file = "hongqi.jpg"')
+    edition = edition.replace("print_placeholder = true", "print_placeholder = false")
+    path = write_story(story_dir, "photo", SEED.read_text(encoding="utf-8"), edition)
+
+    result = build(path, tmp_path)
+
+    assert not [f for f in result.findings if "missing" in f.rule]
+    photo_page = result.print_pdfs[0]
+    with pikepdf.open(photo_page) as pdf:
+        images = [
+            obj
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
+        ]
+        assert images and all(img.ColorSpace == "/DeviceCMYK" for img in images)
+    report = preflight(photo_page, Expect(variant="pdf/x-4", min_ppi=200))
+    assert report.ok, report.findings
+    assert "cmyk" in str(report.figures).lower()
