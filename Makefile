@@ -4,6 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STORY ?= source/000_47b12d432780679e.txt
+ARCHIVE_STORIES ?= 100000  # the archive benchmark's size; 100 000 takes about 20 min
 APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils \
 	fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai libgs-common chromium
 APT_STAMP := .setup/apt.stamp
@@ -51,7 +52,7 @@ lint: setup ## ruff over the code
 
 bench: setup ## Time the seed's render (cold, warm), bytes, memory, typography; archive scale
 	$(PY) -m newsprint.bench $(STORY)
-	$(PY) -m newsprint.bench_archive
+	$(PY) -m newsprint.bench_archive --stories $(ARCHIVE_STORIES)
 
 watch: setup ## Re-render whenever source/, styles/, layout/, fonts/ or newsprint.toml change
 	$(PY) render.py watch $(STORY)
