@@ -267,7 +267,7 @@ def verify(arch: Archive) -> dict:
         status = arch.store.verify(digest)
         if status in (MISSING, ALTERED):
             used = [{"id": sid, "name": name} for _, sid, name in refs]
-            path = str(arch.store.path(digest))
+            path = arch.store.where(digest)
             problems.append(dict(status=status, sha256=digest, path=path, used_by=used))
     orphans = sum(1 for d in arch.store.digests() if d not in referenced)
     return {
@@ -407,6 +407,12 @@ def run(args: argparse.Namespace) -> int:
     return 0 if cmd != "verify" or _intact(out) else 1
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give a whole number, 1 or more")
+    return int(text)
+
+
 def register(subparsers) -> argparse.ArgumentParser:
     """Add `archive` with its sub-commands to an argparse sub-parser set."""
     common = argparse.ArgumentParser(add_help=False)
@@ -414,13 +420,14 @@ def register(subparsers) -> argparse.ArgumentParser:
     common.add_argument("--archive", metavar="DIR", default=argparse.SUPPRESS, help=where)
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     filters = argparse.ArgumentParser(add_help=False)
-    filters.add_argument("--from", dest="date_from", default="", metavar="DATE")
-    filters.add_argument("--to", dest="date_to", default="", metavar="DATE")
+    dates = "YYYY, YYYY-MM or YYYY-MM-DD, inclusive"
+    filters.add_argument("--from", dest="date_from", default="", metavar="DATE", help=dates)
+    filters.add_argument("--to", dest="date_to", default="", metavar="DATE", help=dates)
     filters.add_argument("--paper", default="")
     filters.add_argument("--section", default="")
     filters.add_argument("--byline", default="", help="only stories with this byline")
     filters.add_argument("--all-versions", action="store_true", help="include superseded ones")
-    filters.add_argument("--limit", type=int, default=20)
+    filters.add_argument("--limit", type=_count, default=20, help="stories shown (20)")
 
     p = subparsers.add_parser("archive", help="keep rendered stories and find them again")
     p.add_argument("--archive", metavar="DIR", default=None, help=argparse.SUPPRESS)
@@ -442,7 +449,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m newsprint.archive")
+    parser = argparse.ArgumentParser(prog="render.py")  # the same commands as `render.py archive`
     register(parser.add_subparsers(dest="command", required=True))
     return run(parser.parse_args(["archive", *(sys.argv[1:] if argv is None else argv)]))
 

@@ -10,9 +10,12 @@ Trigram cannot see 1–2 character queries, so:
   character pair is the start of some trigram; the pair is expanded through the
   index's own vocabulary (fts5vocab, a B-tree range scan) into an OR of those
   trigrams. Still an index lookup, exact, and no second index to keep.
-* one character: a LIKE scan over the rows left by the other terms and filters;
-  a lone character matches nearly every story, so a scan costs what the answer
-  costs anyway.
+* one character: a LIKE scan, newest first, that stops at the page of hits and
+  is not counted; a lone character matches nearly every story anyway.
+
+The index's rowid is ord = yyyymmdd·10⁸ + id, so matches come out newest first:
+a newest-first search reads only its page of hits (then counts the rest without
+touching text), and a date range is a rowid range the index seeks to.
 """
 
 from __future__ import annotations
@@ -30,18 +33,13 @@ from .errors import UserError
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 60.0
 MAX_PAIR_EXPANSION = 4000  # more trigrams than this: the pair is common, a scan is as cheap
-# CROSS JOIN keeps the first table outermost, so matches come in ord order; left to
-# itself the planner may walk the stories and run the MATCH once per row. The unary
-# + stops it deriving ord ranges from the rowid ones, so each match is one lookup.
-FROM_INDEX = "story_fts CROSS JOIN stories s ON s.ord = +story_fts.rowid"
-FROM_TEXT = "story_text t CROSS JOIN stories s ON s.ord = +t.ord"
 TEXT_COLS = ("titles", "section", "people", "text")
 ORD_SPAN = 10**8  # ord = yyyymmdd * ORD_SPAN + id: sorts by date, then by order added
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
     id INTEGER PRIMARY KEY,
-    ord INTEGER NOT NULL UNIQUE,
+    ord INTEGER NOT NULL,
     paper TEXT NOT NULL,
     date TEXT NOT NULL,
     story TEXT NOT NULL,
@@ -60,7 +58,9 @@ CREATE TABLE IF NOT EXISTS stories (
     UNIQUE (paper, date, story, version)
 );
 CREATE INDEX IF NOT EXISTS stories_by_name ON stories (story);
-CREATE INDEX IF NOT EXISTS stories_current ON stories (current, ord, paper);
+-- ord is unique by itself (it ends in the id); the other columns make the index cover
+-- the per-match check of a search and the count of a listing without touching rows.
+CREATE UNIQUE INDEX IF NOT EXISTS stories_by_ord ON stories (ord, current, paper);
 CREATE TABLE IF NOT EXISTS story_text (
     ord INTEGER PRIMARY KEY,
     titles TEXT NOT NULL,
@@ -242,14 +242,19 @@ def _ord_bound(day: str, high: bool) -> int:
     return int(digits.ljust(8, "9" if high else "0")) * ORD_SPAN + (ORD_SPAN - 1 if high else 0)
 
 
-def _where(f: Filters, ordcol: str) -> tuple[list[str], list]:
-    """Filter terms; with ordcol "s.ord" the id sets may drive the query, else they are
-    only checked (a + keeps them from being tried as a lookup on every match)."""
-    plus = "" if ordcol == "s.ord" else "+"
+def _dates(f: Filters, col: str) -> tuple[list[str], list]:
+    conds = [
+        (f"{col} >= ?", f.date_from and _ord_bound(f.date_from, False)),
+        (f"{col} <= ?", f.date_to and _ord_bound(f.date_to, True)),
+    ]
+    return [c for c, v in conds if v], [v for _, v in conds if v]
+
+
+def _story_filter(f: Filters, plus: str = "") -> tuple[list[str], list]:
+    """Conditions on stories s. plus="+" when they only check a row found by ord;
+    without it the planner may try an id set as the lookup, once per match."""
     conds = [
         ("s.paper = ?", f.paper),
-        (f"{ordcol} >= ?", f.date_from and _ord_bound(f.date_from, False)),
-        (f"{ordcol} <= ?", f.date_to and _ord_bound(f.date_to, True)),
         (f"{plus}s.id IN (SELECT story_id FROM pages WHERE section = ?)", f.section),
         (f"{plus}s.id IN (SELECT story_id FROM bylines WHERE name = ?)", f.byline),
     ]
@@ -259,8 +264,8 @@ def _where(f: Filters, ordcol: str) -> tuple[list[str], list]:
 
 def list_stories(conn: sqlite3.Connection, f: Filters, limit: int) -> tuple[int, list]:
     """Stories newest date first (then newest added), with the total before the limit."""
-    where, args = _where(f, "s.ord")
-    cond = " AND ".join(where) or "1"
+    (dates, dargs), (conds, cargs) = _dates(f, "s.ord"), _story_filter(f)
+    cond, args = " AND ".join(dates + conds) or "1", dargs + cargs
     total = conn.execute(f"SELECT count(*) FROM stories s WHERE {cond}", args).fetchone()[0]
     rows = conn.execute(
         f"SELECT {BRIEF} FROM stories s WHERE {cond} ORDER BY s.ord DESC LIMIT ?",
@@ -301,6 +306,10 @@ def match_plan(conn: sqlite3.Connection, terms: list[str]) -> tuple[str | None, 
     return (" AND ".join(parts) if parts else None), scan
 
 
+def _all(conds: list[str], op: str = " AND ") -> str:
+    return op.join(f"({c})" for c in conds)
+
+
 def _like(term: str) -> str:
     return "%" + re.sub(r"([%_\\])", r"\\\1", term) + "%"
 
@@ -313,32 +322,39 @@ def search(
     Newest first by default: the index hands out matches in ord order, so the
     first `limit` that pass the filters are the answer and the rest are only
     counted. By relevance (FTS5 bm25) every match is ranked. The total is None
-    for scan-only (one-character) searches, which stop at `limit` instead.
+    when a one-character term needs a scan: that stops at `limit` instead.
     Rows carry the indexed text for the caller's snippet.
     """
     expr, scan = match_plan(conn, terms)
     if expr == "":
         return 0, []
-    if expr:
-        source, ordcol = FROM_INDEX, "story_fts.rowid"
-        source += " JOIN story_text t ON t.ord = s.ord" if scan else ""
-    else:
-        source, ordcol = FROM_TEXT, "t.ord"
-    where, args = _where(f, ordcol)
+    # The index (or the text table) is alone in FROM and each match is checked against
+    # its story with EXISTS: matches then come in ord order and LIMIT stops early. A
+    # join lets the planner reorder, or build a Bloom filter over every story first.
+    key, table = ("story_fts.rowid", "story_fts") if expr else ("t.ord", "story_text t")
+    where, args = _dates(f, key)
     if expr:
         where, args = ["story_fts MATCH ?", *where], [expr, *args]
-    for term in scan:
-        where.append("(" + " OR ".join(f"t.{c} LIKE ? ESCAPE '\\'" for c in TEXT_COLS) + ")")
-        args += [_like(term)] * len(TEXT_COLS)
-    cond = " AND ".join(where) or "1"
-    order = "story_fts.rank" if (expr and by_relevance) else f"{ordcol} DESC"
-    sql = f"SELECT s.id FROM {source} WHERE {cond} ORDER BY {order} LIMIT ?"
+    conds, cargs = _story_filter(f, "+")
+    if conds:
+        where.append(f"EXISTS (SELECT 1 FROM stories s WHERE s.ord = {key} AND {_all(conds)})")
+        args += cargs
+    if scan:
+        one = _all([f"t.{c} LIKE ? ESCAPE '\\'" for c in TEXT_COLS], " OR ")
+        like = _all([one] * len(scan))
+        if expr:
+            like = f"EXISTS (SELECT 1 FROM story_text t WHERE t.ord = {key} AND {like})"
+        where.append(like)
+        args += [_like(t) for t in scan for _ in TEXT_COLS]
+    cond = _all(where) or "1"
+    order = "story_fts.rank" if (expr and by_relevance) else f"{key} DESC"
+    sql = f"SELECT {key} % {ORD_SPAN} FROM {table} WHERE {cond} ORDER BY {order} LIMIT ?"
     ids = [r[0] for r in conn.execute(sql, [*args, limit])]
-    total = None  # a scan-only search stops at `limit` and does not count
-    if expr and len(ids) < limit:
+    total = None  # a search with a one-character scan stops at `limit`, uncounted
+    if not scan and len(ids) < limit:
         total = len(ids)
-    elif expr:
-        total = conn.execute(f"SELECT count(*) FROM {source} WHERE {cond}", args).fetchone()[0]
+    elif not scan:
+        total = conn.execute(f"SELECT count(*) FROM {table} WHERE {cond}", args).fetchone()[0]
     rows = conn.execute(
         f"SELECT {BRIEF}, t.titles, t.section AS indexed_section, t.people, t.text "
         f"FROM stories s JOIN story_text t ON t.ord = s.ord "

@@ -37,7 +37,8 @@ class Store(Protocol):
     """Where archived bytes live, addressed by their SHA-256."""
 
     def put(self, path: Path, digest: str | None = None) -> bool:
-        """Store a file durably; True when new bytes were written."""
+        """Store a file, complete and synced before returning (the catalogue names it
+        next); True when new bytes were written, False when they were already there."""
 
     def get(self, digest: str) -> bytes:
         """The stored bytes; UserError when missing or altered."""
@@ -50,6 +51,12 @@ class Store(Protocol):
 
     def digests(self) -> Iterator[str]:
         """Every digest stored, for finding objects no story names."""
+
+    def where(self, digest: str) -> str:
+        """Where an object lives, for messages: a file path, or a URL for a bucket."""
+
+    def stray_temps(self) -> list:
+        """Leftovers of interrupted writes (temp files; for S3, unfinished uploads)."""
 
 
 def _fsync_dir(path: Path) -> None:
@@ -152,6 +159,9 @@ class LocalStore:
                 for f in sorted(sub.iterdir()):
                     if DIGEST_RE.match(f.name):
                         yield f.name
+
+    def where(self, digest: str) -> str:
+        return str(self.path(digest))
 
     def stray_temps(self) -> list[Path]:
         """Leftovers of adds that were killed mid-write: harmless, safe to delete."""
