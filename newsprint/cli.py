@@ -129,9 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         passthrough = sub.add_parser(name, help=helptext, add_help=False)
         passthrough.add_argument("rest", nargs=argparse.REMAINDER)
         passthrough.set_defaults(func=_delegate(module))
-    from . import archive, designer
+    from . import archive_cli, designer
 
-    archive.register(sub)
+    archive_cli.register(sub)
     designer.register(sub)
     return parser
 
