@@ -19,6 +19,12 @@ _ORIGINAL: dict = {}  # WeasyPrint's functions that clreq.install replaced
 _INK: dict = {}
 _TAIL: list = ["", 0.0]  # last character set on the current line and its size
 _ROOT = [0.0]  # font size of the line being laid out: its paragraph's
+# The line chosen for a (text, style, width, …): column balancing lays the same
+# paragraphs out again and again at the same widths. Only the choice is kept, never
+# a layout object (those are changed by justification); the style is held so its id
+# cannot be reused by another one while the entry lives.
+_CHOICES: dict = {}
+_CHOICES_MAX = 20000
 
 
 def gap_points(size_a: float, size_b: float, root: float) -> float:
@@ -224,6 +230,10 @@ def _split_first_line(
     from weasyprint.text.ffi import pango
     from weasyprint.text.line_break import Layout, line_size
 
+    key = (text, id(style), max_width, justification_spacing, minimum, _ROOT[0])
+    cached = _CHOICES.get(key)
+    if cached is not None and cached[0] is style:
+        return _line_result(text, style, justification_spacing, max_width, *cached[1:], lead)
     em_units = font_size * 1024
     bounded = max_width is not None and max_width < 2**21
     max_units = int(max(0, max_width) * 1024 * (1 + 1e-9)) + 1 if bounded else math.inf
@@ -259,6 +269,9 @@ def _split_first_line(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
     resume = None if count == len(text) else len(text[:count].encode())
+    if len(_CHOICES) > _CHOICES_MAX:
+        _CHOICES.clear()
+    _CHOICES[key] = (style, count, trim, gaps[: len(line_text)], trims[len(line_text) - 1])
     if line_text != window:
         layout = Layout(style, justification_spacing, max_width)
         layout.set_text(line_text)
@@ -268,6 +281,29 @@ def _split_first_line(
     extras[-1] = trims[len(line_text) - 1] if trim else 0
     layout.clreq_text, layout.clreq_extra = line_text, extras
     _TAIL[:] = line_text[-1], font_size
+    layout.clreq_lead = lead
+    width = (sum(advances) + sum(extras)) * FROM_UNITS + lead
+    _, height = line_size(line, style)
+    baseline = pango.pango_layout_get_baseline(layout.layout) * FROM_UNITS
+    layout.deactivate()
+    return layout, len(line_text.encode()), resume, width, height, baseline
+
+
+def _line_result(text, style, justification_spacing, max_width, count, trim, gaps, last_trim, lead):
+    """Rebuild a remembered line choice as split_first_line's result, on a new layout."""
+    from weasyprint.text.ffi import FROM_UNITS, pango
+    from weasyprint.text.line_break import Layout, line_size
+
+    line_text = text[:count] if count == len(text) else text[:count].rstrip(" ")
+    resume = None if count == len(text) else len(text[:count].encode())
+    layout = Layout(style, justification_spacing, max_width)
+    layout.set_text(line_text)
+    line = pango.pango_layout_get_line_readonly(layout.layout, 0)
+    advances, _ = _advances(line, line_text, None)
+    extras = list(gaps)
+    extras[-1] = last_trim if trim else 0
+    layout.clreq_text, layout.clreq_extra = line_text, extras
+    _TAIL[:] = line_text[-1], style["font_size"]
     layout.clreq_lead = lead
     width = (sum(advances) + sum(extras)) * FROM_UNITS + lead
     _, height = line_size(line, style)
