@@ -228,7 +228,7 @@ def _split_first_line(
         result[0].clreq_lead = lead
         return (*result[:3], result[3] + lead, *result[4:])
     from weasyprint.text.ffi import pango
-    from weasyprint.text.line_break import Layout, line_size
+    from weasyprint.text.line_break import Layout
 
     key = (text, id(style), max_width, justification_spacing, minimum, _ROOT[0])
     cached = _CHOICES.get(key)
@@ -268,25 +268,10 @@ def _split_first_line(
         return _ORIGINAL["split_first_line"](
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
-    resume = None if count == len(text) else len(text[:count].encode())
     if len(_CHOICES) > _CHOICES_MAX:
         _CHOICES.clear()
     _CHOICES[key] = (style, count, trim, gaps[: len(line_text)], trims[len(line_text) - 1])
-    if line_text != window:
-        layout = Layout(style, justification_spacing, max_width)
-        layout.set_text(line_text)
-        line = pango.pango_layout_get_line_readonly(layout.layout, 0)
-        advances, _ = _advances(line, line_text, None)
-    extras = gaps[: len(line_text)]
-    extras[-1] = trims[len(line_text) - 1] if trim else 0
-    layout.clreq_text, layout.clreq_extra = line_text, extras
-    _TAIL[:] = line_text[-1], font_size
-    layout.clreq_lead = lead
-    width = (sum(advances) + sum(extras)) * FROM_UNITS + lead
-    _, height = line_size(line, style)
-    baseline = pango.pango_layout_get_baseline(layout.layout) * FROM_UNITS
-    layout.deactivate()
-    return layout, len(line_text.encode()), resume, width, height, baseline
+    return _line_result(text, style, justification_spacing, max_width, *_CHOICES[key][1:], lead)
 
 
 def _line_result(text, style, justification_spacing, max_width, count, trim, gaps, last_trim, lead):
