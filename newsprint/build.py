@@ -16,7 +16,15 @@ from pathlib import Path
 import markupsafe
 
 from . import __version__
-from .check import PageFit, check_coverage, dropped_text, fit_findings, measure_fit
+from .check import (
+    PX_TO_PT,
+    PageFit,
+    anchored,
+    check_coverage,
+    dropped_text,
+    fit_findings,
+    measure_fit,
+)
 from .compose import Plan, compose_html, geometry_css, plan_pages, template_env
 from .config import PROJECT_ROOT, PT_PER_MM, Config, PageFormat, load_config
 from .edition import Edition, edition_path, load_edition
@@ -173,7 +181,7 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
             break
         plan, (document, warnings, fits) = moved, candidate
     if story.photo is not None and len(plan.pages) > 1 and fits[0].spare_pt > -float("inf"):
-        plan, moved = _place_photo(document, plan, fits)
+        plan, moved = _place_photo(document, plan, fits, fmt.line_pitch)
         if moved:
             document, warnings, fits = render(plan)
     if all(f.spare_pt >= 0 and not f.overset_ids for f in fits):
@@ -238,12 +246,11 @@ def _rebalance(plan: Plan, fits: list[PageFit]) -> Plan | None:
 
 def flow_heights(document) -> dict[str, float]:
     """Each column flow's height as laid out (pt, rounded up a hair so nothing spills)."""
-    heights = {}
-    for page in document.pages:
-        for name, (_, y1, _, y2) in page.anchors.items():
-            if name.startswith(("flow-", "note-body-")) and name not in heights:
-                heights[name] = math.ceil((y2 - y1) * 0.75 * 1000) / 1000 + 0.01
-    return heights
+    return {
+        name: math.ceil((rect[3] - rect[1]) * PX_TO_PT * 1000) / 1000 + 0.01
+        for name, (_, rect) in anchored(document).items()
+        if name.startswith(("flow-", "note-body-"))
+    }
 
 
 def grid_snap(document, pitch: float) -> tuple[dict[str, float], dict[int, float]]:
@@ -254,13 +261,12 @@ def grid_snap(document, pitch: float) -> tuple[dict[str, float], dict[int, float
     """
     snap: dict[str, float] = {}
     used: dict[int, float] = {}
-    for number, page in enumerate(document.pages):
-        for name, (_, y1, _, y2) in page.anchors.items():
-            if name.startswith(SNAPPED) and name not in snap:
-                height = (y2 - y1) * 0.75
-                extra = math.ceil(height / pitch - 1e-6) * pitch - height
-                snap[name] = round(extra, 3)
-                used[number] = used.get(number, 0.0) + extra
+    for name, (number, rect) in anchored(document).items():
+        if name.startswith(SNAPPED):
+            height = (rect[3] - rect[1]) * PX_TO_PT
+            extra = math.ceil(height / pitch - 1e-6) * pitch - height
+            snap[name] = round(extra, 3)
+            used[number] = used.get(number, 0.0) + extra
     return snap, used
 
 
@@ -313,11 +319,11 @@ def layout_key(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, type
 SINK_LINES = {"photo": 60, "databox": 45, "head": 6}
 
 
-def _place_photo(document, plan: Plan, fits: list[PageFit]) -> tuple[Plan, bool]:
+def _place_photo(document, plan: Plan, fits: list[PageFit], pitch: float) -> tuple[Plan, bool]:
     """Put the photo where the elastic elements can take up every page's spare space."""
     current = next(p.index for p in plan.pages if p.photo)
-    rect = next(pg.anchors["photo"] for pg in document.pages if "photo" in pg.anchors)
-    height = (rect[3] - rect[1]) * 0.75 + 13.5  # frame, caption and its top margin
+    _, rect = anchored(document)["photo"]
+    height = (rect[3] - rect[1]) * PX_TO_PT + pitch  # frame, caption and its top margin
 
     def score(cand: int) -> float:
         total = 0.0
@@ -327,14 +333,14 @@ def _place_photo(document, plan: Plan, fits: list[PageFit]) -> tuple[Plan, bool]
             if spare < 0:
                 return float("inf")
             elastic = "photo" if page.index == cand else "databox" if page.databox else "head"
-            total += max(0.0, spare / 13.5 - SINK_LINES[elastic])
+            total += max(0.0, spare / pitch - SINK_LINES[elastic])
         return total
 
     best = min(plan.pages, key=lambda p: (score(p.index), p.index != current)).index
     if best == current:
         return plan, False
     pages = tuple(replace(p, photo=p.index == best) for p in plan.pages)
-    return Plan(pages), True
+    return replace(plan, pages=pages), True
 
 
 SHEET_WARNING = re.compile(r"^(styles/[^:]+):(\d+): (.*)$", re.S)

@@ -106,16 +106,22 @@ class PageFit:
     overset_ids: tuple[str, ...]  # elements reaching below the type area
 
 
+def anchored(document) -> dict[str, tuple[int, tuple[float, ...]]]:
+    """Each id's page number and border box (CSS px) where it first lands."""
+    anchors: dict[str, tuple[int, tuple[float, ...]]] = {}
+    for number, page in enumerate(document.pages):
+        for name, rect in page.anchors.items():
+            anchors.setdefault(name, (number, rect))
+    return anchors
+
+
 def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
     """Where each planned page's content ended, from the anchors WeasyPrint recorded.
 
     Copy that does not fit its page is pushed onto extra pages; the spare space of
     such a page is negative: the overflow measured down those extra pages.
     """
-    anchors: dict[str, tuple[int, tuple[float, ...]]] = {}
-    for number, page in enumerate(document.pages):
-        for name, rect in page.anchors.items():
-            anchors.setdefault(name, (number, rect))
+    anchors = anchored(document)
     starts = [anchors[pid][0] for pid in page_ids]
     fits = []
     for index, page_id in enumerate(page_ids):
