@@ -55,7 +55,7 @@ def clreq_cost(story: Path, repeat: int = 2) -> dict:
     WeasyPrint layout passes alone (what clreq changes) are both timed.
     """
     from . import clreq
-    from .build import figures, headline_fit, lay_out, session_css
+    from .build import lay_out, session_css
     from .compose import plan_pages, template_env
     from .config import load_config
     from .edition import load_edition
@@ -68,9 +68,7 @@ def clreq_cost(story: Path, repeat: int = 2) -> dict:
     story_model, _ = normalize(story_model)
     edition = load_edition(story, config.paper_name, config.default_format)
     fmt = config.page_format(edition.format)
-    env = template_env()
-    env.filters["figures"] = figures
-    env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
+    env = template_env(fmt)
     typesetter = Typesetter(session_css(config))
     typesetter.fit_cache = None  # time the full fit, every run
 

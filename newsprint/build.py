@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import markupsafe
-
 from . import __version__
 from .check import (
     PX_TO_PT,
@@ -38,11 +36,9 @@ from .parse import parse_story
 from .pdfchecks import Expect
 from .preflight import preflight
 from .typeset import Typesetter
-from .writers import write_outputs
+from .writers import missing_picture, write_outputs
 
 PICTURE_CACHE = PROJECT_ROOT / ".cache" / "pictures"  # CMYK conversions the renderer may read
-
-FIGURE_RE = re.compile(r"\d+(?:\.\d+)?(?:%|倍)?")
 
 
 class BuildFailed(UserError):
@@ -62,22 +58,6 @@ class BuildResult:
     manifest: Path
     archive_pdf: Path | None = None
     findings: list[Finding] = field(default_factory=list)
-
-
-def figures(text: str) -> markupsafe.Markup:
-    """Escape the text, then emphasise its figures (7.2%, 15, 1.25) for the data box."""
-    escaped = str(markupsafe.escape(text))
-    return markupsafe.Markup(
-        FIGURE_RE.sub(lambda m: f'<strong class="fig">{m[0]}</strong>', escaped)
-    )
-
-
-def headline_fit(text: str, width_pt: float) -> float:
-    """The largest size (pt) at which a headline still fits one line of the type area."""
-    ems = sum(
-        0.55 if ord(c) < 0x2E80 and not c.isspace() else 0.35 if c.isspace() else 1.04 for c in text
-    )
-    return math.floor(width_pt * 0.97 / max(ems, 1) * 2) / 2
 
 
 def describe_ids(story: Story) -> dict[str, str]:
@@ -395,9 +375,7 @@ def build(
     )
     photo_url, photo_findings = locate_photo(story, edition, story_path.parent, fmt, settings)
     findings += photo_findings
-    env = template_env()
-    env.filters["figures"] = figures
-    env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
+    env = template_env(fmt)
     typesetter = typesetter or Typesetter(font_face_css(faces) + print_css(settings))
     plan = plan_pages(story, edition)
     if pool is not None and not archive:
@@ -438,7 +416,7 @@ def build(
         archive=archive,
         progress=progress,
         settings=settings,
-        missing_picture=edition.photo_file or "photo" if story.photo and not photo_url else "",
+        missing_picture=missing_picture(story, edition, photo_url),
     )
     findings += preflight_outputs(written, fmt, settings)
     manifest = write_manifest(story, edition, fmt, written, out_dir, story_path)

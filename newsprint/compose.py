@@ -7,15 +7,19 @@ fit stage can re-compose with more or fewer spare lines without side effects.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from .config import PT_PER_MM, PageFormat
 from .edition import Edition, PageSlot
 from .model import Article, Section, Story
 
+FIGURE_RE = re.compile(r"\d+(?:\.\d+)?(?:%|倍)?")
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "layout"
 STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
 
@@ -170,15 +174,38 @@ def _spare_props(page: PagePlan, pitch: float) -> str:
     return f"#{page.id} {{ {body}; }}"
 
 
-def template_env() -> jinja2.Environment:
-    """Templates from layout/ only, with autoescape: copy is untrusted input."""
-    return jinja2.Environment(
+def figures(text: str) -> markupsafe.Markup:
+    """Escape the text, then emphasise its figures (7.2%, 15, 1.25) for the data box."""
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(
+        FIGURE_RE.sub(lambda m: f'<strong class="fig">{m[0]}</strong>', escaped)
+    )
+
+
+def headline_fit(text: str, width_pt: float) -> float:
+    """The largest size (pt) at which a headline still fits one line of the type area."""
+    ems = sum(
+        0.55 if ord(c) < 0x2E80 and not c.isspace() else 0.35 if c.isspace() else 1.04 for c in text
+    )
+    return math.floor(width_pt * 0.97 / max(ems, 1) * 2) / 2
+
+
+def template_env(fmt: PageFormat) -> jinja2.Environment:
+    """Templates from layout/ only, with autoescape: copy is untrusted input.
+
+    The data box's `figures` filter and `headline_fit` (sized to fmt's type area)
+    are the templates' only helpers.
+    """
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(LAYOUT_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["figures"] = figures
+    env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
+    return env
 
 
 def compose_html(
@@ -190,7 +217,7 @@ def compose_html(
     env: jinja2.Environment | None = None,
 ) -> str:
     """Fill layout/spread.html.j2 with the story and the page plan."""
-    env = env or template_env()
+    env = env or template_env(fmt)
     return env.get_template("spread.html.j2").render(
         story=story,
         edition=edition,

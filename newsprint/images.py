@@ -116,6 +116,11 @@ def max_ink_of(image: Image.Image) -> float:
     return total.getextrema()[1] * 100 / 255
 
 
+def _refused(source: Path, level: str, message: str, rule: str) -> Picture:
+    """No picture to place, and the one finding that says why."""
+    return Picture(source, None, 0.0, [Finding(level, message, str(source), rule=rule)])
+
+
 def prepare_picture(
     source: Path,
     out_dir: Path,
@@ -136,25 +141,13 @@ def prepare_picture(
             else "put the file there, or set print_placeholder = true in the edition file "
             "to print the empty frame"
         )
-        return Picture(
-            source,
-            None,
-            0.0,
-            [Finding(level, f"picture missing: {what}", str(source), rule="picture-missing")],
-        )
+        return _refused(source, level, f"picture missing: {what}", "picture-missing")
     if source.suffix.lower() not in SUFFIXES:
-        return Picture(
+        return _refused(
             source,
-            None,
-            0.0,
-            [
-                Finding(
-                    "error",
-                    f"unsupported picture type {source.suffix!r}; send JPEG, PNG or TIFF",
-                    str(source),
-                    rule="picture-type",
-                )
-            ],
+            "error",
+            f"unsupported picture type {source.suffix!r}; send JPEG, PNG or TIFF",
+            "picture-type",
         )
     profile = load_cmyk_profile(Path(icc_profile))
     data = source.read_bytes()
@@ -171,18 +164,11 @@ def prepare_picture(
                 cmyk.save(tmp, "JPEG", quality=JPEG_QUALITY, dpi=(300, 300))
                 tmp.replace(target)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        return Picture(
+        return _refused(
             source,
-            None,
-            0.0,
-            [
-                Finding(
-                    "error",
-                    f"cannot read the picture ({exc}); export it again as JPEG, PNG or TIFF",
-                    str(source),
-                    rule="picture-unreadable",
-                )
-            ],
+            "error",
+            f"cannot read the picture ({exc}); export it again as JPEG, PNG or TIFF",
+            "picture-unreadable",
         )
     ppi = effective_ppi(size, width_mm, height_mm)
     findings = []

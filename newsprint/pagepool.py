@@ -59,7 +59,7 @@ class PageDone:
 
 def render_page(job: PageJob) -> PageDone:
     """One page, alone: layout, fit, print PDF, preflight, proof raster (runs in a worker)."""
-    from .build import figures, headline_fit, preflight_outputs
+    from .build import preflight_outputs
     from .check import measure_fit
     from .compose import Plan, compose_html, geometry_css, template_env
     from .output import write_print_pages
@@ -67,9 +67,7 @@ def render_page(job: PageJob) -> PageDone:
     from .writers import Written
 
     typesetter = _WORKER["typesetter"]
-    env = template_env()
-    env.filters["figures"] = figures
-    env.globals["headline_fit"] = lambda text: headline_fit(text, job.fmt.type_width)
+    env = template_env(job.fmt)
     plan = Plan((job.page,), snap=dict(job.snap), flow_heights=dict(job.flow_heights))
     html = compose_html(job.story, job.edition, plan, job.fmt, job.photo_url, env)
     document, warnings = typesetter.render(html, geometry_css(job.fmt, plan))
@@ -128,7 +126,7 @@ def build_in_pool(
     )
     from .check import fit_findings
     from .proof import save_spread
-    from .writers import Written, page_infos, proof_path, story_meta
+    from .writers import Written, missing_picture, page_infos, proof_path, story_meta
 
     if getattr(typesetter, "font_css", None) != pool.session_css:
         return None  # the workers set type with other fonts or page marks
@@ -139,7 +137,7 @@ def build_in_pool(
     out_dir = Path(out_root) / story_path.stem
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = file_stem(edition)
-    missing = edition.photo_file or "photo" if story.photo and not photo_url else ""
+    missing = missing_picture(story, edition, photo_url)
     meta = story_meta(story, edition)
     infos = page_infos(final, stem, missing)
     jobs = [

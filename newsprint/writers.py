@@ -65,6 +65,13 @@ def write_outputs(
     return Written(pdfs, proof, archived)
 
 
+def missing_picture(story: Story, edition: Edition, photo_url: str) -> str:
+    """The picture a photo frame is printed without ("" when it has one or there is none)."""
+    if story.photo is None or photo_url:
+        return ""
+    return edition.photo_file or "photo"
+
+
 def page_infos(plan, stem: str, missing_picture: str = "") -> list[PageInfo]:
     """File name and 版名 of each print page; the missing picture goes with the photo page."""
     return [

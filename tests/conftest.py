@@ -47,3 +47,15 @@ def write_story(folder: Path, name: str, text: str, edition: str | None = None) 
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture
+def off():
+    """WeasyPrint as shipped (clreq uninstalled), so the faults clreq prevents show up."""
+    from newsprint import clreq
+
+    was = clreq.installed()
+    clreq.uninstall()
+    yield
+    if was:
+        clreq.install()

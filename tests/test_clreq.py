@@ -13,7 +13,7 @@ import weasyprint
 from weasyprint import HTML
 
 from newsprint import clreq, hanzi, sample, typography
-from newsprint.build import figures
+from newsprint.compose import figures
 from newsprint.fonts import font_face_css, load_faces
 
 FACES = load_faces()
@@ -38,15 +38,6 @@ def on():
     yield
     if not was:
         clreq.uninstall()
-
-
-@pytest.fixture
-def off():
-    was = clreq.installed()
-    clreq.uninstall()
-    yield
-    if was:
-        clreq.install()
 
 
 def page(body: str, css: str = "") -> str:

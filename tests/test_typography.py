@@ -12,16 +12,6 @@ FACES = load_faces()
 SERIF = FACES["serif-regular"].family
 
 
-@pytest.fixture
-def off():
-    """WeasyPrint as shipped, so the faults clreq prevents show up."""
-    was = clreq.installed()
-    clreq.uninstall()
-    yield
-    if was:
-        clreq.install()
-
-
 def measure(tmp_path, *paragraphs: str, indent: bool = False) -> typography.Report:
     indent_css = "2em" if indent else "0"
     css = f"p {{ margin: 0 0 13.5pt; text-align: justify; text-indent: {indent_css} }}"
