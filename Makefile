@@ -34,7 +34,7 @@ $(VENV_STAMP): pyproject.toml $(APT_STAMP)
 	@touch $@
 
 $(FONTS_STAMP): fonts/fonts.toml $(VENV_STAMP)
-	$(PY) -m newsprint.fonts
+	$(PY) render.py fonts
 	@touch $@
 
 setup: $(FONTS_STAMP) ## Install Debian packages, the .venv and the fonts
@@ -52,7 +52,7 @@ lint: setup ## ruff over the code
 
 bench: setup ## Time the seed's render (cold, warm), bytes, memory, typography; archive scale
 	$(PY) -m newsprint.bench $(STORY)
-	$(PY) -m newsprint.bench_archive --stories $(ARCHIVE_STORIES)
+	$(PY) -m newsprint.bench.archive --stories $(ARCHIVE_STORIES)
 
 watch: setup ## Re-render whenever source/, styles/, layout/, fonts/ or newsprint.toml change
 	$(PY) render.py watch $(STORY)

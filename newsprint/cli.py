@@ -1,21 +1,22 @@
-"""Command line: `python render.py STORY …` and its sub-commands.
+"""Command line: `python render.py STORY …` and its sub-commands; every parser lives here.
 
 Expected faults (bad copy, missing fonts, overset) print `file:line: level: …`
-and exit 1; only a bug in the tool itself shows a traceback.
+and exit 1; only a bug in the tool itself shows a traceback. Stage modules are
+imported when their command runs, so `--help` and a bad argument answer at once.
+Nothing in the package imports this module.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
-from .config import PROJECT_ROOT
-from .errors import Finding, UserError
+from newsprint.config import DEFAULT_STORY, PROJECT_ROOT
+from newsprint.errors import Finding, UserError
 
-DEFAULT_STORY = PROJECT_ROOT / "source" / "000_47b12d432780679e.txt"
-DELEGATED = {"preflight": "preflight", "check": "typography"}
 SUBCOMMANDS = ("render", "fonts", "archive", "check", "preflight", "watch", "serve", "diff")
 
 EPILOG = """\
@@ -25,9 +26,10 @@ examples:
   python render.py source/my_story.txt --format sikai   the same on 四开 tabloid pages
   python render.py fonts                    check and extract the fonts
 
-A story is a desk-copy file (see shared/NEWSPAPER.md) with an edition file beside it,
-<story>.edition.toml, giving paper, date, page numbers, 版名 and credits.
-Exit status: 0 printed, 1 the story cannot go to print (the messages say why), 2 usage.
+A story is a desk-copy file (docs/COPY_FORMAT.md) with an edition file beside it,
+<story>.edition.toml (docs/EDITION_FILE.md), giving paper, date, page numbers, 版名
+and credits. Exit status: 0 printed, 1 the story cannot go to print (the messages say
+why), 2 usage.
 """
 
 
@@ -36,8 +38,11 @@ def print_findings(findings: list[Finding], stream=sys.stderr) -> None:
         print(str(f), file=stream)
 
 
+# ---- commands ------------------------------------------------------------------
+
+
 def cmd_render(args) -> int:
-    from .build import BuildFailed, build
+    from newsprint.build import BuildFailed, build
 
     status = 0
     for story in args.stories or [DEFAULT_STORY]:
@@ -61,7 +66,7 @@ def cmd_render(args) -> int:
             if path:
                 print(f"  {path.relative_to(result.out_dir)}")
         if args.archive:
-            from .archive import add_rendered
+            from newsprint.archive.core import add_rendered
 
             added = add_rendered(result.out_dir, Path(args.archive))
             print(f"  archived: {added}")
@@ -69,20 +74,102 @@ def cmd_render(args) -> int:
 
 
 def cmd_fonts(args) -> int:
-    from .fonts import main
+    from newsprint.typeset.fonts import setup
 
-    return main([])
+    for line in setup(accept_new=os.environ.get("FONTS_ACCEPT_NEW") == "1"):
+        print(line)
+    return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="render.py",
-        description="Typeset Chinese newspaper pages from desk copy: print PDFs, archive "
-        "copies and proofs.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def cmd_preflight(args) -> int:
+    from newsprint.preflight.checks import Expect
+    from newsprint.preflight.run import check_files
+
+    size = args.page_size
+    if args.format and not size:
+        from newsprint.config import load_config
+
+        fmt = load_config().page_format(args.format)
+        size = (fmt.page_width_mm, fmt.page_height_mm)
+    expect = Expect(
+        variant=args.variant or "",
+        page_size_mm=size,
+        bleed_mm=args.bleed_mm,
+        min_ppi=args.min_ppi,
+        max_ink=args.max_ink,
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    return check_files(args.files, expect, args.json)
+
+
+def cmd_check(args) -> int:
+    from newsprint.preflight.typography import check_files
+
+    return check_files(args.files)
+
+
+def cmd_archive(args) -> int:
+    from newsprint.archive.commands import run
+
+    return run(args)
+
+
+def _session(args):
+    from newsprint.studio.session import Session
+
+    story = Path(args.story or DEFAULT_STORY)
+    if not story.is_file():
+        raise UserError(f"{story}: no such story file")
+    return Session(
+        story=story, out_root=Path(args.out), format_name=args.format, dpi=args.dpi, grid=args.grid
+    )
+
+
+def cmd_watch(args) -> int:
+    from newsprint.studio.session import watch
+
+    return watch(_session(args))
+
+
+def cmd_serve(args) -> int:
+    from newsprint.studio.serve import serve_forever
+
+    return serve_forever(_session(args), args.port, open_browser=args.open)
+
+
+def cmd_diff(args) -> int:
+    from newsprint.studio.diff import diff_renders
+
+    output = Path(args.output) if args.output else None
+    return diff_renders(Path(args.a), Path(args.b), output, args.dpi, args.threshold)
+
+
+# ---- argument types ------------------------------------------------------------
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0–65535; 0 picks a free one)")
+    return int(text)
+
+
+def page_size(text: str) -> tuple[float, float]:
+    try:
+        width, height = (float(v) for v in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give the page as WIDTHxHEIGHT in mm") from None
+    return width, height
+
+
+def count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give a whole number, 1 or more")
+    return int(text)
+
+
+# ---- parsers -------------------------------------------------------------------
+
+
+def _render_parser(sub) -> None:
     render = sub.add_parser(
         "render",
         help="render stories (the default command)",
@@ -120,37 +207,146 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="also list every text fix the normaliser made"
     )
     render.set_defaults(func=cmd_render)
+
+
+def _check_parsers(sub) -> None:
+    from newsprint.preflight.checks import MAX_VERSION
+
+    pre = sub.add_parser(
+        "preflight",
+        help="check PDFs for the plant or the archive",
+        description="Prove a PDF is fit for the plant (PDF/X) or the archive (PDF/A), or say "
+        "why not: standard and identifiers, output intent, fonts, colour, page boxes, XMP, "
+        "picture resolution. Exit status 1 when any check fails.",
+    )
+    pre.add_argument("files", nargs="+", type=Path, help="PDF files to check")
+    pre.add_argument("--json", action="store_true", help="one JSON report for all files")
+    pre.add_argument("--variant", choices=sorted(MAX_VERSION), help="standard the files must meet")
+    pre.add_argument("--page-size", type=page_size, help="trimmed page size in mm, e.g. 390x546")
+    pre.add_argument("--format", help="page format from newsprint.toml, e.g. duikai")
+    pre.add_argument("--bleed-mm", type=float, help="bleed the pages must have")
+    pre.add_argument("--min-ppi", type=float, default=200.0, help="lowest picture resolution")
+    pre.add_argument("--max-ink", type=float, default=240.0, help="highest total ink, in %%")
+    pre.set_defaults(func=cmd_preflight)
+    check = sub.add_parser(
+        "check",
+        help="measure Chinese line composition on PDFs (clreq figures)",
+        description="Measure Chinese line composition (clreq) on PDFs from glyph positions; "
+        "exit 1 when a rule fails.",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE.pdf")
+    check.set_defaults(func=cmd_check)
+
+
+def _archive_parser(sub) -> None:
+    from newsprint.archive.core import ENV as ARCHIVE_ENV
+
+    common = argparse.ArgumentParser(add_help=False)
+    where = f"archive folder (default: ${ARCHIVE_ENV}, else archive/ in the project)"
+    common.add_argument("--archive", metavar="DIR", default=argparse.SUPPRESS, help=where)
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    filters = argparse.ArgumentParser(add_help=False)
+    dates = "YYYY, YYYY-MM or YYYY-MM-DD, inclusive"
+    filters.add_argument("--from", dest="date_from", default="", metavar="DATE", help=dates)
+    filters.add_argument("--to", dest="date_to", default="", metavar="DATE", help=dates)
+    filters.add_argument("--paper", default="")
+    filters.add_argument("--section", default="")
+    filters.add_argument("--byline", default="", help="only stories with this byline")
+    filters.add_argument("--all-versions", action="store_true", help="include superseded ones")
+    filters.add_argument("--limit", type=count, default=20, help="stories shown (20)")
+
+    p = sub.add_parser("archive", help="keep rendered stories and find them again")
+    p.add_argument("--archive", metavar="DIR", default=None, help=argparse.SUPPRESS)
+    cmds = p.add_subparsers(dest="archive_command", required=True, metavar="COMMAND")
+    a = cmds.add_parser("add", parents=[common], help="archive rendered story folders")
+    a.add_argument("folders", nargs="+", metavar="OUT_DIR", help="out/<story>/ or out/")
+    s = cmds.add_parser("search", parents=[common, filters], help="full-text search")
+    s.add_argument("query", nargs="+", help="words that must all occur")
+    s.add_argument("--sort", choices=("date", "relevance"), default="date")
+    cmds.add_parser("list", parents=[common, filters], help="list stories, newest first")
+    sh = cmds.add_parser("show", parents=[common], help="one story: metadata, files, versions")
+    sh.add_argument("id", help="catalogue number or story name")
+    e = cmds.add_parser("export", parents=[common], help="write a story's files to a folder")
+    e.add_argument("id", help="catalogue number or story name")
+    e.add_argument("dir", help="folder to write into")
+    cmds.add_parser("verify", parents=[common], help="re-hash every archived file")
+    p.set_defaults(func=cmd_archive)
+
+
+def _studio_common(parser, dpi: float) -> None:
+    parser.add_argument(
+        "story",
+        nargs="?",
+        metavar="STORY",
+        help=f"desk-copy file; default {DEFAULT_STORY.relative_to(PROJECT_ROOT)}",
+    )
+    parser.add_argument("--format", help="page format from newsprint.toml; default: the edition's")
+    parser.add_argument("--out", default=str(PROJECT_ROOT / "out"), help="output folder")
+    parser.add_argument(
+        "--dpi", type=float, default=dpi, help=f"proof resolution (default {dpi:g})"
+    )
+    parser.add_argument(
+        "--grid",
+        action="store_true",
+        help="draw the grid (type area, columns, gutters, lines) on the proof",
+    )
+
+
+def _studio_parsers(sub) -> None:
+    from newsprint.studio.diff import THRESHOLD
+
+    watch = sub.add_parser("watch", help="re-render the story on every save (Ctrl-C stops)")
+    _studio_common(watch, 50)
+    watch.set_defaults(func=cmd_watch)
+    serve = sub.add_parser(
+        "serve", help="live proof in the browser on 127.0.0.1, re-rendered on every save"
+    )
+    _studio_common(serve, 100)
+    serve.add_argument("--port", type=port_number, default=8765, help="port (0: any free one)")
+    serve.add_argument("--open", action="store_true", help="open the page in a browser")
+    serve.set_defaults(func=cmd_serve)
+    diff = sub.add_parser(
+        "diff",
+        help="highlight what changed between two renders (PDF or PNG)",
+        epilog="exit status: 0 identical, 1 different, 2 trouble",
+    )
+    diff.add_argument("a", metavar="A", help="the earlier render: PDF or PNG")
+    diff.add_argument("b", metavar="B", help="the later render: PDF or PNG")
+    diff.add_argument(
+        "-o",
+        "--output",
+        help="highlight PNG (default: B's name + -diff.png, written only when they differ)",
+    )
+    diff.add_argument("--dpi", type=float, default=50, help="resolution for PDFs (default 50)")
+    diff.add_argument(
+        "--threshold",
+        type=int,
+        default=THRESHOLD,
+        help=f"per-channel change that counts, 0–255 (default {THRESHOLD})",
+    )
+    diff.set_defaults(func=cmd_diff)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="render.py",
+        description="Typeset Chinese newspaper pages from desk copy: print PDFs, archive "
+        "copies and proofs.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _render_parser(sub)
     fonts = sub.add_parser("fonts", help="check and extract the fonts from Debian's packages")
     fonts.set_defaults(func=cmd_fonts)
-    for name, module, helptext in (
-        ("preflight", "preflight", "check PDFs for the plant or the archive"),
-        ("check", "typography", "measure Chinese line composition on PDFs (clreq figures)"),
-    ):
-        passthrough = sub.add_parser(name, help=helptext, add_help=False)
-        passthrough.add_argument("rest", nargs=argparse.REMAINDER)
-        passthrough.set_defaults(func=_delegate(module))
-    from . import archive_cli, designer
-
-    archive_cli.register(sub)
-    designer.register(sub)
+    _archive_parser(sub)
+    _check_parsers(sub)
+    _studio_parsers(sub)
     return parser
-
-
-def _delegate(module: str):
-    """Run another stage's own command line (it parses its arguments and sets the status)."""
-
-    def run(args) -> int:
-        import importlib
-
-        return importlib.import_module(f"newsprint.{module}").main(args.rest)
-
-    return run
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] in DELEGATED:  # their own parsers, --help included
-        return _delegate(DELEGATED[argv[0]])(argparse.Namespace(rest=argv[1:]))
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
         argv = ["render", *argv]
     parser = build_parser()

@@ -10,11 +10,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
-from .normalize import ALL_RULE_NAMES
+from newsprint.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = PROJECT_ROOT / "newsprint.toml"
+LAYOUT_DIR = PROJECT_ROOT / "layout"  # Jinja2 templates
+STYLES_DIR = PROJECT_ROOT / "styles"  # the designers' CSS
+FONTS_DIR = PROJECT_ROOT / "fonts"  # fonts.toml and the extracted faces
+DEFAULT_STORY = PROJECT_ROOT / "source" / "000_47b12d432780679e.txt"  # what `make render` renders
 PT_PER_MM = 72 / 25.4
 
 
@@ -159,11 +162,5 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
         suspect_words=dict(data.get("normalize", {}).get("suspect", {})),
         print_table=dict(data.get("print", {})),
     )
-    unknown = config.normalize_disabled - set(ALL_RULE_NAMES)
-    if unknown:
-        raise UserError(
-            f"{path} [normalize] disable: unknown rule(s) {sorted(unknown)}; "
-            f"known: {', '.join(ALL_RULE_NAMES)}"
-        )
     config.page_format()  # the default format must exist
     return config

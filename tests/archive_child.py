@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsprint import archive  # noqa: E402
+from newsprint.archive import core as archive  # noqa: E402
 
 
 def variant(folder: Path, run: str, scratch: Path) -> Path:

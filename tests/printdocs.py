@@ -6,8 +6,8 @@ from pathlib import Path
 
 from weasyprint import HTML
 
-from newsprint.fonts import check_installed, font_face_css, load_faces
-from newsprint.output import StoryMeta
+from newsprint.output.pdfx import StoryMeta
+from newsprint.typeset.fonts import check_installed, font_face_css, load_faces
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGE_MM = (200.0, 150.0)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED
 
-from newsprint import archive
-from newsprint import catalogue as cat
+from newsprint.archive import catalogue as cat
+from newsprint.archive import core as archive
+from newsprint.archive.store import ALTERED, MISSING, OK, LocalStore
 from newsprint.errors import UserError
-from newsprint.store import ALTERED, MISSING, OK, LocalStore
 
 SEED_TEXT = "\n".join(
     line.lstrip("#> ").strip()

@@ -8,12 +8,13 @@ import sys
 import pytest
 from conftest import ROOT, SEED, write_story
 
-from newsprint.compose import compose_html, plan_pages, template_env
+from newsprint.compose.html import compose_html, template_env
+from newsprint.compose.plan import plan_pages
 from newsprint.config import load_config
-from newsprint.edition import load_edition
-from newsprint.normalize import normalize
-from newsprint.parse import parse_text
-from newsprint.typeset import ProjectFetcher, allowed_roots
+from newsprint.story.edition import load_edition
+from newsprint.story.normalize import normalize
+from newsprint.story.parse import parse_text
+from newsprint.typeset.typesetter import ProjectFetcher, allowed_roots
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 

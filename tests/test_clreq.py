@@ -12,9 +12,12 @@ import pytest
 import weasyprint
 from weasyprint import HTML
 
-from newsprint import clreq, hanzi, sample, typography
-from newsprint.compose import figures
-from newsprint.fonts import font_face_css, load_faces
+from newsprint import clreq, hanzi
+from newsprint.bench import sample
+from newsprint.clreq import patch
+from newsprint.compose.html import figures
+from newsprint.preflight import typography
+from newsprint.typeset.fonts import font_face_css, load_faces
 
 FACES = load_faces()
 SERIF, KAI = FACES["serif-regular"].family, FACES["kai-regular"].family
@@ -99,9 +102,9 @@ def test_install_is_idempotent_and_uninstall_restores(off):
     original = inline.justify_line
     clreq.install()
     clreq.install()
-    assert inline.justify_line is clreq._justify_line
-    assert line_break.split_first_line is clreq._split_first_line
-    assert clreq._ORIGINAL["justify_line"] is original
+    assert inline.justify_line is patch._justify_line
+    assert line_break.split_first_line is patch._split_first_line
+    assert patch._ORIGINAL["justify_line"] is original
     clreq.uninstall()
     assert inline.justify_line is original
 

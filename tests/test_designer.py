@@ -25,9 +25,9 @@ from conftest import ROOT
 from PIL import Image, ImageChops
 
 from newsprint.config import load_config
-from newsprint.designer import where_failed
-from newsprint.overlay import draw_grid, grid_boxes
-from newsprint.proof import SPINE_PX, rasterise
+from newsprint.output.overlay import draw_grid, grid_boxes
+from newsprint.output.proof import SPINE_PX, rasterise
+from newsprint.studio.session import where_failed
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROKEN_LINE = 3  # where the tests put a template syntax error into spread.html.j2
@@ -241,7 +241,7 @@ class CountingTypesetter:
 
     def __init__(self):
         from newsprint.build import session_css
-        from newsprint.typeset import Typesetter
+        from newsprint.typeset.typesetter import Typesetter
 
         self.inner = Typesetter(session_css(load_config()))
         self.renders = 0
@@ -255,8 +255,8 @@ class CountingTypesetter:
 
 
 def test_warm_render_reuses_the_fit_then_lays_pages_out_in_parallel(tmp_path):
-    from newsprint.build import build
-    from newsprint.pagepool import PagePool
+    from newsprint.build import build, prepare
+    from newsprint.studio.pool import PagePool, build_in_pool
 
     story = ROOT / "source" / "000_47b12d432780679e.txt"
     typesetter = CountingTypesetter()
@@ -269,7 +269,10 @@ def test_warm_render_reuses_the_fit_then_lays_pages_out_in_parallel(tmp_path):
         assert typesetter.renders - cold_renders == 1
         for a, b in zip(cold.print_pdfs, warm.print_pdfs, strict=True):
             assert a.read_bytes() == b.read_bytes()
-        parallel = build(story, tmp_path / "par", typesetter=typesetter, archive=False, pool=pool)
+        config = load_config()
+        job = prepare(story, config)
+        parallel = build_in_pool(pool, job, typesetter, config, tmp_path / "par", 50, False)
+        assert parallel is not None  # the cached fit took the parallel path
     finally:
         pool.close()
     assert typesetter.renders - cold_renders == 1  # the workers laid the pages out
@@ -305,7 +308,7 @@ def test_running_head_edit_reuses_the_fit(story_dir, tmp_path):
 
 
 def test_layout_css_ignores_colours_only():
-    from newsprint.typeset import mask_colours as masked
+    from newsprint.typeset.typesetter import mask_colours as masked
 
     a = ":root { --accent: device-cmyk(0 1 1 0.1); } h1 { color: #c00; width: 10pt; }"
     b = ":root { --accent: device-cmyk(0.2 1 0 0); } h1 { color: #00c; width: 10pt; }"

@@ -8,7 +8,7 @@ import sys
 from conftest import ROOT
 from PIL import Image, ImageDraw
 
-from newsprint.diff import compare, regions
+from newsprint.studio.diff import compare, regions
 
 
 def page(marks=()) -> Image.Image:

@@ -13,9 +13,9 @@ import random
 import pytest
 from conftest import write_story
 
+from newsprint.bench.sample import sample_paragraph
 from newsprint.build import build
-from newsprint.sample import sample_paragraph
-from newsprint.typography import format_report, measure
+from newsprint.preflight.typography import format_report, measure
 
 
 def generated_copy(seed: int) -> str:

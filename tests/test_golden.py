@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from newsprint.proof import rasterise, spread_image
+from newsprint.output.proof import rasterise, spread_image
 
 GOLDEN = Path(__file__).parent / "golden"
 DPI = 24

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PIL import Image
 from printdocs import DATA
 
-from newsprint.icc import DEFAULT_PROFILE, load_cmyk_profile
-from newsprint.images import effective_ppi, limit_ink, max_ink_of, prepare_picture, to_cmyk
+from newsprint.output.pictures import effective_ppi, limit_ink, max_ink_of, prepare_picture, to_cmyk
+from newsprint.pdf.icc import DEFAULT_PROFILE, load_cmyk_profile
 
 RGB = DATA / "photo-rgb.png"
 GREY = DATA / "photo-grey.tif"

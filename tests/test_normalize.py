@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsprint.model import Article, Para, Section, Story
-from newsprint.normalize import RULES, normalize
+from newsprint.story.model import Article, Para, Section, Story
+from newsprint.story.normalize import RULES, normalize
 
 RULE = {r.name: r.apply for r in RULES}
 

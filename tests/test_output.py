@@ -7,9 +7,7 @@ import pytest
 from printdocs import DATA, META, PAGE_MM, render, story
 
 from newsprint.errors import UserError
-from newsprint.icc import DEFAULT_PROFILE
-from newsprint.images import prepare_picture
-from newsprint.output import (
+from newsprint.output.pdfx import (
     PageInfo,
     PrintSettings,
     print_css,
@@ -17,9 +15,11 @@ from newsprint.output import (
     write_archive,
     write_print_pages,
 )
-from newsprint.pdffix import content_streams
-from newsprint.pdfwalk import walk
-from newsprint.xmp import NS, read_xmp
+from newsprint.output.pictures import prepare_picture
+from newsprint.pdf.fix import content_streams
+from newsprint.pdf.icc import DEFAULT_PROFILE
+from newsprint.pdf.walk import walk
+from newsprint.pdf.xmp import NS, read_xmp
 
 PT_PER_MM = 72 / 25.4
 PAGES = [PageInfo(4, "党代会特刊", "p04.pdf"), PageInfo(5, "党代会特刊", "p05.pdf")]

@@ -8,8 +8,8 @@ import pytest
 from conftest import SEED
 
 from newsprint.errors import UserError
-from newsprint.normalize import normalize
-from newsprint.parse import parse_story, parse_text
+from newsprint.story.normalize import normalize
+from newsprint.story.parse import parse_story, parse_text
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 

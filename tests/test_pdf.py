@@ -99,8 +99,8 @@ def test_spread_proof_shows_both_pages_side_by_side(seed_build):
 def test_text_the_layout_lost_is_an_error():
     from weasyprint import HTML
 
-    from newsprint.check import dropped_text
-    from newsprint.model import Article, Para, Story
+    from newsprint.story.model import Article, Para, Story
+    from newsprint.typeset.measure import dropped_text
 
     story = Story("s.txt", [Article(Para("甲乙丙丁", 3))])
     assert dropped_text(HTML(string="<p>甲乙丙丁</p>").render(), story) == []
@@ -110,7 +110,7 @@ def test_text_the_layout_lost_is_an_error():
 
 
 def test_seed_meets_the_chinese_composition_rules(seed_build):
-    from newsprint.typography import format_report, measure
+    from newsprint.preflight.typography import format_report, measure
 
     text = json.loads(seed_build.manifest.read_text(encoding="utf-8"))["text"]
     for pdf in seed_build.print_pdfs:

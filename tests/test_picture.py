@@ -7,8 +7,8 @@ from conftest import SEED, SEED_EDITION, write_story
 from PIL import Image, ImageDraw
 
 from newsprint.build import build
-from newsprint.pdfchecks import Expect
-from newsprint.preflight import preflight
+from newsprint.preflight.checks import Expect
+from newsprint.preflight.run import preflight
 
 
 def test_photo_is_placed_in_cmyk_and_passes_preflight(story_dir, tmp_path):

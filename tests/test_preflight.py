@@ -9,9 +9,10 @@ import pikepdf
 import pytest
 from printdocs import DATA, META, PAGE_MM, render, story
 
-from newsprint.images import prepare_picture
-from newsprint.output import PageInfo, PrintSettings, write_archive, write_print_pages
-from newsprint.preflight import Expect, main, preflight
+from newsprint.cli import main as cli_main
+from newsprint.output.pdfx import PageInfo, PrintSettings, write_archive, write_print_pages
+from newsprint.output.pictures import prepare_picture
+from newsprint.preflight.run import Expect, preflight
 
 PAGES = [PageInfo(4, "党代会特刊", "p04.pdf"), PageInfo(5, "党代会特刊", "p05.pdf")]
 ONE = [PageInfo(4, "党代会特刊", "one.pdf")]
@@ -172,7 +173,7 @@ def test_not_a_pdf_is_reported_not_raised(out):
 
 def test_command_line_exit_status_and_json(good, out, capsys):
     pages, archive = good
-    assert main([str(p) for p in pages] + [str(archive), "--json"]) == 0
+    assert cli_main(["preflight", *(str(p) for p in pages)] + [str(archive), "--json"]) == 0
     reports = json.loads(capsys.readouterr().out)
     assert [r["ok"] for r in reports] == [True, True, True]
     assert [r["variant"] for r in reports] == ["pdf/x-4", "pdf/x-4", "pdf/a-3b"]
@@ -181,7 +182,7 @@ def test_command_line_exit_status_and_json(good, out, capsys):
         del pdf.Root.OutputIntents
 
     broken = _broken_copy(pages[0], out / "cli-no-intent.pdf", drop)
-    assert main([str(pages[0]), str(broken), "--page-size", "200x150"]) == 1
+    assert cli_main(["preflight", str(pages[0]), str(broken), "--page-size", "200x150"]) == 1
     text = capsys.readouterr().out
     assert f"{pages[0]}: PASS pdf/x-4" in text and f"{broken}: FAIL pdf/x-4" in text
     assert "output intent: Artifex CMYK SWOP Profile (CMYK prtr" in text
@@ -189,7 +190,7 @@ def test_command_line_exit_status_and_json(good, out, capsys):
 
 
 def test_command_line_reads_the_page_format_from_the_config(good, capsys):
-    assert main([str(good[0][0]), "--format", "duikai"]) == 1
+    assert cli_main(["preflight", str(good[0][0]), "--format", "duikai"]) == 1
     assert "the edition wants 390 × 546 mm" in capsys.readouterr().out
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML
 
-from newsprint import clreq, sample, typography
-from newsprint.fonts import font_face_css, load_faces
+from newsprint import clreq
+from newsprint.bench import sample
+from newsprint.cli import main as cli_main
+from newsprint.preflight import typography
+from newsprint.typeset.fonts import font_face_css, load_faces
 
 FACES = load_faces()
 SERIF = FACES["serif-regular"].family
@@ -72,8 +75,8 @@ def test_clean_text_passes_and_main_exit_codes(tmp_path, off, capsys):
     clreq.uninstall()
     bad = tmp_path / "bad.pdf"
     HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(bad)
-    assert typography.main([str(good)]) == 0
-    assert typography.main([str(good), str(bad)]) == 1
+    assert cli_main(["check", str(good)]) == 0
+    assert cli_main(["check", str(good), str(bad)]) == 1
     out = capsys.readouterr().out
     assert out.count("typography:") == 3 and "FAIL lines flush" in out
 

@@ -1,0 +1,2 @@
+"""Benchmarks (`make bench`) and generated sample copy. Timings live here, never
+in tests."""

@@ -1,0 +1,318 @@
+"""Chinese line breaking (W3C clreq) inside WeasyPrint 70.0: newsprint.clreq installs it.
+
+split_first_line is replaced, for zh text, by a first-fit breaker over Pango's glyph
+advances: kinsoku, ——/…… and numbers with units kept whole, a line-end mark pushed in
+at half width before anything is pushed out, no 孤字. Adjacent marks are compressed and
+Han meets Latin with a ¼ em gap as per-character extras on the Layout (`clreq_extra`,
+whole thousandths of an em in Pango units); a gap where two boxes meet is counted in
+the second box's width (`clreq_lead`) for clreq._text_align to move where it belongs.
+"""
+
+from __future__ import annotations
+
+import math
+
+from newsprint.hanzi import CJK_RE, PUNCT, break_allowed, han_latin, is_body
+
+HAN_LATIN_GAP = 250  # thousandths of an em
+_ORIGINAL: dict = {}  # WeasyPrint's functions that clreq.install replaced
+_INK: dict = {}
+_TAIL: list = ["", 0.0]  # last character set on the current line and its size
+_ROOT = [0.0]  # font size of the line being laid out: its paragraph's
+# The line chosen for a (text, style, width, …): column balancing lays the same
+# paragraphs out again and again at the same widths. Only the choice is kept, never
+# a layout object (those are changed by justification); the style is held so its id
+# cannot be reused by another one while the entry lives.
+_CHOICES: dict = {}
+_CHOICES_MAX = 20000
+
+
+def gap_points(size_a: float, size_b: float, root: float) -> float:
+    """The Han–Latin gap (pt): ¼ em of the two characters' size, or, when their sizes
+    differ (a figure set large in a Kai line), ¼ em of the surrounding text's, the
+    paragraph's. typography.py measures it the same way."""
+    same = abs(size_a - size_b) < 0.01 or not root
+    return (size_a if same else root) * HAN_LATIN_GAP / 1000
+
+
+def _gap_units(size_a: float, size_b: float, root: float) -> int:
+    """gap_points as an advance of a's last glyph: whole thousandths of a's em."""
+    return _units(round(gap_points(size_a, size_b, root) / size_a * 1000), size_a)
+
+
+def _units(thousandths: int, font_size: float) -> int:
+    """Pango units for whole thousandths of an em, rounded away from zero.
+
+    draw/text.py writes int(logical_width - width) into the TJ array; with the width
+    just past a whole thousandth the truncation lands exactly on it.
+    """
+    value = thousandths * font_size * 1.024
+    return math.ceil(value) if value > 0 else math.floor(value)
+
+
+# --- measuring with Pango -------------------------------------------------------------
+
+
+def _byte_to_char(text: str) -> dict[int, int]:
+    table, pos = {}, 0
+    for index, char in enumerate(text):
+        table[pos] = index
+        pos += 1 if char < "\x80" else 2 if char < "\u0800" else 3 if char < "\U00010000" else 4
+    return table
+
+
+def _runs(line):
+    """Yield (item offset, font, glyph string) for each run of a PangoLayoutLine."""
+    from weasyprint.text.ffi import ffi
+
+    run = line.runs
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item = glyph_item.item
+        yield item.offset, item.offset + item.length, item.analysis.font, glyph_item.glyphs
+
+
+def _glyph_arrays(glyphs):
+    from weasyprint.text.ffi import ffi
+
+    count = glyphs.num_glyphs
+    infos = memoryview(ffi.buffer(glyphs.glyphs, 20 * count)).cast("i")
+    clusters = memoryview(ffi.buffer(glyphs.log_clusters, 4 * count)).cast("i")
+    return count, infos, clusters
+
+
+def _advances(line, text: str, em_units: float | None):
+    """Per-character advances (Pango units) and, for marks, their blank halves.
+
+    A ligature's advance goes to its first character (Noto's —— is one glyph).
+    """
+    advances = [0] * len(text)
+    blanks = {}
+    b2c = _byte_to_char(text)
+    for offset, _, font, glyphs in _runs(line):
+        count, infos, clusters = _glyph_arrays(glyphs)
+        for j in range(count):
+            index = b2c.get(offset + clusters[j])
+            if index is None:
+                continue
+            advances[index] += infos[5 * j + 1]
+            if em_units and text[index] in PUNCT:
+                blanks[index] = _blank_sides(font, infos[5 * j], em_units)
+    return advances, blanks
+
+
+def _blank_sides(font, glyph: int, em_units: float) -> tuple[bool, bool]:
+    """(left half blank, right half blank) of a full-width glyph, from its ink."""
+    from weasyprint.text.ffi import ffi, pango
+
+    key = (int(ffi.cast("uintptr_t", font)), glyph, em_units)
+    if key not in _INK:
+        ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+        pango.pango_font_get_glyph_extents(font, glyph, ink, logical)
+        advance = logical.width
+        full = advance >= 0.8 * em_units and ink.width > 0
+        _INK[key] = (full and ink.x >= 0.45 * advance, full and ink.x + ink.width <= 0.55 * advance)
+    return _INK[key]
+
+
+def _line_breaks(layout, count: int) -> list[bool]:
+    """Pango's (UAX #14) break-before flags for positions 0..count."""
+    from weasyprint.text.ffi import ffi, pango
+
+    n_attrs = ffi.new("gint *")
+    attrs = pango.pango_layout_get_log_attrs_readonly(layout.layout, n_attrs)
+    bits = memoryview(ffi.buffer(attrs, 4 * n_attrs[0])).cast("I")
+    return [bool(bit & 1) for bit in bits[: count + 1]]
+
+
+def _gap_thousandths(text: str, blanks: dict, advances: list, em_units: float) -> list[int]:
+    """Advance change (thousandths of an em) of each gap i|i+1 inside a line."""
+    gaps = [0] * len(text)
+    for i in range(len(text) - 1):
+        a, b = text[i], text[i + 1]
+        if han_latin(a, b):
+            gaps[i] = HAN_LATIN_GAP
+        elif i in blanks and i + 1 in blanks and (blanks[i][1] or blanks[i + 1][0]):
+            # Down to 1.5 em for the pair, never past the blank half (Kai's quotes are narrow).
+            half = (advances[i] if blanks[i][1] else advances[i + 1]) / 2
+            excess = advances[i] + advances[i + 1] - 1.5 * em_units
+            gaps[i] = -round(max(0, min(half, excess)) / em_units * 1000)
+    return gaps
+
+
+# --- the line breaker -----------------------------------------------------------------
+
+
+def _managed(style, text: str) -> bool:
+    lang = style["lang"] or ""
+    return (
+        lang.lower().startswith("zh")
+        and style["white_space"] == "normal"
+        and style["direction"] == "ltr"
+        and style["letter_spacing"] == "normal"
+        and style["font_size"] > 0
+        and "\xad" not in text
+        and bool(CJK_RE.search(text))
+    )
+
+
+def _choose(text, whole, breaks, advances, gaps, trims, max_units):
+    """First-fit break: (chars on the line, trim its last mark) or None for more text."""
+    n = len(text)
+    if max_units == math.inf:
+        return n, False
+    width, ends = [0] * (n + 1), [0] * (n + 1)  # width of text[:k]; end of text[:k] w/o spaces
+    for k in range(1, n + 1):
+        width[k] = width[k - 1] + advances[k - 1] + (gaps[k - 2] if k > 1 else 0)
+        ends[k] = ends[k - 1] if text[k - 1] == " " else k
+
+    def fit(k):
+        end = ends[k]
+        if end and width[end] <= max_units:
+            return False
+        if end and trims[end - 1] and width[end] + trims[end - 1] <= max_units:
+            return True
+        return None
+
+    candidates, best = [], None
+    for k in range(1, n + 1):
+        if (k < n and breaks[k]) or (k == n and whole):
+            candidates.append(k)
+            if (trim := fit(k)) is not None:
+                best = (k, trim)
+        if width[ends[k]] > max_units + 2 * max(advances[k - 1], 1) and candidates:
+            break
+    else:
+        if not whole:
+            return None
+    if best is None:
+        if not candidates or (candidates[0] == n and not whole):
+            return None
+        return candidates[0], bool(ends[candidates[0]] and trims[ends[candidates[0]] - 1])
+    if whole and best[0] < n and sum(map(is_body, text[best[0] :])) == 1:
+        best = _avoid_orphan(text, best, candidates, fit)
+    return best
+
+
+def _avoid_orphan(text, best, candidates, fit):
+    """No paragraph may end on one character: push it in, else pull one down."""
+    pushed = fit(len(text))
+    if pushed is not None:
+        return len(text), pushed
+    for k in reversed(candidates):
+        if k < best[0] and sum(map(is_body, text[k:])) >= 2 and text[:k].strip():
+            return k, fit(k) or False
+    return best
+
+
+def _split_first_line(
+    text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
+):
+    """Replacement of line_break.split_first_line for zh text (same signature/result)."""
+    from weasyprint.text.ffi import FROM_UNITS
+
+    tail, tail_size = ("", 0.0) if is_line_start else _TAIL
+    _TAIL[:] = "", 0.0
+    font_size = style["font_size"]
+    lead = 0.0  # the Han–Latin gap before this box: counted in its width, see _text_align
+    if tail and text and han_latin(tail, text[0]):
+        lead = _gap_units(tail_size, font_size, _ROOT[0]) * FROM_UNITS
+        if max_width is not None:
+            max_width = max(0, max_width - lead)
+    if not _managed(style, text):
+        result = _ORIGINAL["split_first_line"](
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+        _TAIL[:] = result[0].text[-1:], font_size
+        result[0].clreq_lead = lead
+        return (*result[:3], result[3] + lead, *result[4:])
+    from weasyprint.text.ffi import pango
+    from weasyprint.text.line_break import Layout
+
+    key = (text, id(style), max_width, justification_spacing, minimum, _ROOT[0])
+    cached = _CHOICES.get(key)
+    if cached is not None and cached[0] is style:
+        return _line_result(text, style, justification_spacing, max_width, *cached[1:], lead)
+    em_units = font_size * 1024
+    bounded = max_width is not None and max_width < 2**21
+    max_units = int(max(0, max_width) * 1024 * (1 + 1e-9)) + 1 if bounded else math.inf
+    size = int(max_width / font_size * 2) + 8 if bounded else len(text)
+    while True:
+        window = text[:size]
+        whole = len(window) == len(text)
+        layout = Layout(style, justification_spacing, max_width)
+        layout.set_text(window)
+        line = pango.pango_layout_get_line_readonly(layout.layout, 0)
+        advances, blanks = _advances(line, window, em_units)
+        gaps = _gap_thousandths(window, blanks, advances, em_units)
+        gaps = [_units(gap, font_size) for gap in gaps]
+        trims = [
+            _units(-round(advances[i] / em_units * 500), font_size)
+            if blanks.get(i, (0, 0))[1]
+            else 0
+            for i in range(len(window))
+        ]
+        breaks = _line_breaks(layout, len(window))
+        breaks = [
+            k > 0 and (k == len(window) or break_allowed(window[k - 1], window[k], ok))
+            for k, ok in enumerate(breaks)
+        ]
+        choice = _choose(window, whole, breaks, advances, gaps, trims, max_units)
+        if choice is not None:
+            break
+        size *= 2
+    count, trim = choice
+    line_text = text[:count] if count == len(text) else text[:count].rstrip(" ")
+    if not line_text.strip():  # only spaces fit: WeasyPrint knows what to do
+        return _ORIGINAL["split_first_line"](
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+    if len(_CHOICES) > _CHOICES_MAX:
+        _CHOICES.clear()
+    _CHOICES[key] = (style, count, trim, gaps[: len(line_text)], trims[len(line_text) - 1])
+    return _line_result(text, style, justification_spacing, max_width, *_CHOICES[key][1:], lead)
+
+
+def _line_result(text, style, justification_spacing, max_width, count, trim, gaps, last_trim, lead):
+    """Rebuild a remembered line choice as split_first_line's result, on a new layout."""
+    from weasyprint.text.ffi import FROM_UNITS, pango
+    from weasyprint.text.line_break import Layout, line_size
+
+    line_text = text[:count] if count == len(text) else text[:count].rstrip(" ")
+    resume = None if count == len(text) else len(text[:count].encode())
+    layout = Layout(style, justification_spacing, max_width)
+    layout.set_text(line_text)
+    line = pango.pango_layout_get_line_readonly(layout.layout, 0)
+    advances, _ = _advances(line, line_text, None)
+    extras = list(gaps)
+    extras[-1] = last_trim if trim else 0
+    layout.clreq_text, layout.clreq_extra = line_text, extras
+    _TAIL[:] = line_text[-1], style["font_size"]
+    layout.clreq_lead = lead
+    width = (sum(advances) + sum(extras)) * FROM_UNITS + lead
+    _, height = line_size(line, style)
+    baseline = pango.pango_layout_get_baseline(layout.layout) * FROM_UNITS
+    layout.deactivate()
+    return layout, len(line_text.encode()), resume, width, height, baseline
+
+
+def _can_break_text(text, lang):
+    if not (lang and lang.lower().startswith("zh") and CJK_RE.search(text)) or len(text) < 2:
+        return _ORIGINAL["can_break_text"](text, lang)
+    from weasyprint.text.line_break import get_log_attrs
+
+    attrs = get_log_attrs(text, lang)
+    return any(
+        break_allowed(text[i - 1], text[i], bool(attrs[i].is_line_break))
+        for i in range(1, len(text))
+    )
+
+
+def _get_next_linebox(context, linebox, *args):
+    """Lay out a line knowing its paragraph's font size (for gap_points)."""
+    saved, _ROOT[0] = _ROOT[0], linebox.style["font_size"]
+    try:
+        return _ORIGINAL["get_next_linebox"](context, linebox, *args)
+    finally:
+        _ROOT[0] = saved

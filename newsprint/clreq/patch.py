@@ -1,0 +1,320 @@
+"""Chinese line composition (W3C clreq) inside WeasyPrint 70.0's line layout.
+
+WeasyPrint justifies only by widening spaces, breaks lines by Pango's UAX #14 rules
+and knows neither punctuation compression nor Han–Latin spacing. `install()` patches
+it once so that, for text whose `lang` is zh-*:
+- lines are broken by our own first-fit breaker (newsprint.linebreak), with
+  kinsoku (no prohibited line starts/ends, no split ——/……, number kept with its
+  unit), pushing in a line-end comma/full stop at half width before pushing out, and
+  no paragraph ending on a single character (孤字);
+- two adjacent marks take 1.5 em (the blank half of one is removed, judged from the
+  glyph's ink, so fonts without `halt` work too) and Han meets Latin letters or
+  digits with a ¼ em gap: both are glyph advance changes, never characters. Where
+  the two sides differ in size (figures set large in a Kai line) the gap is ¼ em of
+  the surrounding text, the paragraph's: see linebreak.gap_points;
+- `text-align: justify` spreads a line's slack over its inter-character gaps, or,
+  on a line that has none (2020年3月), between the letters of its Latin runs.
+Advance changes live on the Layout as per-character extras (Pango units, whole
+thousandths of an em so the PDF's TJ numbers are exact) and are written into the
+glyph string when the line is drawn, so layout and PDF agree to ~0.001 pt.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+from newsprint.clreq.linebreak import (
+    _ORIGINAL,
+    _byte_to_char,
+    _can_break_text,
+    _gap_units,
+    _get_next_linebox,
+    _glyph_arrays,
+    _runs,
+    _split_first_line,
+    _units,
+)
+from newsprint.hanzi import INSEPARABLE, han_latin, is_cjk
+
+WEASYPRINT_VERSION = "70.0"
+
+
+def gap_eligible(a: str, b: str) -> bool:
+    """Does the gap between a and b take justification slack?
+
+    Not inside ——/……, and not the fixed ¼ em Han–Latin gap: kept at ¼ em, it also stays
+    below the gap at which text extractors (pdfplumber's 3 pt) guess a space.
+    """
+    if (a == b and a in INSEPARABLE) or han_latin(a, b):
+        return False
+    return is_cjk(a) or is_cjk(b) or a == " "
+
+
+def letter_gap(a: str, b: str) -> bool:
+    """A gap inside a Latin run: justified only on a line with no other gap."""
+    return not (is_cjk(a) or is_cjk(b) or a.isspace() or b.isspace())
+
+
+# --- justification and drawing --------------------------------------------------------
+
+
+def _leaves(box, out):
+    """In-flow leaf boxes of a line, in order (TextBox or atomic)."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        for child in box.children:
+            if child.is_in_normal_flow():
+                _leaves(child, out)
+    else:
+        out.append(box)
+    return out
+
+
+def _justify_line(context, line, extra_width):
+    """Spread a line's slack over its inter-character gaps (clreq 'inter-character').
+
+    A line with none (2020年3月: digits and fixed Han–Latin gaps only) is letter-spaced
+    inside its Latin runs instead: a short line is worse than spaced figures.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.text.ffi import FROM_UNITS
+
+    leaves = _leaves(line, [])
+    texts = [b for b in leaves if isinstance(b, boxes.TextBox) and getattr(b, "pango_layout", None)]
+    if not any(hasattr(b.pango_layout, "clreq_extra") for b in texts) or any(
+        b.style["direction"] != "ltr" for b in texts
+    ):
+        return _ORIGINAL["justify_line"](context, line, extra_width)
+    chars = []  # (box, index, char); None separates atomic boxes
+    for leaf in leaves:
+        if leaf in texts:
+            chars.extend((leaf, i, c) for i, c in enumerate(leaf.text))
+        else:
+            chars.append(None)
+    pairs = [
+        (i, chars[i][2], chars[i + 1][2])
+        for i in range(len(chars) - 1)
+        if chars[i] and chars[i + 1]
+    ]
+    gaps = [i for i, a, b in pairs if gap_eligible(a, b)]
+    gaps = gaps or [i for i, a, b in pairs if letter_gap(a, b)]
+    if not gaps:
+        return _ORIGINAL["justify_line"](context, line, extra_width)
+    added, done = {}, 0.0
+    for number, i in enumerate(gaps, 1):
+        box, index, _ = chars[i]
+        font_size = box.style["font_size"]
+        thousandths = math.floor((extra_width * number / len(gaps) - done) / font_size * 1000)
+        if thousandths <= 0:
+            continue
+        units = _units(thousandths, font_size)
+        _extras(box.pango_layout)[index] += units
+        done += units * FROM_UNITS
+        added[id(box)] = added.get(id(box), 0) + units * FROM_UNITS
+    _shift(line, added, 0)
+
+
+def _extras(layout) -> list[int]:
+    """The layout's per-character extras, started at zero for text set by WeasyPrint."""
+    if getattr(layout, "clreq_text", None) != layout.text:
+        layout.clreq_text, layout.clreq_extra = layout.text, [0] * len(layout.text)
+    return layout.clreq_extra
+
+
+def _text_align(context, line, available_width, last):
+    """Move the Han–Latin gap where two boxes meet to the end of the first, then align.
+
+    The breaker counted it at the start of the second box (its `clreq_lead`) so that
+    WeasyPrint's own fitting of boxes saw it; as an advance it must follow the first.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.text.ffi import FROM_UNITS
+
+    leaves = _leaves(line, [])
+    added = {}
+    for b in leaves:
+        layout = getattr(b, "pango_layout", None)
+        if getattr(layout, "clreq_lead", 0) and layout.text == b.text:
+            added[id(b)] = -layout.clreq_lead
+    for a, b in zip(leaves, leaves[1:], strict=False):
+        if not (
+            isinstance(a, boxes.TextBox)
+            and isinstance(b, boxes.TextBox)
+            and a.text
+            and b.text
+            and getattr(a, "pango_layout", None) is not None
+            and han_latin(a.text[-1], b.text[0])
+        ):
+            continue
+        size = a.style["font_size"]
+        units = _gap_units(size, b.style["font_size"], line.style["font_size"])
+        if line.width + sum(added.values()) + units * FROM_UNITS > available_width + 0.01:
+            continue
+        _extras(a.pango_layout)[len(a.text) - 1] += units
+        added[id(a)] = added.get(id(a), 0) + units * FROM_UNITS
+    if added:
+        _shift(line, added, 0)
+    return _ORIGINAL["text_align"](context, line, available_width, last)
+
+
+def _shift(box, added, x_advance):
+    """Widen text boxes by what they were given and move what follows (LTR)."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        box.position_x += x_advance
+        box.width += added.get(id(box), 0)
+        return x_advance + added.get(id(box), 0)
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _shift(child, added, x_advance)
+        box.width += x_advance - before
+        return x_advance
+    box.translate(x_advance, 0)
+    return x_advance
+
+
+def _reactivate(self, style):
+    _ORIGINAL["reactivate"](self, style)
+    self.clreq_pending = getattr(self, "clreq_text", None) == self.text
+
+
+def _get_first_line(self):
+    """At draw time, write the per-character extras into the line's glyph widths."""
+    first_line, index = _ORIGINAL["get_first_line"](self)
+    if getattr(self, "clreq_pending", False):
+        self.clreq_pending = False
+        if self.text == self.clreq_text and any(self.clreq_extra):
+            _apply_extras(first_line, self.text, self.clreq_extra)
+    return first_line, index
+
+
+def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """Draw a line with extras inside an /ActualText span: extractors that guess spaces
+    from glyph gaps (poppler, pdf.js) then read the copy, not the justified gaps."""
+    import pydyf
+
+    layout = textbox.pango_layout
+    extras = getattr(layout, "clreq_extra", None)
+    if not extras or not any(extras) or layout.clreq_text != layout.text or not layout.text.strip():
+        return _ORIGINAL["draw_first_line"](stream, textbox, text_overflow, block_ellipsis, matrix)
+    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(layout.text)}))
+    try:
+        return _ORIGINAL["draw_first_line"](stream, textbox, text_overflow, block_ellipsis, matrix)
+    finally:
+        stream.end_marked_content()
+
+
+def _apply_extras(line, text, extras):
+    """Widen the last glyph of each cluster by the extras of all its characters."""
+    b2c = _byte_to_char(text)
+    b2c[len(text.encode())] = len(text)
+    for offset, end, _, glyphs in _runs(line):
+        count, _, clusters = _glyph_arrays(glyphs)
+        for j in range(count):
+            if j + 1 < count and clusters[j + 1] == clusters[j]:
+                continue
+            first = b2c.get(offset + clusters[j])
+            last = b2c.get(offset + clusters[j + 1] if j + 1 < count else end)
+            if first is not None and last is not None and (extra := sum(extras[first:last])):
+                glyphs.glyphs[j].geometry.width += extra
+
+
+# --- installation ---------------------------------------------------------------------
+
+
+def _targets():
+    from weasyprint.draw import text as draw_text
+    from weasyprint.layout import inline, preferred
+    from weasyprint.text import line_break
+
+    return [
+        (line_break, "split_first_line", _split_first_line),
+        (inline, "split_first_line", _split_first_line),
+        (preferred, "split_first_line", _split_first_line),
+        (line_break, "can_break_text", _can_break_text),
+        (inline, "can_break_text", _can_break_text),
+        (preferred, "can_break_text", _can_break_text),
+        (inline, "justify_line", _justify_line),
+        (inline, "text_align", _text_align),
+        (inline, "get_next_linebox", _get_next_linebox),
+        (line_break.Layout, "reactivate", _reactivate),
+        (line_break.Layout, "get_first_line", _get_first_line),
+        (draw_text, "draw_first_line", _draw_first_line),
+    ]
+
+
+EXPECTED_SIGNATURES = {
+    "split_first_line": "(text, style, context, max_width, justification_spacing, "
+    "is_line_start=True, minimum=False)",
+    "can_break_text": "(text, lang)",
+    "justify_line": "(context, line, extra_width)",
+    "text_align": "(context, line, available_width, last)",
+    "get_next_linebox": "(context, linebox, position_y, bottom_space, skip_stack, "
+    "containing_block, absolute_boxes, fixed_boxes, first_letter_style, first_line_style)",
+    "reactivate": "(self, style)",
+    "get_first_line": "(self)",
+    "draw_first_line": "(stream, textbox, text_overflow, block_ellipsis, matrix)",
+}
+
+
+def check_internals() -> None:
+    """Fail loudly when WeasyPrint's internals differ from what the patches rely on."""
+    import weasyprint
+    from weasyprint.draw import text as draw_text
+    from weasyprint.layout import inline
+    from weasyprint.text.ffi import ffi
+
+    problems = []
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        problems.append(f"WeasyPrint {weasyprint.__version__}, patches written for 70.0")
+    for owner, name, _ in _targets():
+        current = _ORIGINAL.get(name) or getattr(owner, name)
+        if str(inspect.signature(current)) != EXPECTED_SIGNATURES[name]:
+            problems.append(f"{owner.__name__}.{name}{inspect.signature(current)}")
+    original = {name: _ORIGINAL.get(name) or getattr(owner, name) for owner, name, _ in _targets()}
+    calls = [
+        (original["text_align"], "justify_line"),
+        (original["get_next_linebox"], "text_align"),
+        (inline.iter_line_boxes, "get_next_linebox"),
+        (inline.split_text_box, "split_first_line"),
+        (draw_text.draw_text, "reactivate"),
+        (original["draw_first_line"], "get_first_line"),
+        (draw_text.draw_text, "draw_first_line"),
+    ]
+    problems += [
+        f"{f.__name__} no longer calls {name}"
+        for f, name in calls
+        if name not in f.__code__.co_names
+    ]
+    if (ffi.sizeof("PangoGlyphInfo"), ffi.sizeof("PangoLogAttr")) != (20, 4):
+        problems.append("PangoGlyphInfo/PangoLogAttr layout changed")
+    if problems:
+        raise RuntimeError("newsprint.clreq cannot patch WeasyPrint: " + "; ".join(problems))
+
+
+def install() -> None:
+    """Patch WeasyPrint once (idempotent); raise if its internals are not the expected ones."""
+    if _ORIGINAL:
+        return
+    check_internals()
+    for owner, name, replacement in _targets():
+        _ORIGINAL.setdefault(name, getattr(owner, name))
+        setattr(owner, name, replacement)
+
+
+def uninstall() -> None:
+    """Restore WeasyPrint's own functions (for benchmarks and comparisons)."""
+    for owner, name, _ in _targets():
+        if name in _ORIGINAL:
+            setattr(owner, name, _ORIGINAL[name])
+    _ORIGINAL.clear()
+
+
+def installed() -> bool:
+    return bool(_ORIGINAL)

@@ -1,0 +1,43 @@
+"""manifest.json: what was rendered, for the archive and for people.
+
+It is the archive's contract: newsprint.archive reads it and nothing else of
+the render.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsprint import __version__
+from newsprint.story.edition import edition_path
+
+
+def write_manifest(story, edition, fmt, written, out_dir: Path, story_path: Path) -> Path:
+    """What was rendered, for the archive and for people: one JSON file beside the PDFs."""
+    first = story.articles[0]
+    data = {
+        "story": story_path.stem,
+        "source": str(story_path.resolve()),
+        "edition_file": str(edition_path(story_path).resolve()),
+        "paper": edition.paper,
+        "date": edition.date.isoformat(),
+        "edition": edition.issue,
+        "format": fmt.name,
+        "pages": [
+            {"number": s.number, "section": s.section, "file": p.name}
+            for s, p in zip(edition.pages, written.print_pdfs, strict=True)
+        ],
+        "archive_pdf": written.archive_pdf.name if written.archive_pdf else None,
+        "proof": written.proof.name,
+        "kicker": first.kicker.text if first.kicker else "",
+        "headline": first.headline.text,
+        "headlines": [a.headline.text for a in story.articles if a.headline.text],
+        "bylines": [b for a in story.articles for b in a.bylines],
+        "speakers": story.speakers(),
+        "text": "\n".join(p.text for p in story.paragraphs()),
+        "tool_version": __version__,
+    }
+    path = out_dir / "manifest.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path

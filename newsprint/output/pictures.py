@@ -1,0 +1,242 @@
+"""Pictures for print: converted to the plant's CMYK, ink-limited, checked for resolution.
+
+WeasyPrint embeds a picture as it finds it (an RGB photo stays RGB in the PDF),
+so the conversion happens before rendering: the lead puts the returned CMYK
+JPEG in the HTML. littleCMS (Pillow's ImageCms) does the colour work; the
+output name carries a hash of the inputs, so the same picture gives the same
+bytes and is converted once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
+
+from newsprint.config import PROJECT_ROOT, PT_PER_MM, PageFormat
+from newsprint.errors import Finding
+from newsprint.output.pdfx import PrintSettings
+from newsprint.pdf.icc import DEFAULT_PROFILE, load_cmyk_profile
+from newsprint.story.edition import Edition
+from newsprint.story.model import Story
+
+MM_PER_INCH = 25.4
+JPEG_QUALITY = 90
+SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+PICTURE_CACHE = PROJECT_ROOT / ".cache" / "pictures"  # CMYK conversions the renderer may read
+
+
+@dataclass
+class Picture:
+    """A prepared picture: the CMYK file to place (None if missing) and what the desk must know."""
+
+    source: Path
+    path: Path | None
+    ppi: float = 0.0
+    findings: list[Finding] = field(default_factory=list)
+
+
+def effective_ppi(size_px: tuple[int, int], width_mm: float, height_mm: float | None) -> float:
+    """Pixels per inch once the picture fills the frame (object-fit: cover crops the rest)."""
+    ppi_x = size_px[0] / (width_mm / MM_PER_INCH)
+    if not height_mm:
+        return ppi_x
+    return min(ppi_x, size_px[1] / (height_mm / MM_PER_INCH))
+
+
+def _source_profile(image: Image.Image) -> ImageCms.ImageCmsProfile | None:
+    data = image.info.get("icc_profile")
+    if not data:
+        return None
+    try:
+        return ImageCms.ImageCmsProfile(io.BytesIO(data))
+    except (OSError, ImageCms.PyCMSError):
+        return None
+
+
+def to_cmyk(image: Image.Image, output_icc: bytes) -> Image.Image:
+    """Any picture in the output CMYK: RGB via its own profile (else sRGB), grey on K only."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "F"):
+        grey = image.convert("L") if image.mode != "LA" else _flatten(image).convert("L")
+        black = ImageOps.invert(grey)
+        blank = Image.new("L", grey.size, 0)
+        return Image.merge("CMYK", (blank, blank, blank, black))
+    output = ImageCms.ImageCmsProfile(io.BytesIO(output_icc))
+    source = _source_profile(image)
+    if image.mode == "CMYK":
+        if source is None:
+            return image  # untagged CMYK: taken as already made for the press
+        in_mode = "CMYK"
+    else:
+        image = _flatten(image) if "A" in image.getbands() or image.mode == "P" else image
+        image = image.convert("RGB")
+        in_mode = "RGB"
+        source = source or ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    transform = ImageCms.buildTransform(
+        source,
+        output,
+        in_mode,
+        "CMYK",
+        renderingIntent=ImageCms.Intent.PERCEPTUAL,
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+    )
+    return ImageCms.applyTransform(image, transform)
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Transparent pixels print on paper: composite onto white."""
+    rgba = image.convert("RGBA")
+    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(white, rgba).convert("RGB")
+
+
+def limit_ink(image: Image.Image, max_ink: float) -> Image.Image:
+    """Cap total ink (C+M+Y+K, in %) by taking C, M and Y down and keeping K (newsprint ~240 %)."""
+    limit = max_ink * 255 / 100
+    c, m, y, k = (band.convert("F") for band in image.split())
+    factor = ImageMath.lambda_eval(
+        lambda a: a["min"](
+            a["max"](a["limit"] - a["k"], 0) / a["max"](a["c"] + a["m"] + a["y"], 1), 1.0
+        ),
+        c=c,
+        m=m,
+        y=y,
+        k=k,
+        limit=limit,
+    )
+    scaled = [ImageMath.lambda_eval(lambda a: a["b"] * a["f"], b=b, f=factor) for b in (c, m, y)]
+    return Image.merge("CMYK", [b.convert("L") for b in (*scaled, k.convert("L"))])
+
+
+def max_ink_of(image: Image.Image) -> float:
+    """Highest total ink of a CMYK picture, in % (the preflight and tests read it)."""
+    total = ImageMath.lambda_eval(
+        lambda a: a["c"] + a["m"] + a["y"] + a["k"],
+        **dict(zip("cmyk", (b.convert("F") for b in image.split()), strict=True)),
+    )
+    return total.getextrema()[1] * 100 / 255
+
+
+def _refused(source: Path, level: str, message: str, rule: str) -> Picture:
+    """No picture to place, and the one finding that says why."""
+    return Picture(source, None, 0.0, [Finding(level, message, str(source), rule=rule)])
+
+
+def prepare_picture(
+    source: Path,
+    out_dir: Path,
+    width_mm: float,
+    height_mm: float | None = None,
+    icc_profile: Path = DEFAULT_PROFILE,
+    min_ppi: float = 200.0,
+    max_ink: float = 240.0,
+    allow_placeholder: bool = False,
+) -> Picture:
+    """Convert a placed photo to a CMYK JPEG in out_dir and check its resolution in the frame."""
+    source = Path(source)
+    if not source.is_file():
+        level = "warning" if allow_placeholder else "error"
+        what = (
+            "the placeholder frame is printed as the desk asked"
+            if allow_placeholder
+            else "put the file there, or set print_placeholder = true in the edition file "
+            "to print the empty frame"
+        )
+        return _refused(source, level, f"picture missing: {what}", "picture-missing")
+    if source.suffix.lower() not in SUFFIXES:
+        return _refused(
+            source,
+            "error",
+            f"unsupported picture type {source.suffix!r}; send JPEG, PNG or TIFF",
+            "picture-type",
+        )
+    profile = load_cmyk_profile(Path(icc_profile))
+    data = source.read_bytes()
+    key = hashlib.sha256(data + profile.sha256.encode() + f"{max_ink}".encode()).hexdigest()
+    target = Path(out_dir) / f"{source.stem}-{key[:16]}.jpg"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            size = ImageOps.exif_transpose(image).size
+            if not target.exists():
+                cmyk = limit_ink(to_cmyk(image, profile.data), max_ink)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(".tmp")
+                cmyk.save(tmp, "JPEG", quality=JPEG_QUALITY, dpi=(300, 300))
+                tmp.replace(target)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        return _refused(
+            source,
+            "error",
+            f"cannot read the picture ({exc}); export it again as JPEG, PNG or TIFF",
+            "picture-unreadable",
+        )
+    ppi = effective_ppi(size, width_mm, height_mm)
+    findings = []
+    if ppi < min_ppi:
+        need = round(width_mm / MM_PER_INCH * min_ppi)
+        if height_mm:
+            need = max(need, round(size[0] * height_mm / MM_PER_INCH * min_ppi / size[1]))
+        findings.append(
+            Finding(
+                "warning",
+                f"{ppi:.0f} ppi at the printed size ({size[0]}×{size[1]} px in a {width_mm:g} mm "
+                f"frame), below {min_ppi:g} ppi; ask for a picture at least {need} px wide",
+                str(source),
+                rule="picture-resolution",
+            )
+        )
+    return Picture(source, target, ppi, findings)
+
+
+def locate_photo(
+    story: Story, edition: Edition, story_dir: Path, fmt: PageFormat, settings: PrintSettings
+) -> tuple[str, list[Finding]]:
+    """The CMYK picture's file URL, or "" and a finding: the frame is then a marked placeholder."""
+    if story.photo is None:
+        return "", []
+    line = story.photo.caption.line
+    level = "warning" if settings.allow_placeholder else "error"
+    asked = (
+        " (printed as the desk asked)"
+        if settings.allow_placeholder
+        else ("; deliver it, or set [photo] print_placeholder = true in the edition file")
+    )
+    if not edition.photo_file:
+        return "", [
+            Finding(
+                level,
+                "the photo for this caption is missing: no picture file "
+                f"is named in {Path(edition.path).name} [photo] file; the frame is "
+                f"set as a placeholder{asked}",
+                story.source,
+                line,
+                "photo-missing",
+            )
+        ]
+    path = (story_dir / edition.photo_file).resolve()
+    if not path.is_relative_to(story_dir.resolve()):
+        return "", [
+            Finding(
+                "error",
+                f"the photo {edition.photo_file} lies outside the story's "
+                "folder; copy it beside the story",
+                edition.path,
+                0,
+                "photo-missing",
+            )
+        ]
+    picture = prepare_picture(
+        path,
+        PICTURE_CACHE,
+        fmt.type_width / PT_PER_MM,
+        icc_profile=settings.icc_profile,
+        min_ppi=settings.min_ppi,
+        max_ink=settings.max_ink,
+        allow_placeholder=settings.allow_placeholder,
+    )
+    return (picture.path.as_uri() if picture.path else ""), list(picture.findings)

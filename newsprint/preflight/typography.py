@@ -1,0 +1,393 @@
+"""Typography report: measure a PDF's Chinese line composition from its glyph positions.
+
+The rules (W3C clreq) are defined once, in newsprint.hanzi: newsprint.clreq sets
+text by them, this module checks the PDF by them. Lines are rebuilt from pdfplumber's characters
+(grouped by baseline, split at column gutters) and chained into columns (lines a
+pitch apart whose left edges agree, or differ by a first-line indent). In a column,
+a line followed by an indented line, or the column's last line, ends a paragraph:
+all others must be flush with both edges. pdfplumber reports a glyph's font
+advance, so a line-end mark set half-width shows up as overhanging by ½ em; that
+is accepted as flush. A Han–Latin gap is measured in ems of the pair's size, or,
+where the two differ, of the line's Chinese text (linebreak.gap_points sets it so).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+from newsprint.hanzi import (
+    CLOSING,
+    INSEPARABLE,
+    NO_END,
+    NO_START,
+    OPENING,
+    PUNCT,
+    is_body,
+    is_cjk,
+    is_han,
+    is_latin,
+)
+
+SPACES = frozenset(
+    " \u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u200b\u202f\u205f"
+)
+TOLERANCE = 0.3  # pt, for flush edges
+HAN_LATIN_RANGE = (0.2, 0.3)  # em
+GUTTER = 0.9  # em: a wider gap on a baseline separates two columns
+
+
+@dataclass
+class Report:
+    pages: int = 0
+    lines: int = 0
+    lines_checked: int = 0
+    not_flush: int = 0
+    worst_deviation: float = 0.0
+    bad_starts: int = 0
+    bad_ends: int = 0
+    split_pairs: int = 0
+    split_units: int = 0
+    pairs: int = 0
+    pairs_uncompressed: int = 0
+    han_latin: int = 0
+    han_latin_bad: int = 0
+    orphans: int = 0
+    injected_spaces: int = 0
+    grid_lines: int = 0  # body lines whose baseline was checked against the page's grid
+    off_grid: int = 0
+    copy_text: str = ""  # the story's own text: a space the copy has is not injected
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.not_flush
+            or self.bad_starts
+            or self.bad_ends
+            or self.split_pairs
+            or self.split_units
+            or self.pairs_uncompressed
+            or self.han_latin_bad
+            or self.orphans
+            or self.injected_spaces
+            or self.off_grid
+        )
+
+    def fail(self, kind: str, line: Line, detail: str = "") -> None:
+        if len(self.examples) < 20:
+            self.examples.append(f"p{line.page} {kind}: {line.text[:30]!r} {detail}".rstrip())
+
+
+@dataclass
+class Line:
+    page: int
+    baseline: float
+    size: float
+    chars: list[dict]
+    indented: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(c["text"] for c in self.chars)
+
+    @property
+    def x0(self) -> float:
+        return self.chars[0]["x0"]
+
+    def right_edges(self) -> list[float]:
+        """Possible right edges: a closing mark may end the line set half-width."""
+        last = self.chars[-1]
+        edges = [last["x1"]]
+        if last["text"] in CLOSING:
+            edges.append(last["x0"] + (last["x1"] - last["x0"]) / 2)
+        return edges
+
+    def spacing(self) -> float:
+        """The line's justification spacing: the usual gap between two Han characters."""
+        gaps = [
+            b["x0"] - a["x1"]
+            for a, b in pairwise(self.chars)
+            if is_han(a["text"][-1]) and is_han(b["text"][0])
+        ]
+        return statistics.median(gaps) if gaps else 0.0
+
+
+def _split(
+    rows: list[list[dict]], starts: list[float] | None, ends: list[float] = ()
+) -> list[list[dict]]:
+    """Split baseline rows into column segments at gutters.
+
+    Without known column starts, any gap over a gutter splits. Once they are known, a
+    gap splits only before a column start or after a column end (counted from the
+    middle of a closing mark, which may end a line set half-width) or when wider than
+    4 em: a loose justified line keeps its wide gaps. Ends matter where baselines line
+    up across columns and the next column's line starts off its edge (right-aligned).
+    """
+    segments = []
+    for chars in rows:
+        segment = [chars[0]]
+        for prev, char in pairwise(chars):
+            em = min(char["size"], prev["size"])  # a big figure must not hide a gutter
+            gap = char["x0"] - prev["x1"]
+            if starts is None:
+                split = gap > GUTTER * em
+            else:
+                if prev["text"] in CLOSING:
+                    gap += (prev["x1"] - prev["x0"]) / 2
+                at_start = any(
+                    abs(char["x0"] - k * em - s) <= 0.15 for k in (0, 1, 2) for s in starts
+                )
+                at_end = any(abs(prev["x1"] - e) <= 0.15 for e in ends)
+                split = gap > 4 * em or (gap > GUTTER * em and (at_start or at_end))
+            if split:
+                segments.append(segment)
+                segment = []
+            segment.append(char)
+        segments.append(segment)
+    return segments
+
+
+def _lines_of_page(page, number: int) -> list[Line]:
+    by_baseline: dict[float, list[dict]] = {}
+    for char in page.chars:
+        if char["upright"] and char["text"]:
+            by_baseline.setdefault(round(char["matrix"][5], 1), []).append(char)
+    rows = [sorted(chars, key=lambda c: c["x0"]) for chars in by_baseline.values()]
+    first = _split(rows, None)
+    counts = Counter(round(segment[0]["x0"], 1) for segment in first)
+    starts = [x for x, count in counts.items() if count >= 3]
+    end_counts = Counter(round(segment[-1]["x1"], 1) for segment in first)
+    ends = [x for x, count in end_counts.items() if count >= 3]
+    result = []
+    for segment in _split(rows, starts, ends):
+        while segment and segment[-1]["text"] in SPACES:
+            segment.pop()
+        if segment:
+            # The line's text size: its Chinese text's, where figures are set larger
+            han = [c for c in segment if is_cjk(c["text"][0])] or segment
+            size = statistics.mode(round(c["size"], 1) for c in han)
+            baseline = -segment[0]["matrix"][5]
+            result.append(Line(number, baseline, size, segment))
+    return sorted(result, key=lambda line: (line.baseline, line.x0))
+
+
+def _indent(a: float, b: float, size: float) -> int | None:
+    """How many ems b's left edge sits right of a's (0..4), or None."""
+    ems = (b - a) / size
+    k = round(ems)
+    return k if 0 <= k <= 4 and abs(b - a - k * size) <= TOLERANCE else None
+
+
+def _taller(*lines: Line) -> float:
+    """How much larger the largest glyph of these lines is than their text: a figure set
+    larger (in the data box) pushes its line down, by less than that."""
+    return max(max(c["size"] for c in line.chars) - line.size for line in lines)
+
+
+def _columns(lines: list[Line]) -> list[list[Line]]:
+    """Chain each line to the nearest line above it in the same column."""
+    chains: list[list[Line]] = []
+    tail: dict[int, list[Line]] = {}  # id(last line) -> its chain
+    for i, line in enumerate(lines):
+        chain = None
+        for j in range(i - 1, -1, -1):
+            above = lines[j]
+            if line.baseline - above.baseline > 2.2 * line.size + _taller(above, line):
+                break
+            if (
+                id(above) in tail
+                and above.size == line.size
+                and above.baseline < line.baseline
+                and (
+                    _indent(above.x0, line.x0, line.size) is not None
+                    or _indent(line.x0, above.x0, line.size) is not None
+                )
+            ):
+                chain = tail.pop(id(above))
+                break
+        if chain is None:
+            chain = []
+            chains.append(chain)
+        chain.append(line)
+        tail[id(line)] = chain
+    return chains
+
+
+def _check_column(chain: list[Line], report: Report) -> None:
+    left = min(line.x0 for line in chain)
+    for line in chain:
+        line.indented = line.x0 - left > TOLERANCE
+    lasts = [i + 1 == len(chain) or chain[i + 1].indented for i in range(len(chain))]
+    # The right edge from the lines that must reach it, not from a short last line.
+    full = [line for line, last in zip(chain, lasts, strict=True) if not last] or chain
+    plain = [line.chars[-1]["x1"] for line in full if line.chars[-1]["text"] not in CLOSING]
+    right = max(plain) if plain else max(min(line.right_edges()) for line in full)
+    for i, line in enumerate(chain):
+        following = chain[i + 1] if i + 1 < len(chain) else None
+        last = lasts[i]
+        first = i == 0 or line.indented
+        text = line.text
+        if not first and text[0] in NO_START:
+            report.bad_starts += 1
+            report.fail("prohibited start", line)
+        if not last and text[-1] in NO_END:
+            report.bad_ends += 1
+            report.fail("prohibited end", line)
+        if not last and following is not None:
+            nxt = following.text
+            if text[-1] in INSEPARABLE and nxt[0] == text[-1] and not text.endswith(text[-1] * 2):
+                report.split_pairs += 1
+                report.fail("split pair", line)
+            if text[-1].isdigit() and is_han(nxt[0]):
+                report.split_units += 1
+                report.fail("number split from unit", line)
+        if last and not first and sum(map(is_body, text)) == 1:
+            report.orphans += 1
+            report.fail("孤字", line)
+        if last:
+            continue
+        report.lines_checked += 1
+        deviation = min(abs(edge - right) for edge in line.right_edges())
+        if not line.indented:
+            deviation = max(deviation, abs(line.x0 - left))
+        report.worst_deviation = max(report.worst_deviation, deviation)
+        if deviation > TOLERANCE:
+            report.not_flush += 1
+            report.fail("not flush", line, f"by {deviation:.2f} pt")
+
+
+def _check_line(line: Line, report: Report) -> None:
+    spacing = line.spacing()
+    chars = line.chars
+    for a, b in pairwise(chars):
+        ta, tb = a["text"], b["text"]
+        em = max(a["size"], b["size"])
+        if ta in PUNCT and tb in PUNCT and (ta in CLOSING or tb in OPENING):
+            report.pairs += 1
+            if b["x0"] - a["x0"] - spacing + b["x1"] - b["x0"] > 1.6 * em:
+                report.pairs_uncompressed += 1
+                report.fail("pair not compressed", line, ta + tb)
+        elif (is_han(ta[-1]) and is_latin(tb[0])) or (is_latin(ta[-1]) and is_han(tb[0])):
+            report.han_latin += 1
+            # ¼ em of the pair's size, or of the line's prevailing text where sizes differ
+            same = abs(a["size"] - b["size"]) < 0.01
+            gap = (b["x0"] - a["x1"]) / (a["size"] if same else line.size)
+            if not HAN_LATIN_RANGE[0] - 0.01 <= gap <= HAN_LATIN_RANGE[1] + 0.01:
+                report.han_latin_bad += 1
+                report.fail("Han–Latin gap", line, f"{ta}{tb} {gap:.2f} em")
+    for i, char in enumerate(chars):
+        if char["text"] in SPACES:
+            neighbours = chars[max(0, i - 1) : i] + chars[i + 1 : i + 2]
+            context = "".join(n["text"] for n in chars[max(0, i - 1) : i + 2])
+            in_copy = bool(report.copy_text) and context in report.copy_text
+            if any(is_cjk(n["text"][0]) for n in neighbours) and not in_copy:
+                report.injected_spaces += 1
+                report.fail("space next to Han", line)
+
+
+def _check_grid(lines: list[Line], report: Report) -> None:
+    """Body lines of all columns on one baseline grid.
+
+    Body lines are those of the page's most common size and face; the pitch is their
+    most common baseline step within a column; every body baseline must sit on the
+    page's common phase (within the flush tolerance).
+    """
+
+    def face(line: Line) -> str:
+        return line.chars[0]["fontname"].split("+")[-1]
+
+    kinds = Counter((line.size, face(line)) for line in lines)
+    if not kinds:
+        return
+    (size, body_face), _ = kinds.most_common(1)[0]
+    body = [line for line in lines if (line.size, face(line)) == (size, body_face)]
+    steps = Counter(
+        round(b.baseline - a.baseline, 2) for chain in _columns(body) for a, b in pairwise(chain)
+    )
+    if not steps:
+        return
+    pitch = steps.most_common(1)[0][0]
+    phases = [line.baseline % pitch for line in body]
+    common = Counter(round(p, 1) for p in phases).most_common(1)[0][0]
+    for line, phase in zip(body, phases, strict=True):
+        report.grid_lines += 1
+        off = min(abs(phase - common), pitch - abs(phase - common))
+        if off > TOLERANCE:
+            report.off_grid += 1
+            report.fail("off the baseline grid", line, f"by {off:.2f} pt")
+
+
+def measure(pdf_path, copy_text: str = "") -> Report:
+    """Measure every page of a PDF against the clreq rules.
+
+    `copy_text` is the story's text (manifest.json "text"); without it every space
+    next to Han counts as injected. `main` reads it from a manifest beside the PDF.
+    """
+    import pdfplumber
+
+    report = Report(copy_text=copy_text)
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            report.pages += 1
+            lines = _lines_of_page(page, number)
+            report.lines += len(lines)
+            for chain in _columns(lines):
+                _check_column(chain, report)
+            for line in lines:
+                _check_line(line, report)
+            _check_grid(lines, report)
+            page.close()
+    return report
+
+
+def format_report(report: Report) -> str:
+    def mark(bad: int) -> str:
+        return "ok  " if not bad else "FAIL"
+
+    rows = [
+        f"typography: {report.pages} page(s), {report.lines} lines",
+        f"  {mark(report.not_flush)} lines flush with both edges: "
+        f"{report.lines_checked - report.not_flush}/{report.lines_checked} "
+        f"(worst {report.worst_deviation:.2f} pt, limit {TOLERANCE} pt)",
+        f"  {mark(report.bad_starts + report.bad_ends)} prohibited line starts/ends: "
+        f"{report.bad_starts}/{report.bad_ends}",
+        f"  {mark(report.split_pairs + report.split_units)} split ——/……: {report.split_pairs}, "
+        f"number split from unit: {report.split_units}",
+        f"  {mark(report.pairs_uncompressed)} adjacent punctuation not compressed: "
+        f"{report.pairs_uncompressed}/{report.pairs}",
+        f"  {mark(report.han_latin_bad)} Han–Latin gaps outside "
+        f"{HAN_LATIN_RANGE[0]}–{HAN_LATIN_RANGE[1]} em: {report.han_latin_bad}/{report.han_latin}",
+        f"  {mark(report.orphans)} paragraphs ending on one character (孤字): {report.orphans}",
+        f"  {mark(report.off_grid)} body lines off the page's baseline grid: "
+        f"{report.off_grid}/{report.grid_lines}",
+        f"  {mark(report.injected_spaces)} spaces next to Han in the text: "
+        f"{report.injected_spaces}",
+    ]
+    rows += [f"    {example}" for example in report.examples]
+    return "\n".join(rows)
+
+
+def check_files(paths: list[Path]) -> int:
+    """`render.py check`: each PDF's clreq figures; 1 when a file is missing or a rule fails."""
+    import json
+
+    status = 0
+    for path in paths:
+        if not Path(path).is_file():
+            print(f"{path}: no such PDF; render first (python render.py)", file=sys.stderr)
+            status = 1
+            continue
+        manifest = Path(path).with_name("manifest.json")
+        copy_text = ""
+        if manifest.is_file():
+            copy_text = json.loads(manifest.read_text(encoding="utf-8")).get("text", "")
+        report = measure(path, copy_text)
+        print(f"{path}\n{format_report(report)}")
+        status = status or (0 if report.ok else 1)
+    return status

@@ -1,0 +1,234 @@
+"""Read desk copy (the house Markdown-ish format) into the story model.
+
+markdown-it-py gives the block structure and source lines; the roles come from
+the desk's markers (see shared/NEWSPAPER.md). Copy that fits no role is kept as
+body text with a warning naming its line: the tool never drops words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from newsprint.errors import Finding, UserError
+from newsprint.story.model import Article, DataBox, Note, Para, Photo, Section, Story, Testimony
+
+SECTION_RE = re.compile(r"^(\d{1,2})\s*[.．、]\s*(.+)$")
+TESTIMONY_RE = re.compile(r"^一线见证\s*(.*)$")
+SPEAKER_RE = re.compile(r"^讲述人\s*[:：]\s*([^(（]+?)\s*(?:[(（](.+)[)）])?\s*$")
+PHOTO_RE = re.compile(r"^(?P<caption>.+?)\s*[(（](?P<credit>[^()（）]{1,20}摄)[)）]\s*$")
+NOTE_LABELS = {"编者按", "编者的话", "编后"}
+REPORT_LABELS = {"报告解读"}
+BYLINE_RE = re.compile(
+    r"^(?:(?:本报记者|记者|通讯员)\s*)?[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*$"
+)
+
+
+@dataclass
+class Block:
+    """One block of the copy: a heading (level 1–6), a paragraph or a list."""
+
+    kind: str  # "heading" | "para" | "list" | "other"
+    text: str
+    line: int  # 1-based line in the copy
+    level: int = 0
+    items: list[Para] = field(default_factory=list)
+
+
+def read_copy(path: Path) -> str:
+    """Read a copy file; every way it can be unusable is a plain error naming it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file; check the path of the story") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"{path}: not UTF-8 (byte {exc.start}); save the copy as UTF-8 and try again"
+        ) from None
+    if not text.strip():
+        raise UserError(f"{path}: the copy is empty; nothing to typeset")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _inline_text(token: Token) -> str:
+    """Plain text of an inline token: soft breaks join without space (Chinese prose)."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            parts.append("")
+        elif child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type == "image":
+            parts.append(child.content or "")
+    return "".join(parts).strip()
+
+
+def blocks_of(text: str) -> list[Block]:
+    """Flatten markdown-it's token stream into the blocks the roles are read from."""
+    tokens = MarkdownIt("commonmark", {"html": False}).parse(text)
+    blocks: list[Block] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        line = (tok.map[0] + 1) if tok.map else 0
+        if tok.type == "heading_open":
+            blocks.append(Block("heading", _inline_text(tokens[i + 1]), line, int(tok.tag[1])))
+            i += 3
+        elif tok.type == "paragraph_open":
+            blocks.append(Block("para", _inline_text(tokens[i + 1]), line))
+            i += 3
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth, items = 0, []
+            while True:
+                t = tokens[i]
+                depth += (
+                    t.nesting
+                    if t.type.endswith("list_open") or t.type.endswith("list_close")
+                    else 0
+                )
+                if t.type == "inline":
+                    items.append(Para(_inline_text(t), t.map[0] + 1 if t.map else line))
+                if depth == 0:
+                    break
+                i += 1
+            blocks.append(Block("list", "", line, items=items))
+            i += 1
+        elif tok.type in ("fence", "code_block", "html_block"):
+            blocks.append(Block("other", tok.content.strip(), line))
+            i += 1
+        elif tok.type == "blockquote_open":
+            i += 1  # its paragraphs come through as blocks; the quote mark is noted
+            blocks.append(Block("other", "", line))
+        else:
+            i += 1
+    return [b for b in blocks if b.text or b.items or b.kind == "list"]
+
+
+def parse_story(path: Path) -> tuple[Story, list[Finding]]:
+    """Parse one copy file into a Story and the findings the desk should read."""
+    text = read_copy(path)
+    return parse_text(text, str(path))
+
+
+def parse_text(text: str, source: str) -> tuple[Story, list[Finding]]:
+    story = Story(source=source)
+    findings: list[Finding] = []
+
+    def warn(line: int, message: str, rule: str = "unplaced") -> None:
+        findings.append(Finding("warning", message, source, line, rule))
+
+    art: Article | None = None
+    section: Section | None = None
+    testimony: Testimony | None = None
+    note: Note | None = None
+    pending_kicker: Para | None = None
+    pending_label: Para | None = None
+    blocks = blocks_of(text)
+
+    def new_article(headline: Para) -> Article:
+        nonlocal art, section, testimony, note, pending_kicker, pending_label
+        art = Article(headline=headline, kicker=pending_kicker, label=pending_label)
+        story.articles.append(art)
+        section = testimony = note = None
+        pending_kicker = pending_label = None
+        return art
+
+    def body(para: Para) -> None:
+        """Attach a paragraph to the innermost open container."""
+        if testimony is not None:
+            testimony.paragraphs.append(para)
+        elif note is not None:
+            note.paragraphs.append(para)
+        elif section is not None:
+            section.paragraphs.append(para)
+        else:
+            (art or new_article(Para("", para.line))).lead.append(para)
+
+    for n, block in enumerate(blocks):
+        nxt = blocks[n + 1] if n + 1 < len(blocks) else None
+        para = Para(block.text, block.line)
+        if block.kind == "heading":
+            if block.level == 1 and not story.articles and pending_kicker is None:
+                pending_kicker = para
+            elif block.level in (1, 2):
+                new_article(para)
+            elif block.text in NOTE_LABELS and art is not None:
+                note, section, testimony = Note(label=para), None, None
+                art.note = note
+            elif m := SECTION_RE.match(block.text):
+                section = Section(number=m.group(1), title=Para(m.group(2), block.line))
+                (art or new_article(Para("", block.line))).sections.append(section)
+                testimony = note = None
+            elif m := TESTIMONY_RE.match(block.text):
+                testimony = Testimony(title=Para(m.group(1), block.line))
+                if section is None:
+                    section = Section(number="", title=Para("", block.line))
+                    (art or new_article(Para("", block.line))).sections.append(section)
+                section.testimonies.append(testimony)
+                note = None
+            elif block.text in REPORT_LABELS and section is not None:
+                section.label = para
+                testimony = None
+            elif nxt is not None and nxt.kind == "list":
+                story.databox = DataBox(title=para)
+                section = testimony = note = None
+            elif nxt is not None and nxt.kind == "heading" and nxt.level <= 2:
+                pending_label = para
+            else:
+                warn(block.line, f"heading {block.text!r} has no known role; set as body text")
+                para.unplaced = True
+                body(para)
+        elif block.kind == "list":
+            if story.databox is not None and not story.databox.items:
+                story.databox.items = block.items
+            else:
+                warn(block.line, "list outside a data box; set as body text")
+                for item in block.items:
+                    item.unplaced = True
+                    body(item)
+        elif block.kind == "para":
+            if (
+                art is not None
+                and block.text.startswith("——")
+                and art.deck is None
+                and not (art.note or art.sections or art.lead)
+            ):
+                art.deck = para
+            elif (
+                art is not None
+                and not art.bylines
+                and not (art.note or art.sections or art.lead)
+                and BYLINE_RE.match(block.text)
+            ):
+                art.bylines, art.byline_line = block.text.split(), block.line
+            elif (m := SPEAKER_RE.match(block.text)) and testimony is not None:
+                testimony.speaker_name = m.group(1).strip()
+                testimony.speaker_role = (m.group(2) or "").strip()
+                testimony.speaker_line = block.line
+            elif nxt is None and (m := PHOTO_RE.match(block.text)):
+                story.photo = Photo(
+                    caption=Para(m.group("caption"), block.line), credit=m.group("credit")
+                )
+            else:
+                body(para)
+        else:
+            if block.text:
+                warn(block.line, "block (code, HTML or quote) has no role; set as body text")
+                para.unplaced = True
+                body(para)
+    if pending_kicker is not None or pending_label is not None:
+        orphan = pending_kicker or pending_label
+        warn(orphan.line, f"heading {orphan.text!r} is not followed by a headline; set as body")
+        orphan.unplaced = True
+        body(orphan)
+    if not story.articles:
+        raise UserError(f"{source}: no headline or text found; is this desk copy?")
+    return story, findings

@@ -1,0 +1,176 @@
+"""Lay out the pages of a spread in parallel worker processes (the designer's warm loop).
+
+WeasyPrint's layout is pure Python, so threads would share one core, and a laid-out
+Document cannot cross processes. Each worker therefore takes one page all the way:
+compose that page alone, lay it out, measure its fit, write its print PDF and
+rasterise its proof image; the parent only checks the fits and joins the spread.
+A page lays out the same alone as in the spread (no CSS ties the pages together;
+tests/test_designer.py compares the two). Workers keep their fonts and parsed CSS
+between renders, like the parent's Typesetter.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from PIL import Image
+
+from newsprint.build import BuildResult, layout_findings, preflight_outputs
+from newsprint.compose.html import compose_html, geometry_css, template_env
+from newsprint.compose.plan import Plan, plan_pages
+from newsprint.output.manifest import write_manifest
+from newsprint.output.pdfx import write_print_pages
+from newsprint.output.proof import rasterise, save_spread
+from newsprint.output.write import (
+    Written,
+    file_stem,
+    missing_picture,
+    page_infos,
+    proof_path,
+    story_meta,
+)
+from newsprint.typeset.fit import cached_plan, same_fit
+from newsprint.typeset.measure import measure_fit
+from newsprint.typeset.typesetter import Typesetter
+
+_WORKER: dict = {}  # the worker process's Typesetter, made once by _start
+
+
+def _start(session_css: str) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops us
+    _WORKER["typesetter"] = Typesetter(session_css)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    story: object
+    edition: object
+    page: object  # compose.PagePlan
+    fmt: object
+    photo_url: str
+    out_dir: Path
+    info: object  # output.PageInfo
+    meta: object  # output.StoryMeta
+    settings: object  # output.PrintSettings
+    dpi: float
+    snap: dict = field(default_factory=dict)  # the spread plan's grid snaps (by box id)
+    flow_heights: dict = field(default_factory=dict)  # and its known column-flow heights
+
+
+@dataclass(frozen=True)
+class PageDone:
+    index: int
+    fit: object  # check.PageFit, indexed as in the spread
+    warnings: list[str]
+    pages_made: int
+    pdf: Path | None
+    image: tuple[str, tuple[int, int], bytes] | None  # mode, size, pixels of the proof
+    preflight: list = ()  # the print PDF's preflight findings
+
+
+def render_page(job: PageJob) -> PageDone:
+    """One page, alone: layout, fit, print PDF, preflight, proof raster (runs in a worker)."""
+
+    typesetter = _WORKER["typesetter"]
+    env = template_env(job.fmt)
+    plan = Plan((job.page,), snap=dict(job.snap), flow_heights=dict(job.flow_heights))
+    html = compose_html(job.story, job.edition, plan, job.fmt, job.photo_url, env)
+    document, warnings = typesetter.render(html, geometry_css(job.fmt, plan))
+    fit = replace(measure_fit(document, [job.page.id])[0], index=job.page.index)
+    if len(document.pages) != 1 or fit.spare_pt < 0 or fit.overset_ids:
+        return PageDone(job.page.index, fit, warnings, len(document.pages), None, None)
+    pdf = write_print_pages(document, [job.info], job.meta, job.out_dir, job.settings)[0]
+    image = rasterise(pdf, job.dpi)[0]
+    checked = preflight_outputs(Written([pdf], pdf, None), job.fmt, job.settings)
+    pixels = (image.mode, image.size, image.tobytes())
+    return PageDone(job.page.index, fit, warnings, 1, pdf, pixels, checked)
+
+
+class PagePool:
+    """Worker processes, one per core (two at most: a spread has two pages)."""
+
+    def __init__(self, session_css: str, workers: int = 2):
+        self.session_css = session_css
+        context = multiprocessing.get_context("forkserver")
+        # forked ready to work
+        context.set_forkserver_preload(["weasyprint", "newsprint.studio.pool"])
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start, initargs=(session_css,)
+        )
+        self.executor.submit(int)  # start the workers now: they load fonts while the parent renders
+
+    def render(self, jobs: list[PageJob]) -> list[PageDone]:
+        return list(self.executor.map(render_page, jobs))
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def page_image(done: PageDone) -> Image.Image:
+    mode, size, data = done.image
+    return Image.frombytes(mode, size, data)
+
+
+def build_in_pool(
+    pool: PagePool, job, typesetter, config, out_root: Path, proof_dpi: float, grid: bool
+):
+    """build()'s warm path with the pages laid out in parallel, or None to take the normal one.
+
+    `job` is build.prepare()'s Prepared story. Only when the fit cache knows the final
+    plan and every page comes out as it did: anything else (a new layout, an overset,
+    a failed page) goes the sequential way, which also writes the failed-layout proof.
+    """
+
+    if getattr(typesetter, "font_css", None) != pool.session_css:
+        return None  # the workers set type with other fonts or page marks
+    story, edition, fmt = job.story, job.edition, job.fmt
+    env = template_env(fmt)
+    plan = plan_pages(story, edition)
+    _key, hit = cached_plan(story, edition, plan, fmt, job.photo_url, typesetter, env)
+    if hit is None:
+        return None
+    final, expected = hit
+    out_dir = Path(out_root) / job.story_path.stem
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(edition)
+    missing = missing_picture(story, edition, job.photo_url)
+    meta = story_meta(story, edition)
+    infos = page_infos(final, stem, missing)
+    jobs = [
+        PageJob(
+            story,
+            edition,
+            page,
+            fmt,
+            job.photo_url,
+            out_dir,
+            info,
+            meta,
+            job.settings,
+            proof_dpi,
+            final.snap,
+            final.flow_heights,
+        )
+        for page, info in zip(final.pages, infos, strict=True)
+    ]
+    done = pool.render(jobs)
+    fits = [d.fit for d in done]
+    if any(d.pdf is None for d in done) or not same_fit(fits, expected):
+        return None
+    warnings = list(dict.fromkeys(w for d in done for w in d.warnings))
+    findings = job.findings + layout_findings(job, config, warnings, fits, 0)
+    if any(f.level == "error" for f in findings):
+        return None
+    sides = (fmt, [p.side for p in final.pages]) if grid else None
+    proof = save_spread(
+        [page_image(d) for d in done], proof_path(out_dir, stem, final), proof_dpi, sides
+    )
+    written = Written([d.pdf for d in done], proof, None)
+    findings += [f for d in done for f in d.preflight]
+    manifest = write_manifest(story, edition, fmt, written, out_dir, job.story_path)
+    return BuildResult(out_dir, written.print_pdfs, proof, manifest, None, findings)

@@ -1,0 +1,137 @@
+"""Fonts: set-up from Debian's packages, @font-face rules, coverage checks.
+
+Faces are extracted from Debian's .ttc collections into single-face files
+under fonts/cache/ so WeasyPrint embeds (and subsets) one face, not a whole
+collection, and output never depends on what fontconfig happens to find.
+Coverage is checked with fontTools before rendering: a character no face has
+would otherwise cost a slow fallback search and print as tofu.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from newsprint.config import FONTS_DIR
+from newsprint.errors import UserError
+
+FONTS_TOML = FONTS_DIR / "fonts.toml"
+CACHE_DIR = FONTS_DIR / "cache"
+
+
+@dataclass(frozen=True)
+class Face:
+    id: str
+    family: str
+    weight: int
+    package: str
+    source: str
+    index: int
+    expect_name: str
+    version: str
+    sha256: str
+
+    @property
+    def path(self) -> Path:
+        """The extracted single-face file WeasyPrint loads."""
+        suffix = Path(self.source).suffix.replace(".ttc", ".otf")
+        return CACHE_DIR / f"{self.id}{suffix}"
+
+
+def load_faces(path: Path = FONTS_TOML) -> dict[str, Face]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {f["id"]: Face(**f) for f in data["face"]}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def setup(faces: dict[str, Face] | None = None, accept_new: bool = False) -> list[str]:
+    """Check each source font against fonts.toml and extract its face; return report lines."""
+    faces = faces or load_faces()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    report = []
+    for face in faces.values():
+        source = Path(face.source)
+        if not source.exists():
+            raise UserError(
+                f"{FONTS_TOML}: face {face.id!r}: {source} is missing; "
+                f"install it with `apt-get install {face.package}` (or run `make setup`)"
+            )
+        digest = _sha256(source)
+        with TTFont(source, fontNumber=face.index, lazy=True) as font:
+            name, version = font["name"].getDebugName(1), font["name"].getDebugName(5)
+        if name != face.expect_name:
+            raise UserError(
+                f"{FONTS_TOML}: face {face.id!r}: face {face.index} of {source} is "
+                f"{name!r}, expected {face.expect_name!r}"
+            )
+        if (digest, version) != (face.sha256, face.version) and not accept_new:
+            raise UserError(
+                f"{FONTS_TOML}: face {face.id!r}: {source} is {version!r} sha256 {digest[:12]}…, "
+                f"recorded {face.version!r} sha256 {face.sha256[:12]}…; check a proof, then "
+                "run `FONTS_ACCEPT_NEW=1 make fonts` and commit fonts/fonts.toml"
+            )
+        stamp = face.path.with_suffix(face.path.suffix + ".sha256")
+        if not (face.path.exists() and stamp.exists() and stamp.read_text() == digest):
+            tmp = face.path.with_suffix(".tmp")
+            with TTFont(source, fontNumber=face.index, recalcTimestamp=False) as font:
+                font.save(tmp)
+            os.replace(tmp, face.path)
+            stamp.write_text(digest)
+        report.append(f"{face.id:14} {name} ({version.split(';')[0]}) ← {source}")
+    return report
+
+
+def check_installed(faces: dict[str, Face]) -> None:
+    """Fail plainly when set-up has not extracted the faces yet."""
+    missing = [f.id for f in faces.values() if not f.path.exists()]
+    if missing:
+        raise UserError(f"{CACHE_DIR}: fonts not set up ({', '.join(missing)}); run `make fonts`")
+
+
+@cache
+def cmap_of(path: Path) -> frozenset[int]:
+    """Code points a face covers (cached: reading a CJK cmap takes ~0.1 s)."""
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def font_face_css(faces: dict[str, Face]) -> str:
+    """@font-face rules for every face, by absolute file URL (read via the safe fetcher)."""
+    rules = []
+    for face in faces.values():
+        rules.append(
+            "@font-face { "
+            f"font-family: '{face.family}'; font-weight: {face.weight}; font-style: normal; "
+            f"src: url('{face.path.as_uri()}'); }}"
+        )
+    return "\n".join(rules)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    accept = os.environ.get("FONTS_ACCEPT_NEW") == "1"
+    try:
+        for line in setup(accept_new=accept):
+            print(line)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Measure a laid-out document: where each page's copy ended (spare or overset
+space), which copy was not laid out, and the desk's messages for both.
+
+Each check returns Findings naming the copy's file and line, so the print desk
+reads "page 1 is overset by 4 lines: section 3 …", not a stack trace.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from newsprint.config import PageFormat
+from newsprint.errors import Finding
+from newsprint.story.model import Story
+
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px
+
+
+@dataclass(frozen=True)
+class PageFit:
+    index: int
+    spare_pt: float  # empty space at the foot of the type area (negative: overset)
+    overset_ids: tuple[str, ...]  # elements reaching below the type area
+
+
+def anchored(document) -> dict[str, tuple[int, tuple[float, ...]]]:
+    """Each id's page number and border box (CSS px) where it first lands."""
+    anchors: dict[str, tuple[int, tuple[float, ...]]] = {}
+    for number, page in enumerate(document.pages):
+        for name, rect in page.anchors.items():
+            anchors.setdefault(name, (number, rect))
+    return anchors
+
+
+def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
+    """Where each planned page's content ended, from the anchors WeasyPrint recorded.
+
+    Copy that does not fit its page is pushed onto extra pages; the spare space of
+    such a page is negative: the overflow measured down those extra pages.
+    """
+    anchors = anchored(document)
+    starts = [anchors[pid][0] for pid in page_ids]
+    fits = []
+    for index, page_id in enumerate(page_ids):
+        start, box = anchors[page_id]
+        top, bottom = box[1], box[3]
+        # Columns that overflow a fixed-height flow are set sideways, past the type area.
+        wide = tuple(
+            name
+            for name, (num, rect) in anchors.items()
+            if num == start and rect[2] > box[2] + 1 and not name.startswith("page-")
+        )
+        if f"{page_id}-end" not in anchors:  # the layout lost the page's foot: never "fits"
+            fits.append(PageFit(index, -float("inf"), ()))
+            continue
+        end_page, end = anchors[f"{page_id}-end"]
+        later = starts[index + 1] if index + 1 < len(starts) else len(document.pages)
+        if end_page == start:
+            spare = (bottom - end[3]) * PX_TO_PT
+            over = wide + tuple(
+                name
+                for name, (num, rect) in anchors.items()
+                if num == start and rect[3] > bottom + 0.5 and not name.startswith("page-")
+            )
+        else:  # pushed over: every full extra page, plus the part of the last one used
+            spare = -((end_page - start - 1) * (bottom - top) + (end[3] - top)) * PX_TO_PT
+            over = tuple(
+                name
+                for name, (num, _) in anchors.items()
+                if start < num < max(later, end_page + 1) and not name.startswith("page-")
+            )
+        fits.append(PageFit(index, spare, over))
+    return fits
+
+
+def fit_findings(
+    fits: list[PageFit],
+    fmt: PageFormat,
+    describe: dict[str, str],
+    max_empty: int,
+    source: str,
+    extra_pages: int,
+) -> list[Finding]:
+    """Overset is an error (which module, how many lines); a large empty foot a warning."""
+    findings = []
+    for fit in fits:
+        if fit.spare_pt < -0.5 or fit.overset_ids:
+            lines = (
+                "an unknown number of lines"
+                if fit.spare_pt == -float("inf") or fit.spare_pt >= 0
+                else f"{math.ceil(-fit.spare_pt / fmt.line_pitch - 0.01)} lines"
+            )
+            names = [describe[i] for i in fit.overset_ids if describe.get(i)] or [
+                "the page's last module"
+            ]
+            findings.append(
+                Finding(
+                    "error",
+                    f"page {fit.index + 1} is overset by {lines}: {', '.join(names)} did not fit "
+                    "in the type area; cut the copy, or move a module to another page",
+                    source,
+                    0,
+                    "fit",
+                )
+            )
+        elif fit.spare_pt / fmt.line_pitch > max_empty:
+            findings.append(
+                Finding(
+                    "warning",
+                    f"page {fit.index + 1} leaves {fit.spare_pt / fmt.line_pitch:.0f} lines empty "
+                    f"at its foot (limit {max_empty}); add copy or enlarge a picture",
+                    source,
+                    0,
+                    "fit",
+                )
+            )
+    if extra_pages:
+        findings.append(
+            Finding(
+                "error",
+                f"the layout ran onto {extra_pages} extra page(s); the copy does not fit "
+                "the spread",
+                source,
+                0,
+                "fit",
+            )
+        )
+    return findings
+
+
+def dropped_text(document, story: Story) -> list[Finding]:
+    """Characters of the copy that the layout did not place: the tool never drops words.
+
+    Counts what WeasyPrint laid out (its text boxes), so it is cheap and catches a
+    silent loss such as text clipped by a fixed-height box.
+    """
+    from collections import Counter
+
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    laid = Counter()
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, TextBox):
+                laid.update(c for c in box.text if not c.isspace())
+    wanted = Counter(c for p in story.paragraphs() for c in p.text if not c.isspace())
+    missing = wanted - laid
+    if not missing:
+        return []
+    sample = "".join(sorted(missing, key=lambda c: -missing[c])[:12])
+    return [
+        Finding(
+            "error",
+            f"{sum(missing.values())} characters of the copy were not laid out "
+            f"(e.g. “{sample}”); the layout lost text: look at the failed proof",
+            story.source,
+            0,
+            "dropped-text",
+        )
+    ]

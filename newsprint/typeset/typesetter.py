@@ -1,0 +1,173 @@
+"""Typeset: HTML + styles/ → WeasyPrint document, fetching only project files.
+
+Copy is untrusted: the URL fetcher refuses anything but files inside the
+project's own folders (fonts, styles, layout, source), so a story cannot make
+the renderer read /etc/passwd or call the network. WeasyPrint's warnings are
+collected and returned: a CSS or font warning is a bug, never noise.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from newsprint import clreq
+from newsprint.config import PROJECT_ROOT, STYLES_DIR
+from newsprint.errors import Finding
+
+STYLESHEETS = ("tokens.css", "page.css", "text.css", "modules.css")
+ALLOWED_DIRS = ("fonts", "styles", "layout", "source", "tests/data", ".cache/pictures")
+
+
+def allowed_roots(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
+    return tuple((PROJECT_ROOT / d).resolve() for d in ALLOWED_DIRS) + tuple(
+        p.resolve() for p in extra
+    )
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves file:// and data: URLs under the allowed roots; refuses everything else.
+
+    WeasyPrint turns the refusal into a warning, which the build reports as an error.
+    """
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        super().__init__(allowed_protocols=("file", "data"))
+        self.roots = roots
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise PermissionError(f"refused to read {path}: outside the project's folders")
+        elif parsed.scheme != "data":
+            raise PermissionError(f"refused to fetch {url}: rendering never uses the network")
+        return super().fetch(url, headers)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def collect_warnings():
+    """WeasyPrint's warnings while the block runs, as a list of messages."""
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+# A declaration whose value is only a colour (device-cmyk(), #hex, rgb(), a named
+# colour through a var): colours never move text, so the fit cache ignores them.
+COLOUR_VALUE = re.compile(
+    r"([\w-]*colou?r|--[\w-]+)\s*:\s*(device-cmyk|rgba?|hsla?|cmyk)\([^;{}]*\)\s*;"
+    r"|([\w-]*colou?r)\s*:\s*#[0-9a-fA-F]{3,8}\s*;",
+    re.IGNORECASE,
+)
+
+
+def mask_colours(css: str) -> str:
+    """The CSS with every colour value replaced by one word: equal when only colours differ."""
+    return COLOUR_VALUE.sub(lambda m: f"{m[1] or m[3]}: colour;", css)
+
+
+AT_LINE = re.compile(r" at (\d+):\d+")
+
+
+def located(path: Path, message: str) -> str:
+    """A stylesheet warning as `styles/x.css:LINE: message`, the line from WeasyPrint's `at L:C`."""
+    match = AT_LINE.search(message)
+    rel = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
+    return f"{rel}:{match[1] if match else 0}: {message}"
+
+
+@dataclass
+class Typesetter:
+    """Reusable renderer: fonts and parsed stylesheets are loaded once per session."""
+
+    font_css: str
+    extra_roots: tuple[Path, ...] = ()
+    font_config: FontConfiguration = field(default_factory=FontConfiguration)
+    _sheets: dict[str, tuple[float, CSS, list[str]]] = field(default_factory=dict)
+    # build.lay_out's memory of fit outcomes per layout key: see build.layout_key
+    fit_cache: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        clreq.install()  # Chinese line composition: inter-character justification, kinsoku…
+        self.fetcher = ProjectFetcher(allowed_roots(self.extra_roots))
+        self._font_sheet = CSS(
+            string=self.font_css, font_config=self.font_config, url_fetcher=self.fetcher
+        )
+
+    def stylesheets(self) -> tuple[list[CSS], list[str]]:
+        """Designer CSS from styles/, re-parsed only when a file changed, and its warnings.
+
+        The parse warnings are kept with the cached sheet: a re-render must report a
+        bad declaration as often as it is in the file, not only on the render that parsed it.
+        """
+        sheets, warnings = [], []
+        for name in STYLESHEETS:
+            path = STYLES_DIR / name
+            mtime = path.stat().st_mtime_ns
+            cached = self._sheets.get(name)
+            if not cached or cached[0] != mtime:
+                with collect_warnings() as messages:
+                    sheet = CSS(
+                        filename=str(path), font_config=self.font_config, url_fetcher=self.fetcher
+                    )
+                cached = (mtime, sheet, [located(path, m) for m in messages])
+                self._sheets[name] = cached
+            sheets.append(cached[1])
+            warnings += cached[2]
+        return sheets, warnings
+
+    def layout_css(self) -> str:
+        """The designer CSS with colour values masked: what a colour-only save leaves alone."""
+        texts = []
+        for name in STYLESHEETS:
+            text = (STYLES_DIR / name).read_text(encoding="utf-8")
+            texts.append(mask_colours(text))
+        return "\n".join(texts)
+
+    def render(self, html: str, geometry_css: str):
+        """Lay out the spread; return (document, warnings WeasyPrint logged)."""
+        designer, sheet_warnings = self.stylesheets()
+        with collect_warnings() as messages:
+            sheets = [
+                self._font_sheet,
+                *designer,
+                CSS(string=geometry_css, font_config=self.font_config),
+            ]
+            document = HTML(
+                string=html, base_url=str(PROJECT_ROOT) + "/", url_fetcher=self.fetcher
+            ).render(stylesheets=sheets, font_config=self.font_config)
+        return document, sheet_warnings + messages
+
+
+SHEET_WARNING = re.compile(r"^(styles/[^:]+):(\d+): (.*)$", re.S)
+
+
+def weasyprint_finding(message: str) -> Finding:
+    """A WeasyPrint warning is an error; a stylesheet's names its file and line."""
+    match = SHEET_WARNING.match(message)
+    if match:
+        return Finding("error", f"WeasyPrint: {match[3]}", match[1], int(match[2]), "weasyprint")
+    return Finding("error", f"WeasyPrint: {message}", "styles/", 0, "weasyprint")
