@@ -46,9 +46,10 @@ render: setup ## Render the default story (STORY=…) into out/
 test: setup ## Run the tests
 	$(PY) -m pytest -q
 
-lint: setup ## ruff over the code
+lint: setup ## ruff over the code, and the import contracts of the stages (pyproject.toml)
 	$(VENV)/bin/ruff check newsprint tests render.py
 	$(VENV)/bin/ruff format --check newsprint tests render.py
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup ## Time the seed's render (cold, warm), bytes, memory, typography; archive scale
 	$(PY) -m newsprint.bench $(STORY)

@@ -16,12 +16,11 @@ from newsprint.archive import catalogue as cat
 from newsprint.archive.core import (
     CATALOGUE,
     DATE_RE,
-    ENV,
     AddResult,
     Archive,
-    brief,
     add,
     archive_dir,
+    brief,
     export,
     open_archive,
     search,

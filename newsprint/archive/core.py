@@ -18,15 +18,14 @@ import json
 import os
 import re
 import sqlite3
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from newsprint.archive import catalogue as cat
+from newsprint.archive.store import ALTERED, MISSING, LocalStore, Store, sha256_file
 from newsprint.config import PROJECT_ROOT
 from newsprint.errors import UserError
-from newsprint.archive.store import ALTERED, MISSING, LocalStore, Store, sha256_file
 
 ENV = "NEWSPRINT_ARCHIVE"
 CATALOGUE = "catalogue.sqlite"

@@ -90,108 +90,150 @@ def _colour_ok(space, report: Report, intent_space: str) -> str:
     return ""
 
 
-def check_content(pdf: pikepdf.Pdf, report: Report, expect: Expect, intent_space: str) -> None:
-    problems: Counter = Counter()
-    examples: dict = {}
-    images = []
-    is_x, is_x1a = not report.variant.startswith("pdf/a"), report.variant == "pdf/x-1a"
+@dataclass
+class _Seen:
+    """What the content walk found: problems counted once per message, pictures listed."""
 
-    def note(page, rule, message):
-        problems[(rule, message)] += 1
-        examples.setdefault((rule, message), page)
+    report: Report
+    expect: Expect
+    intent_space: str
+    problems: Counter = field(default_factory=Counter)
+    examples: dict = field(default_factory=dict)
+    images: list = field(default_factory=list)
 
-    for ev in walk(pdf):
-        st = ev.state
-        if ev.kind == "colour":
-            why = _colour_ok(ev.data["space"], report, intent_space)
-            if why:
-                note(ev.page, "colour-space", why)
-            ink = sum(ev.data["values"]) * 100
-            if ev.data["space"].family == "cmyk" and ink > expect.max_ink + 0.5:
-                note(
-                    ev.page,
-                    "total-ink",
-                    f"CMYK {ev.data['values']} is {ink:.0f} % ink, "
-                    f"over {expect.max_ink:g} %: take C, M or Y down",
-                )
-        elif ev.kind == "text" and st.text_mode != 7:
-            space, values = (
-                (st.stroke, st.stroke_values) if st.text_mode == 1 else (st.fill, st.fill_values)
-            )
-            why = _colour_ok(space, report, intent_space)
-            if why:
-                note(ev.page, "text-colour", f"text in {why}")
-            elif is_x and space.family == "cmyk" and space.device:
-                if values[:3] != (0, 0, 0) or values[3:] not in ((1,), (0,)):
-                    note(ev.page, "text-k-only", f"text in CMYK {values}: text must be 100 % K")
-                elif values[3:] == (1,) and not (st.op and st.opm == 1):
-                    note(ev.page, "text-overprint", "100 % K text does not overprint (op, OPM 1)")
-            elif is_x and space.family != "gray":
-                note(ev.page, "text-k-only", f"text in {space.name}: text must be 100 % K")
-        elif ev.kind == "image":
-            image = ev.data.get("image") or ev.data["inline"].obj
-            space = classify(
-                image.get("/ColorSpace", image.get("/CS", pikepdf.Name.DeviceGray)),
-                ev.data.get("resources"),
-            )
-            if image.get("/ImageMask"):
-                space = st.fill
-            ppi = printed_ppi(ev)
-            images.append(
-                {
-                    "page": ev.page,
-                    "pixels": list(ev.data["size"]),
-                    "ppi": round(ppi),
-                    "space": space.family,
-                }
-            )
-            why = _colour_ok(space, report, intent_space)
-            if why:
-                note(ev.page, "image-colour", f"picture in {why}")
-            if ppi and ppi < expect.min_ppi and not image.get("/ImageMask"):
-                note(
-                    ev.page,
-                    "image-resolution",
-                    f"picture of {ev.data['size'][0]}×{ev.data['size'][1]} px printed at "
-                    f"{ppi:.0f} ppi, below {expect.min_ppi:g} ppi: replace it or print it smaller",
-                )
-            if bool(image.get("/Interpolate", False)):
-                note(ev.page, "image-interpolate", "picture has /Interpolate true")
-            if is_x1a and "/SMask" in image:
-                note(ev.page, "transparency", "picture with a soft mask: no transparency in X-1a")
-        elif ev.kind == "group":
-            group = ev.data["group"]
-            if is_x1a and group.get("/S") == "/Transparency":
-                note(ev.page, "transparency", "transparency group: not allowed in PDF/X-1a")
-            if "/CS" in group:
-                why = _colour_ok(classify(group.CS, ev.data["resources"]), report, intent_space)
-                if why:
-                    note(ev.page, "group-colour", f"transparency blending space in {why}")
-        elif ev.kind == "extgstate" and is_x1a:
-            ext = ev.data["ext"]
-            if (
-                str(ext.get("/SMask", "/None")) != "/None"
-                or float(ext.get("/ca", 1)) < 1
-                or float(ext.get("/CA", 1)) < 1
-                or str(ext.get("/BM", "/Normal")) not in ("/Normal", "/Compatible")
-            ):
-                note(ev.page, "transparency", "transparency (soft mask, alpha or blend mode)")
-    for (rule, message), count in sorted(problems.items(), key=lambda kv: examples[kv[0]]):
-        times = f" ({count}×)" if count > 1 else ""
-        level = "warning" if rule == "image-interpolate" and is_x else "error"
-        report.add(level, rule, f"page {examples[(rule, message)]}: {message}{times}")
-    report.figures["images"] = images
+    @property
+    def is_x(self) -> bool:
+        return not self.report.variant.startswith("pdf/a")
+
+    @property
+    def is_x1a(self) -> bool:
+        return self.report.variant == "pdf/x-1a"
+
+    def colour(self, space) -> str:
+        return _colour_ok(space, self.report, self.intent_space)
+
+    def note(self, page: int, rule: str, message: str) -> None:
+        self.problems[(rule, message)] += 1
+        self.examples.setdefault((rule, message), page)
+
+
+def _colour_event(seen: _Seen, ev) -> None:
+    why = seen.colour(ev.data["space"])
+    if why:
+        seen.note(ev.page, "colour-space", why)
+    ink = sum(ev.data["values"]) * 100
+    if ev.data["space"].family == "cmyk" and ink > seen.expect.max_ink + 0.5:
+        seen.note(
+            ev.page,
+            "total-ink",
+            f"CMYK {ev.data['values']} is {ink:.0f} % ink, "
+            f"over {seen.expect.max_ink:g} %: take C, M or Y down",
+        )
+
+
+def _text_event(seen: _Seen, ev) -> None:
+    st = ev.state
+    space, values = (
+        (st.stroke, st.stroke_values) if st.text_mode == 1 else (st.fill, st.fill_values)
+    )
+    why = seen.colour(space)
+    if why:
+        seen.note(ev.page, "text-colour", f"text in {why}")
+    elif seen.is_x and space.family == "cmyk" and space.device:
+        if values[:3] != (0, 0, 0) or values[3:] not in ((1,), (0,)):
+            seen.note(ev.page, "text-k-only", f"text in CMYK {values}: text must be 100 % K")
+        elif values[3:] == (1,) and not (st.op and st.opm == 1):
+            seen.note(ev.page, "text-overprint", "100 % K text does not overprint (op, OPM 1)")
+    elif seen.is_x and space.family != "gray":
+        seen.note(ev.page, "text-k-only", f"text in {space.name}: text must be 100 % K")
+
+
+def _image_event(seen: _Seen, ev) -> None:
+    image = ev.data.get("image") or ev.data["inline"].obj
+    space = classify(
+        image.get("/ColorSpace", image.get("/CS", pikepdf.Name.DeviceGray)),
+        ev.data.get("resources"),
+    )
+    if image.get("/ImageMask"):
+        space = ev.state.fill
+    ppi = printed_ppi(ev)
+    seen.images.append(
+        {"page": ev.page, "pixels": list(ev.data["size"]), "ppi": round(ppi), "space": space.family}
+    )
+    why = seen.colour(space)
+    if why:
+        seen.note(ev.page, "image-colour", f"picture in {why}")
+    if ppi and ppi < seen.expect.min_ppi and not image.get("/ImageMask"):
+        seen.note(
+            ev.page,
+            "image-resolution",
+            f"picture of {ev.data['size'][0]}×{ev.data['size'][1]} px printed at "
+            f"{ppi:.0f} ppi, below {seen.expect.min_ppi:g} ppi: replace it or print it smaller",
+        )
+    if bool(image.get("/Interpolate", False)):
+        seen.note(ev.page, "image-interpolate", "picture has /Interpolate true")
+    if seen.is_x1a and "/SMask" in image:
+        seen.note(ev.page, "transparency", "picture with a soft mask: no transparency in X-1a")
+
+
+def _group_event(seen: _Seen, ev) -> None:
+    group = ev.data["group"]
+    if seen.is_x1a and group.get("/S") == "/Transparency":
+        seen.note(ev.page, "transparency", "transparency group: not allowed in PDF/X-1a")
+    if "/CS" in group:
+        why = seen.colour(classify(group.CS, ev.data["resources"]))
+        if why:
+            seen.note(ev.page, "group-colour", f"transparency blending space in {why}")
+
+
+def _extgstate_event(seen: _Seen, ev) -> None:
+    ext = ev.data["ext"]
+    if seen.is_x1a and (
+        str(ext.get("/SMask", "/None")) != "/None"
+        or float(ext.get("/ca", 1)) < 1
+        or float(ext.get("/CA", 1)) < 1
+        or str(ext.get("/BM", "/Normal")) not in ("/Normal", "/Compatible")
+    ):
+        seen.note(ev.page, "transparency", "transparency (soft mask, alpha or blend mode)")
+
+
+def _check_resource_spaces(pdf: pikepdf.Pdf, seen: _Seen) -> None:
+    """Colour spaces defined in resources but not necessarily painted with."""
     reported = set()
     for res in all_resources(pdf):
         for name, space in res.get("/ColorSpace", Dictionary()).items():
             if (name, space.objgen) in reported:  # WeasyPrint shares one dictionary
                 continue
             reported.add((name, space.objgen))
-            why = _colour_ok(classify(space, res), report, intent_space)
+            why = seen.colour(classify(space, res))
             if why and name.startswith("/Default"):
-                report.add("error", "default-colour-space", f"{name} in resources: {why}")
-            elif why and is_x:
-                report.add("warning", "unused-colour-space", f"{name} in resources: {why}")
+                seen.report.add("error", "default-colour-space", f"{name} in resources: {why}")
+            elif why and seen.is_x:
+                seen.report.add("warning", "unused-colour-space", f"{name} in resources: {why}")
+
+
+def check_content(pdf: pikepdf.Pdf, report: Report, expect: Expect, intent_space: str) -> None:
+    """Walk every page's content: colour, text colour and overprint, pictures, transparency."""
+    seen = _Seen(report, expect, intent_space)
+    for ev in walk(pdf):
+        if ev.kind == "colour":
+            _colour_event(seen, ev)
+        elif ev.kind == "text" and ev.state.text_mode != 7:
+            _text_event(seen, ev)
+        elif ev.kind == "image":
+            _image_event(seen, ev)
+        elif ev.kind == "group":
+            _group_event(seen, ev)
+        elif ev.kind == "extgstate":
+            _extgstate_event(seen, ev)
+    for (rule, message), count in sorted(
+        seen.problems.items(), key=lambda kv: seen.examples[kv[0]]
+    ):
+        times = f" ({count}×)" if count > 1 else ""
+        level = "warning" if rule == "image-interpolate" and seen.is_x else "error"
+        report.add(level, rule, f"page {seen.examples[(rule, message)]}: {message}{times}")
+    report.figures["images"] = seen.images
+    _check_resource_spaces(pdf, seen)
 
 
 def check_boxes(pdf: pikepdf.Pdf, report: Report, expect: Expect) -> None:

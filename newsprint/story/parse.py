@@ -118,117 +118,133 @@ def parse_story(path: Path) -> tuple[Story, list[Finding]]:
     return parse_text(text, str(path))
 
 
-def parse_text(text: str, source: str) -> tuple[Story, list[Finding]]:
-    story = Story(source=source)
-    findings: list[Finding] = []
+@dataclass
+class _Open:
+    """Where the parser is in the story: the containers the next block may join."""
 
-    def warn(line: int, message: str, rule: str = "unplaced") -> None:
-        findings.append(Finding("warning", message, source, line, rule))
-
+    story: Story
+    findings: list[Finding]
     art: Article | None = None
     section: Section | None = None
     testimony: Testimony | None = None
     note: Note | None = None
     pending_kicker: Para | None = None
     pending_label: Para | None = None
-    blocks = blocks_of(text)
 
-    def new_article(headline: Para) -> Article:
-        nonlocal art, section, testimony, note, pending_kicker, pending_label
-        art = Article(headline=headline, kicker=pending_kicker, label=pending_label)
-        story.articles.append(art)
-        section = testimony = note = None
-        pending_kicker = pending_label = None
-        return art
+    def warn(self, line: int, message: str, rule: str = "unplaced") -> None:
+        self.findings.append(Finding("warning", message, self.story.source, line, rule))
 
-    def body(para: Para) -> None:
+    def new_article(self, headline: Para) -> Article:
+        self.art = Article(headline=headline, kicker=self.pending_kicker, label=self.pending_label)
+        self.story.articles.append(self.art)
+        self.section = self.testimony = self.note = None
+        self.pending_kicker = self.pending_label = None
+        return self.art
+
+    def article(self, line: int) -> Article:
+        """The open article, or a new one without a headline for copy that has none."""
+        return self.art or self.new_article(Para("", line))
+
+    def body(self, para: Para) -> None:
         """Attach a paragraph to the innermost open container."""
-        if testimony is not None:
-            testimony.paragraphs.append(para)
-        elif note is not None:
-            note.paragraphs.append(para)
-        elif section is not None:
-            section.paragraphs.append(para)
+        if self.testimony is not None:
+            self.testimony.paragraphs.append(para)
+        elif self.note is not None:
+            self.note.paragraphs.append(para)
+        elif self.section is not None:
+            self.section.paragraphs.append(para)
         else:
-            (art or new_article(Para("", para.line))).lead.append(para)
+            self.article(para.line).lead.append(para)
 
+    def unplaced(self, para: Para, message: str) -> None:
+        self.warn(para.line, message)
+        para.unplaced = True
+        self.body(para)
+
+
+def _heading(at: _Open, block: Block, nxt: Block | None) -> None:
+    para = Para(block.text, block.line)
+    if block.level == 1 and not at.story.articles and at.pending_kicker is None:
+        at.pending_kicker = para
+    elif block.level in (1, 2):
+        at.new_article(para)
+    elif block.text in NOTE_LABELS and at.art is not None:
+        at.note, at.section, at.testimony = Note(label=para), None, None
+        at.art.note = at.note
+    elif m := SECTION_RE.match(block.text):
+        at.section = Section(number=m.group(1), title=Para(m.group(2), block.line))
+        at.article(block.line).sections.append(at.section)
+        at.testimony = at.note = None
+    elif m := TESTIMONY_RE.match(block.text):
+        at.testimony = Testimony(title=Para(m.group(1), block.line))
+        if at.section is None:
+            at.section = Section(number="", title=Para("", block.line))
+            at.article(block.line).sections.append(at.section)
+        at.section.testimonies.append(at.testimony)
+        at.note = None
+    elif block.text in REPORT_LABELS and at.section is not None:
+        at.section.label = para
+        at.testimony = None
+    elif nxt is not None and nxt.kind == "list":
+        at.story.databox = DataBox(title=para)
+        at.section = at.testimony = at.note = None
+    elif nxt is not None and nxt.kind == "heading" and nxt.level <= 2:
+        at.pending_label = para
+    else:
+        at.unplaced(para, f"heading {block.text!r} has no known role; set as body text")
+
+
+def _paragraph(at: _Open, block: Block, nxt: Block | None) -> None:
+    para = Para(block.text, block.line)
+    art = at.art
+    fresh = art is not None and not (art.note or art.sections or art.lead)
+    if fresh and block.text.startswith("——") and art.deck is None:
+        art.deck = para
+    elif fresh and not art.bylines and BYLINE_RE.match(block.text):
+        art.bylines, art.byline_line = block.text.split(), block.line
+    elif (m := SPEAKER_RE.match(block.text)) and at.testimony is not None:
+        at.testimony.speaker_name = m.group(1).strip()
+        at.testimony.speaker_role = (m.group(2) or "").strip()
+        at.testimony.speaker_line = block.line
+    elif nxt is None and (m := PHOTO_RE.match(block.text)):
+        at.story.photo = Photo(
+            caption=Para(m.group("caption"), block.line), credit=m.group("credit")
+        )
+    else:
+        at.body(para)
+
+
+def _list(at: _Open, block: Block) -> None:
+    databox = at.story.databox
+    if databox is not None and not databox.items:
+        databox.items = block.items
+        return
+    at.warn(block.line, "list outside a data box; set as body text")
+    for item in block.items:
+        item.unplaced = True
+        at.body(item)
+
+
+def parse_text(text: str, source: str) -> tuple[Story, list[Finding]]:
+    """The story in `text` (named `source` in messages), block by block in copy order."""
+    at = _Open(Story(source=source), [])
+    blocks = blocks_of(text)
     for n, block in enumerate(blocks):
         nxt = blocks[n + 1] if n + 1 < len(blocks) else None
-        para = Para(block.text, block.line)
         if block.kind == "heading":
-            if block.level == 1 and not story.articles and pending_kicker is None:
-                pending_kicker = para
-            elif block.level in (1, 2):
-                new_article(para)
-            elif block.text in NOTE_LABELS and art is not None:
-                note, section, testimony = Note(label=para), None, None
-                art.note = note
-            elif m := SECTION_RE.match(block.text):
-                section = Section(number=m.group(1), title=Para(m.group(2), block.line))
-                (art or new_article(Para("", block.line))).sections.append(section)
-                testimony = note = None
-            elif m := TESTIMONY_RE.match(block.text):
-                testimony = Testimony(title=Para(m.group(1), block.line))
-                if section is None:
-                    section = Section(number="", title=Para("", block.line))
-                    (art or new_article(Para("", block.line))).sections.append(section)
-                section.testimonies.append(testimony)
-                note = None
-            elif block.text in REPORT_LABELS and section is not None:
-                section.label = para
-                testimony = None
-            elif nxt is not None and nxt.kind == "list":
-                story.databox = DataBox(title=para)
-                section = testimony = note = None
-            elif nxt is not None and nxt.kind == "heading" and nxt.level <= 2:
-                pending_label = para
-            else:
-                warn(block.line, f"heading {block.text!r} has no known role; set as body text")
-                para.unplaced = True
-                body(para)
+            _heading(at, block, nxt)
         elif block.kind == "list":
-            if story.databox is not None and not story.databox.items:
-                story.databox.items = block.items
-            else:
-                warn(block.line, "list outside a data box; set as body text")
-                for item in block.items:
-                    item.unplaced = True
-                    body(item)
+            _list(at, block)
         elif block.kind == "para":
-            if (
-                art is not None
-                and block.text.startswith("——")
-                and art.deck is None
-                and not (art.note or art.sections or art.lead)
-            ):
-                art.deck = para
-            elif (
-                art is not None
-                and not art.bylines
-                and not (art.note or art.sections or art.lead)
-                and BYLINE_RE.match(block.text)
-            ):
-                art.bylines, art.byline_line = block.text.split(), block.line
-            elif (m := SPEAKER_RE.match(block.text)) and testimony is not None:
-                testimony.speaker_name = m.group(1).strip()
-                testimony.speaker_role = (m.group(2) or "").strip()
-                testimony.speaker_line = block.line
-            elif nxt is None and (m := PHOTO_RE.match(block.text)):
-                story.photo = Photo(
-                    caption=Para(m.group("caption"), block.line), credit=m.group("credit")
-                )
-            else:
-                body(para)
-        else:
-            if block.text:
-                warn(block.line, "block (code, HTML or quote) has no role; set as body text")
-                para.unplaced = True
-                body(para)
-    if pending_kicker is not None or pending_label is not None:
-        orphan = pending_kicker or pending_label
-        warn(orphan.line, f"heading {orphan.text!r} is not followed by a headline; set as body")
-        orphan.unplaced = True
-        body(orphan)
-    if not story.articles:
+            _paragraph(at, block, nxt)
+        elif block.text:
+            at.unplaced(
+                Para(block.text, block.line),
+                "block (code, HTML or quote) has no role; set as body text",
+            )
+    orphan = at.pending_kicker or at.pending_label
+    if orphan is not None:
+        at.unplaced(orphan, f"heading {orphan.text!r} is not followed by a headline; set as body")
+    if not at.story.articles:
         raise UserError(f"{source}: no headline or text found; is this desk copy?")
-    return story, findings
+    return at.story, at.findings
