@@ -30,7 +30,7 @@ from newsprint.story.normalize import normalize
 from newsprint.story.parse import parse_story
 from newsprint.typeset.coverage import check_coverage
 from newsprint.typeset.fit import describe_ids, lay_out
-from newsprint.typeset.fonts import check_installed, font_face_css, load_faces
+from newsprint.typeset.fonts import check_installed, font_face_css, load_faces, role_css
 from newsprint.typeset.measure import PageFit, dropped_text, fit_findings
 from newsprint.typeset.typesetter import Typesetter, weasyprint_finding
 
@@ -111,7 +111,7 @@ def build(
     job = prepare(story_path, config, format_name)
     story, edition, fmt, settings = job.story, job.edition, job.fmt, job.settings
     typesetter = typesetter or Typesetter(session_css(config))
-    env = template_env(fmt)
+    env = template_env(fmt, config)
 
     plan = plan_pages(story, edition)
     document, warnings, fits, plan = lay_out(
@@ -139,6 +139,7 @@ def build(
         stem,
         proof_dpi,
         [story_path, edition_path(story_path)],
+        config,
         grid_format=fmt if grid else None,
         archive=archive,
         progress=progress,
@@ -166,7 +167,8 @@ def build(
 def session_css(config: Config) -> str:
     """A Typesetter's fixed CSS: the font faces and the print settings' @page marks."""
     settings = print_settings(config.print_table or {}, base=PROJECT_ROOT)
-    return font_face_css(load_faces()) + print_css(settings)
+    faces = load_faces()
+    return font_face_css(faces) + role_css(faces, config.font_roles) + print_css(settings)
 
 
 def layout_findings(

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from newsprint.config import DEFAULT_STORY, PROJECT_ROOT
+from newsprint.config import DEFAULT_STORY, MAX_INK, MIN_PPI, PROJECT_ROOT
 from newsprint.errors import Finding, UserError
 
 SUBCOMMANDS = ("render", "fonts", "archive", "check", "preflight", "watch", "serve", "diff")
@@ -225,8 +225,8 @@ def _check_parsers(sub) -> None:
     pre.add_argument("--page-size", type=page_size, help="trimmed page size in mm, e.g. 390x546")
     pre.add_argument("--format", help="page format from newsprint.toml, e.g. duikai")
     pre.add_argument("--bleed-mm", type=float, help="bleed the pages must have")
-    pre.add_argument("--min-ppi", type=float, default=200.0, help="lowest picture resolution")
-    pre.add_argument("--max-ink", type=float, default=240.0, help="highest total ink, in %%")
+    pre.add_argument("--min-ppi", type=float, default=MIN_PPI, help="lowest picture resolution")
+    pre.add_argument("--max-ink", type=float, default=MAX_INK, help="highest total ink, in %%")
     pre.set_defaults(func=cmd_preflight)
     check = sub.add_parser(
         "check",

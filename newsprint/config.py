@@ -6,6 +6,7 @@ this module only reads it, checks it and derives the grid figures from it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,10 @@ STYLES_DIR = PROJECT_ROOT / "styles"  # the designers' CSS
 FONTS_DIR = PROJECT_ROOT / "fonts"  # fonts.toml and the extracted faces
 DEFAULT_STORY = PROJECT_ROOT / "source" / "000_47b12d432780679e.txt"  # what `make render` renders
 PT_PER_MM = 72 / 25.4
+# The plant's limits when newsprint.toml [print] names none (and the preflight's defaults
+# for a PDF from elsewhere): pictures at printed size, total ink on newsprint.
+MIN_PPI = 200.0
+MAX_INK = 240.0  # total ink of a CMYK colour, in % (newsprint 220–240)
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ class Config:
     paper_name: str
     default_format: str
     language: str
+    timezone: str  # UTC offset of the paper's dates, +HH:MM (the PDFs' dates, the XMP)
     formats: dict[str, PageFormat]
     font_roles: dict[str, list[str]]
     max_empty_lines: int
@@ -133,6 +139,13 @@ def _typed(table: dict, key: str, kind: type, where: str):
     return value
 
 
+def _timezone(paper: dict, where: str) -> str:
+    value = _typed(paper, "timezone", str, where)
+    if not re.fullmatch(r"[+-](0\d|1[0-4]):[0-5]\d", value):
+        raise UserError(f"{where}: timezone must be a UTC offset like +08:00, not {value!r}")
+    return value
+
+
 def load_config(path: Path = CONFIG_PATH) -> Config:
     """Read and check the configuration file; errors name the file and key."""
     try:
@@ -154,7 +167,8 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
     config = Config(
         paper_name=_typed(paper, "name", str, f"{path} [paper]"),
         default_format=_typed(paper, "format", str, f"{path} [paper]"),
-        language=paper.get("language", "zh-CN"),
+        language=_typed(paper, "language", str, f"{path} [paper]"),
+        timezone=_timezone(paper, f"{path} [paper]"),
         formats=formats,
         font_roles={k: list(v) for k, v in roles.items()},
         max_empty_lines=int(data.get("checks", {}).get("max_empty_lines", 6)),

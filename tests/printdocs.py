@@ -17,6 +17,7 @@ META = StoryMeta(
     edition="第8123期",
     section="专题",
     headline="看发展：五年来城区面貌焕然一新",
+    language="zh-CN",
     kicker="党代会特刊",
     bylines=("本报记者 林晓", "通讯员 陈静"),
     speakers=("王海",),

@@ -113,7 +113,7 @@ def test_copy_is_escaped_in_the_html():
     config = load_config()
     edition = load_edition(SEED, config.paper_name, config.default_format)
     fmt = config.page_format()
-    env = template_env(fmt)
+    env = template_env(fmt, load_config())
     html = compose_html(story, edition, plan_pages(story, edition), fmt, "", env)
     assert '<img src="file:///etc/passwd">' not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html

@@ -34,11 +34,11 @@ def cold_render(story: Path, out: Path) -> tuple[float, int]:
 
 def warm_render(story: Path, out: Path, runs: int = 3) -> list[float]:
     """In-process re-renders with fonts and stylesheets already loaded."""
-    from newsprint.build import build
-    from newsprint.typeset.fonts import font_face_css, load_faces
+    from newsprint.build import build, session_css
+    from newsprint.config import load_config
     from newsprint.typeset.typesetter import Typesetter
 
-    typesetter = Typesetter(font_face_css(load_faces()))
+    typesetter = Typesetter(session_css(load_config()))
     build(story, out, typesetter=typesetter)
     times = []
     for _ in range(runs):
@@ -69,7 +69,7 @@ def clreq_cost(story: Path, repeat: int = 2) -> dict:
     story_model, _ = normalize(story_model)
     edition = load_edition(story, config.paper_name, config.default_format)
     fmt = config.page_format(edition.format)
-    env = template_env(fmt)
+    env = template_env(fmt, config)
     typesetter = Typesetter(session_css(config))
     typesetter.fit_cache = None  # time the full fit, every run
 

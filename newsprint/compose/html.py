@@ -12,8 +12,9 @@ import re
 import jinja2
 import markupsafe
 
+from newsprint.compose import ids
 from newsprint.compose.plan import PagePlan, Plan
-from newsprint.config import LAYOUT_DIR, PT_PER_MM, PageFormat
+from newsprint.config import LAYOUT_DIR, PT_PER_MM, Config, PageFormat
 from newsprint.story.edition import Edition
 from newsprint.story.model import Story
 
@@ -80,7 +81,7 @@ def headline_fit(text: str, width_pt: float) -> float:
     return math.floor(width_pt * 0.97 / max(ems, 1) * 2) / 2
 
 
-def template_env(fmt: PageFormat) -> jinja2.Environment:
+def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
     """Templates from layout/ only, with autoescape: copy is untrusted input.
 
     The data box's `figures` filter and `headline_fit` (sized to fmt's type area)
@@ -95,6 +96,9 @@ def template_env(fmt: PageFormat) -> jinja2.Environment:
     )
     env.filters["figures"] = figures
     env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
+    env.globals["ids"] = ids
+    env.globals["language"] = config.language
+    env.globals["timezone"] = config.timezone
     return env
 
 
@@ -104,15 +108,9 @@ def compose_html(
     plan: Plan,
     fmt: PageFormat,
     photo_url: str,
-    env: jinja2.Environment | None = None,
+    env: jinja2.Environment,
 ) -> str:
-    """Fill layout/spread.html.j2 with the story and the page plan."""
-    env = env or template_env(fmt)
+    """Fill layout/spread.html.j2 with the story and the page plan (env: template_env)."""
     return env.get_template("spread.html.j2").render(
-        story=story,
-        edition=edition,
-        plan=plan,
-        fmt=fmt,
-        photo_url=photo_url,
-        language="zh-CN",
+        story=story, edition=edition, plan=plan, fmt=fmt, photo_url=photo_url
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from newsprint.compose import ids
 from newsprint.story.edition import Edition, PageSlot
 from newsprint.story.model import Article, Section, Story
 
@@ -40,7 +41,7 @@ class PagePlan:
 
     @property
     def id(self) -> str:
-        return f"page-{self.index + 1}"
+        return ids.page(self.index)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import pikepdf
 import weasyprint
 from pikepdf import Dictionary, Name
 
+from newsprint.config import MAX_INK, MIN_PPI
 from newsprint.errors import UserError
 from newsprint.pdf import fix as pdffix
 from newsprint.pdf.icc import DEFAULT_PROFILE, CmykProfile, load_cmyk_profile
@@ -54,10 +55,10 @@ class StoryMeta:
     edition: str  # e.g. 第8123期
     section: str
     headline: str
+    language: str  # newsprint.toml [paper] language
     kicker: str = ""
     bylines: Sequence[str] = ()
     speakers: Sequence[str] = ()
-    language: str = "zh-CN"
     title: str = ""  # document title; the headline when empty
     pages: Sequence[int] = ()  # page numbers the story is printed on
 
@@ -68,9 +69,9 @@ class PrintSettings:
     icc_profile: Path = DEFAULT_PROFILE
     bleed_mm: float = 0.0
     crop_marks: bool = False
-    min_ppi: float = 200.0
+    min_ppi: float = MIN_PPI
     allow_placeholder: bool = False
-    max_ink: float = 240.0
+    max_ink: float = MAX_INK
 
 
 _SETTING_TYPES = {
@@ -101,7 +102,7 @@ def print_settings(table: dict, where: str = "newsprint.toml [print]", base: Pat
         raise UserError(f"{where}: variant must be one of {', '.join(PRINT_VARIANTS)}")
     if values.get("bleed_mm", 0.0) < 0 or values.get("min_ppi", 1.0) <= 0:
         raise UserError(f"{where}: bleed_mm must be ≥ 0 and min_ppi > 0")
-    if not 100 <= values.get("max_ink", 240.0) <= 400:
+    if not 100 <= values.get("max_ink", MAX_INK) <= 400:
         raise UserError(f"{where}: max_ink is total ink in %, between 100 and 400 (newsprint ~240)")
     if "icc_profile" in values:
         path = Path(values["icc_profile"])
@@ -147,7 +148,7 @@ def _page_range(numbers: tuple[int, ...]) -> str:
 
 def _fields(meta: StoryMeta, conformance, what: str, pages, section: str, raw: bytes, trapped):
     created, _ = _created(meta)
-    doc_key = f"newsprint:{meta.paper}/{meta.date}/{meta.edition}/{what}"
+    doc_key = f"newsprint:{meta.paper}/{meta.date[:10]}/{meta.edition}/{what}"
     document_id = uuid.uuid5(uuid.NAMESPACE_URL, doc_key)
     instance = uuid.uuid5(document_id, hashlib.sha256(raw).hexdigest())
     return XmpFields(

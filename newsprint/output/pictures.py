@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
-from newsprint.config import PROJECT_ROOT, PT_PER_MM, PageFormat
+from newsprint.config import MAX_INK, MIN_PPI, PROJECT_ROOT, PT_PER_MM, PageFormat
 from newsprint.errors import Finding
 from newsprint.output.pdfx import PrintSettings
 from newsprint.pdf.icc import DEFAULT_PROFILE, load_cmyk_profile
@@ -132,8 +132,8 @@ def prepare_picture(
     width_mm: float,
     height_mm: float | None = None,
     icc_profile: Path = DEFAULT_PROFILE,
-    min_ppi: float = 200.0,
-    max_ink: float = 240.0,
+    min_ppi: float = MIN_PPI,
+    max_ink: float = MAX_INK,
     allow_placeholder: bool = False,
 ) -> Picture:
     """Convert a placed photo to a CMYK JPEG in out_dir and check its resolution in the frame."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsprint.config import Config
 from newsprint.output.pdfx import (
     PageInfo,
     PrintSettings,
@@ -24,11 +25,13 @@ class Written:
     archive_pdf: Path | None
 
 
-def story_meta(story: Story, edition: Edition) -> StoryMeta:
+def story_meta(story: Story, edition: Edition, config: Config) -> StoryMeta:
+    """The PDFs' metadata; the edition's date is midnight in the paper's timezone."""
     first = story.articles[0]
     return StoryMeta(
         paper=edition.paper,
-        date=edition.date.isoformat(),
+        date=f"{edition.date.isoformat()}T00:00:00{config.timezone}",
+        language=config.language,
         edition=edition.issue,
         section=edition.pages[0].section,
         headline=first.headline.text,
@@ -49,6 +52,7 @@ def write_outputs(
     stem: str,
     proof_dpi: float,
     attachments: list[Path],
+    config: Config,
     *,
     grid_format=None,
     archive: bool = True,
@@ -61,7 +65,7 @@ def write_outputs(
     `grid_format` (a PageFormat) draws the grid overlay on the proof only.
     """
     pages = page_infos(plan, stem, missing_picture)
-    meta = story_meta(story, edition)
+    meta = story_meta(story, edition, config)
     pdfs = write_print_pages(document, pages, meta, out_dir, settings or PrintSettings())
     archived = write_archive(document, meta, attachments, out_dir, pages=pages) if archive else None
     grid = (grid_format, [p.side for p in plan.pages]) if grid_format else None

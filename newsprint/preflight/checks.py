@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Dictionary
 
+from newsprint.config import MAX_INK, MIN_PPI, PT_PER_MM
 from newsprint.errors import Finding
 from newsprint.pdf.walk import all_resources, classify, printed_ppi, walk
 
-PT_PER_MM = 72 / 25.4
 MAX_VERSION = {"pdf/x-4": "1.6", "pdf/x-1a": "1.4", "pdf/a-2b": "1.7", "pdf/a-3b": "1.7"}
 SUBSET = re.compile(r"^/?[A-Z]{6}\+")
 
@@ -28,8 +28,8 @@ class Expect:
     variant: str = ""  # pdf/x-4 | pdf/x-1a | pdf/a-2b | pdf/a-3b; "" = whatever the file claims
     page_size_mm: tuple[float, float] | None = None
     bleed_mm: float | None = None
-    min_ppi: float = 200.0
-    max_ink: float = 240.0  # total ink of a CMYK colour, in % (newsprint 220–240)
+    min_ppi: float = MIN_PPI
+    max_ink: float = MAX_INK
     tolerance_mm: float = 0.5
 
 

@@ -1,7 +1,7 @@
 """Read desk copy (the house Markdown-ish format) into the story model.
 
 markdown-it-py gives the block structure and source lines; the roles come from
-the desk's markers (see shared/NEWSPAPER.md). Copy that fits no role is kept as
+the desk's markers (docs/COPY_FORMAT.md). Copy that fits no role is kept as
 body text with a warning naming its line: the tool never drops words.
 """
 

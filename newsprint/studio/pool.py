@@ -58,6 +58,7 @@ class PageJob:
     meta: object  # output.StoryMeta
     settings: object  # output.PrintSettings
     dpi: float
+    config: object  # config.Config: the paper's language and timezone
     snap: dict = field(default_factory=dict)  # the spread plan's grid snaps (by box id)
     flow_heights: dict = field(default_factory=dict)  # and its known column-flow heights
 
@@ -77,7 +78,7 @@ def render_page(job: PageJob) -> PageDone:
     """One page, alone: layout, fit, print PDF, preflight, proof raster (runs in a worker)."""
 
     typesetter = _WORKER["typesetter"]
-    env = template_env(job.fmt)
+    env = template_env(job.fmt, job.config)
     plan = Plan((job.page,), snap=dict(job.snap), flow_heights=dict(job.flow_heights))
     html = compose_html(job.story, job.edition, plan, job.fmt, job.photo_url, env)
     document, warnings = typesetter.render(html, geometry_css(job.fmt, plan))
@@ -129,7 +130,7 @@ def build_in_pool(
     if getattr(typesetter, "font_css", None) != pool.session_css:
         return None  # the workers set type with other fonts or page marks
     story, edition, fmt = job.story, job.edition, job.fmt
-    env = template_env(fmt)
+    env = template_env(fmt, config)
     plan = plan_pages(story, edition)
     _key, hit = cached_plan(story, edition, plan, fmt, job.photo_url, typesetter, env)
     if hit is None:
@@ -139,7 +140,7 @@ def build_in_pool(
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = file_stem(edition)
     missing = missing_picture(story, edition, job.photo_url)
-    meta = story_meta(story, edition)
+    meta = story_meta(story, edition, config)
     infos = page_infos(final, stem, missing)
     jobs = [
         PageJob(
@@ -153,6 +154,7 @@ def build_in_pool(
             meta,
             job.settings,
             proof_dpi,
+            config,
             final.snap,
             final.flow_heights,
         )

@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import replace
 
+from newsprint.compose import ids
 from newsprint.compose.html import compose_html, geometry_css
 from newsprint.compose.plan import Plan
 from newsprint.config import PageFormat
@@ -24,20 +25,20 @@ from newsprint.typeset.measure import PX_TO_PT, PageFit, anchored, measure_fit
 def describe_ids(story: Story) -> dict[str, str]:
     """Human names for the ids the templates give, for fit messages."""
     names = {
-        "photo": f"the photo frame (line {story.photo.caption.line})" if story.photo else "",
-        "databox": f"the data box (line {story.databox.title.line})" if story.databox else "",
+        ids.PHOTO: f"the photo frame (line {story.photo.caption.line})" if story.photo else "",
+        ids.DATABOX: f"the data box (line {story.databox.title.line})" if story.databox else "",
     }
     for k, art in enumerate(story.articles, 1):
-        names[f"head-{k}"] = (
+        names[ids.head(k - 1)] = (
             f"the headline block “{art.headline.text[:12]}” (line {art.headline.line})"
         )
-        names[f"note-{k}"] = "the editor's note"
+        names[ids.note(k - 1)] = "the editor's note"
         for sec in art.sections:
-            names[f"section-{sec.number or sec.title.line}"] = (
+            names[ids.section(sec)] = (
                 f"section {sec.number} “{sec.title.text[:12]}” (line {sec.title.line})"
             )
             for tes in sec.testimonies:
-                names[f"testimony-{tes.title.line}"] = (
+                names[ids.testimony(tes)] = (
                     f"the testimony “{tes.title.text[:12]}” of section {sec.number} "
                     f"(line {tes.title.line})"
                 )
@@ -90,7 +91,8 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
     return document, warnings, fits, plan
 
 
-SNAPPED = ("head-", "note-", "photo")  # top-level boxes of free height, by id prefix
+# Top-level boxes of free height, by id prefix (the note's prefix takes its flow too).
+SNAPPED = (ids.HEAD_PREFIX, ids.NOTE_PREFIX, ids.PHOTO)
 
 
 def _rebalance(plan: Plan, fits: list[PageFit]) -> Plan | None:
@@ -141,7 +143,7 @@ def flow_heights(document) -> dict[str, float]:
     return {
         name: math.ceil((rect[3] - rect[1]) * PX_TO_PT * 1000) / 1000 + 0.01
         for name, (_, rect) in anchored(document).items()
-        if name.startswith(("flow-", "note-body-"))
+        if name.startswith((ids.FLOW_PREFIX, ids.NOTE_BODY_PREFIX))
     }
 
 
@@ -208,7 +210,7 @@ SINK_LINES = {"photo": 60, "databox": 45, "head": 6}
 def _place_photo(document, plan: Plan, fits: list[PageFit], pitch: float) -> tuple[Plan, bool]:
     """Put the photo where the elastic elements can take up every page's spare space."""
     current = next(p.index for p in plan.pages if p.photo)
-    _, rect = anchored(document)["photo"]
+    _, rect = anchored(document)[ids.PHOTO]
     height = (rect[3] - rect[1]) * PX_TO_PT + pitch  # frame, caption and its top margin
 
     def score(cand: int) -> float:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -121,17 +120,15 @@ def font_face_css(faces: dict[str, Face]) -> str:
     return "\n".join(rules)
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    accept = os.environ.get("FONTS_ACCEPT_NEW") == "1"
-    try:
-        for line in setup(accept_new=accept):
-            print(line)
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def role_css(faces: dict[str, Face], roles: dict[str, list[str]]) -> str:
+    """--face-<role> for the styles, from newsprint.toml [fonts]: the one place that says
+    which face sets which role (the CSS never types a family name)."""
+    props = []
+    for role, ids in roles.items():
+        unknown = [i for i in ids if i not in faces]
+        if unknown:
+            raise UserError(
+                f"newsprint.toml [fonts] {role}: no face {', '.join(unknown)} in {FONTS_TOML}"
+            )
+        props.append(f"--face-{role}: '{faces[ids[0]].family}';")
+    return ":root { " + " ".join(props) + " }"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from newsprint.compose import ids
 from newsprint.config import PageFormat
 from newsprint.errors import Finding
 from newsprint.story.model import Story
@@ -49,26 +50,26 @@ def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
         wide = tuple(
             name
             for name, (num, rect) in anchors.items()
-            if num == start and rect[2] > box[2] + 1 and not name.startswith("page-")
+            if num == start and rect[2] > box[2] + 1 and not name.startswith(ids.PAGE_PREFIX)
         )
-        if f"{page_id}-end" not in anchors:  # the layout lost the page's foot: never "fits"
+        if ids.end_of(page_id) not in anchors:  # the layout lost the page's foot: never "fits"
             fits.append(PageFit(index, -float("inf"), ()))
             continue
-        end_page, end = anchors[f"{page_id}-end"]
+        end_page, end = anchors[ids.end_of(page_id)]
         later = starts[index + 1] if index + 1 < len(starts) else len(document.pages)
         if end_page == start:
             spare = (bottom - end[3]) * PX_TO_PT
             over = wide + tuple(
                 name
                 for name, (num, rect) in anchors.items()
-                if num == start and rect[3] > bottom + 0.5 and not name.startswith("page-")
+                if num == start and rect[3] > bottom + 0.5 and not name.startswith(ids.PAGE_PREFIX)
             )
         else:  # pushed over: every full extra page, plus the part of the last one used
             spare = -((end_page - start - 1) * (bottom - top) + (end[3] - top)) * PX_TO_PT
             over = tuple(
                 name
                 for name, (num, _) in anchors.items()
-                if start < num < max(later, end_page + 1) and not name.startswith("page-")
+                if start < num < max(later, end_page + 1) and not name.startswith(ids.PAGE_PREFIX)
             )
         fits.append(PageFit(index, spare, over))
     return fits
