@@ -54,8 +54,14 @@ def off():
     """WeasyPrint as shipped (clreq uninstalled), so the faults clreq prevents show up."""
     from newsprint import clreq
 
-    was = clreq.installed()
-    clreq.uninstall()
-    yield
-    if was:
-        clreq.install()
+    with clreq.switched(False):
+        yield
+
+
+@pytest.fixture
+def on():
+    """clreq installed, as the pipeline renders; the previous state restored after."""
+    from newsprint import clreq
+
+    with clreq.switched(True):
+        yield

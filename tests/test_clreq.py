@@ -33,16 +33,6 @@ TOUGH = [
 ]
 
 
-@pytest.fixture
-def on():
-    """clreq installed for the test; the previous state restored after."""
-    was = clreq.installed()
-    clreq.install()
-    yield
-    if not was:
-        clreq.uninstall()
-
-
 def page(body: str, css: str = "") -> str:
     return (
         f'<html lang="zh-CN"><style>{font_face_css(FACES)}'
@@ -107,6 +97,18 @@ def test_install_is_idempotent_and_uninstall_restores(off):
     assert patch._ORIGINAL["justify_line"] is original
     clreq.uninstall()
     assert inline.justify_line is original
+
+
+@pytest.mark.parametrize("before", [False, True])
+@pytest.mark.parametrize("during", [False, True])
+def test_switched_sets_the_state_and_restores_it_even_on_error(off, before, during):
+    (clreq.install if before else clreq.uninstall)()
+    with clreq.switched(during):
+        assert clreq.installed() is during
+    assert clreq.installed() is before
+    with pytest.raises(KeyError), clreq.switched(during):
+        raise KeyError("a failing render")
+    assert clreq.installed() is before
 
 
 @pytest.mark.parametrize(
@@ -279,12 +281,12 @@ def test_other_languages_are_untouched(tmp_path, off):
         for line in lines_of(render(tmp_path, html))
         for c in line.chars
     ]
-    clreq.install()
-    after = [
-        (c["text"], round(c["x0"], 3))
-        for line in lines_of(render(tmp_path, html, "b.pdf"))
-        for c in line.chars
-    ]
+    with clreq.switched(True):
+        after = [
+            (c["text"], round(c["x0"], 3))
+            for line in lines_of(render(tmp_path, html, "b.pdf"))
+            for c in line.chars
+        ]
     assert before == after
 
 

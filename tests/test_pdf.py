@@ -96,7 +96,8 @@ def test_spread_proof_shows_both_pages_side_by_side(seed_build):
     assert w / h == pytest.approx(ratio, rel=0.05)
 
 
-def test_text_the_layout_lost_is_an_error():
+def test_text_the_layout_lost_is_an_error(on):
+    """Set as the pipeline sets it (clreq on), whichever test ran before."""
     from weasyprint import HTML
 
     from newsprint.story.model import Article, Para, Story

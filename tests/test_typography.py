@@ -66,13 +66,12 @@ def test_spaces_next_to_han(tmp_path, off):
 
 
 def test_clean_text_passes_and_main_exit_codes(tmp_path, off, capsys):
-    clreq.install()
     good = tmp_path / "good.pdf"
-    HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(good)
+    with clreq.switched(True):
+        HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(good)
     report = typography.measure(good)
     assert report.ok and report.lines_checked >= 40, typography.format_report(report)
     assert "FAIL" not in typography.format_report(report)
-    clreq.uninstall()
     bad = tmp_path / "bad.pdf"
     HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(bad)
     assert cli_main(["check", str(good)]) == 0
@@ -81,9 +80,12 @@ def test_clean_text_passes_and_main_exit_codes(tmp_path, off, capsys):
     assert out.count("typography:") == 3 and "FAIL lines flush" in out
 
 
+@pytest.mark.parametrize("clreq_state", ["on", "off"])
 @pytest.mark.parametrize("shift, off_grid", [("0pt", False), ("6.75pt", True)])
-def test_baseline_grid_across_columns(tmp_path, shift, off_grid):
-    """Two columns of body text; the second starts half a line lower when shifted."""
+def test_baseline_grid_across_columns(tmp_path, request, clreq_state, shift, off_grid):
+    """Two columns of body text; the second starts half a line lower when shifted.
+    The grid is the page's, not the line breaker's: measured with clreq on and off."""
+    request.getfixturevalue(clreq_state)
     text = "荷塘区坚定不移贯彻新发展理念，以实干换实绩，推动经济平稳较快增长。" * 4
     html = (
         f'<html lang="zh-CN"><style>{font_face_css(FACES)}'

@@ -11,7 +11,15 @@ from newsprint.clreq.patch import (
     check_internals,
     install,
     installed,
+    switched,
     uninstall,
 )
 
-__all__ = ["WEASYPRINT_VERSION", "check_internals", "install", "installed", "uninstall"]
+__all__ = [
+    "WEASYPRINT_VERSION",
+    "check_internals",
+    "install",
+    "installed",
+    "switched",
+    "uninstall",
+]

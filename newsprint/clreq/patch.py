@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from newsprint.clreq.linebreak import (
     _ORIGINAL,
@@ -318,3 +320,15 @@ def uninstall() -> None:
 
 def installed() -> bool:
     return bool(_ORIGINAL)
+
+
+@contextmanager
+def switched(on: bool = True) -> Iterator[None]:
+    """clreq on (or off) for a block, then back as it was: so a test or benchmark
+    renders the same whichever ran before it."""
+    was = installed()
+    (install if on else uninstall)()
+    try:
+        yield
+    finally:
+        (install if was else uninstall)()
