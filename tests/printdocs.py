@@ -1,12 +1,27 @@
-"""Small Chinese test documents rendered with WeasyPrint, for the output and preflight tests."""
+"""Small Chinese test documents rendered with WeasyPrint, for the output and preflight tests.
+
+They are set in the project's faces (families from fonts/fonts.toml by the roles in
+newsprint.toml), with clreq on as the pipeline sets them, and `render` refuses a
+document that embeds any other font: a renamed family would otherwise fall back to
+whatever fontconfig finds and the tests would check a different paper.
+"""
 
 from __future__ import annotations
 
+import io
+import re
+from functools import cache
 from pathlib import Path
+from string import Template
 
+import pikepdf
+from fontTools.ttLib import TTFont
 from weasyprint import HTML
 
+from newsprint import clreq
+from newsprint.config import load_config
 from newsprint.output.pdfx import StoryMeta
+from newsprint.pdf.walk import all_resources
 from newsprint.typeset.fonts import check_installed, font_face_css, load_faces
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -23,17 +38,19 @@ META = StoryMeta(
     speakers=("王海",),
     pages=(4, 5),
 )
-STORY_CSS = """
-html { color: device-cmyk(0 0 0 1); font-family: 'Newsprint Serif'; font-size: 9pt; }
-h1 { font-family: 'Newsprint Sans'; font-weight: 700; font-size: 22pt;
+FACES = load_faces()
+FAMILY = {role: FACES[ids[0]].family for role, ids in load_config().font_roles.items()}
+STORY_CSS = Template("""
+html { color: device-cmyk(0 0 0 1); font-family: '$body'; font-size: 9pt; }
+h1 { font-family: '$headline'; font-weight: 700; font-size: 22pt;
      border-bottom: 1pt solid device-cmyk(0 0 0 1); }
-.note { font-family: 'Newsprint Kai'; background: device-cmyk(0 0 0 0.1);
+.note { font-family: '$kai'; background: device-cmyk(0 0 0 0.1);
         border: 0.5pt solid device-cmyk(1 0.6 0 0); padding: 2mm; }
 .reverse { background: device-cmyk(0 0 0 1); color: device-cmyk(0 0 0 0); }
 .faded { opacity: 0.5; }
 img { display: block; }
 a { color: inherit; text-decoration: none; }
-"""
+""").substitute(FAMILY)
 STORY_BODY = """
 <h1>看发展：五年来城区面貌焕然一新</h1>
 <div class="note">编者按：本报今起推出特别报道，回顾五年来的变化。</div>
@@ -43,20 +60,75 @@ STORY_BODY = """
 <p class="faded">（林晓摄）</p>
 <p style="break-before: page">第二版正文：治理百佳案例的经验在这里延续。</p>
 """
+SUBSET_TAG = re.compile(r"^/?[A-Z]{6}\+")
+
+
+class StrayFont(AssertionError):
+    """A test document embeds a font that is not one of the project's faces."""
+
+
+@cache
+def project_faces() -> dict[str, str]:
+    """PostScript name of each extracted face in fonts/cache → its @font-face family."""
+    check_installed(FACES)
+    names = {}
+    for face in FACES.values():
+        with TTFont(face.path, lazy=True) as font:
+            names[font["name"].getDebugName(6)] = face.family
+    return names
+
+
+def stray_fonts(pdf_bytes: bytes) -> list[str]:
+    """Fonts in the PDF that are not the project's faces loaded by @font-face.
+
+    The embedded program's PostScript name must be a cached face's, and the
+    /BaseFont (WeasyPrint names it after the family Pango used) that face's
+    "NP …" family: system Noto has the same PostScript names as our copies.
+    """
+    faces, stray = project_faces(), []
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        for res in all_resources(pdf):
+            for font in res.get("/Font", pikepdf.Dictionary()).values():
+                base = SUBSET_TAG.sub("", str(font.get("/BaseFont", "(Type 3)")))
+                inner = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                desc = inner.get("/FontDescriptor", pikepdf.Dictionary())
+                programs = [desc[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in desc]
+                if not programs:
+                    stray.append(f"{base} (not embedded)")
+                    continue
+                with TTFont(io.BytesIO(programs[0].read_bytes()), lazy=True) as program:
+                    postscript = program["name"].getDebugName(6) if "name" in program else None
+                family = faces.get(postscript, "").replace(" ", "-")
+                if not family or not (base == family or base.startswith(family + "-")):
+                    stray.append(f"{base} ({postscript})")
+    return sorted(set(stray))
+
+
+def check_fonts(document) -> None:
+    """Raise StrayFont when the rendered document would embed a font not of the project."""
+    stray = stray_fonts(document.copy().write_pdf())  # a copy: the document's own fonts stay
+    if stray:
+        raise StrayFont(f"not the project's faces {sorted(project_faces())}: {', '.join(stray)}")
 
 
 def html_document(body: str, css: str = STORY_CSS, page_css: str = "") -> str:
-    faces = load_faces()
-    check_installed(faces)
+    """The page in the body face unless `css` sets another."""
+    check_installed(FACES)
     return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>测试</title><style>{font_face_css(faces)}
+<title>测试</title><style>{font_face_css(FACES)}
 @page {{ size: {PAGE_MM[0]}mm {PAGE_MM[1]}mm; margin: 10mm; }}
+html {{ font-family: '{FAMILY["body"]}'; }}
 {page_css}{css}</style></head><body>{body}</body></html>"""
 
 
 def render(body: str, css: str = STORY_CSS, page_css: str = "", base: Path = DATA):
-    """A WeasyPrint Document, rendered the way the pipeline does (lang zh-CN, @font-face)."""
-    return HTML(string=html_document(body, css, page_css), base_url=str(base) + "/").render()
+    """A WeasyPrint Document, rendered the way the pipeline does (lang zh-CN, @font-face,
+    clreq on), its fonts checked. Write it with clreq on too (the `on` fixture)."""
+    with clreq.switched(True):
+        html = HTML(string=html_document(body, css, page_css), base_url=str(base) + "/")
+        document = html.render()
+        check_fonts(document)
+    return document
 
 
 def story(picture: Path | None = None, width_mm: float = 40, page_css: str = ""):

@@ -6,6 +6,7 @@ import pikepdf
 import pytest
 from printdocs import DATA, META, PAGE_MM, render, story
 
+from newsprint import clreq
 from newsprint.errors import UserError
 from newsprint.output.pdfx import (
     PageInfo,
@@ -22,6 +23,8 @@ from newsprint.pdf.walk import walk
 from newsprint.pdf.xmp import NS, read_xmp
 
 PT_PER_MM = 72 / 25.4
+# drawn with clreq on, as the pipeline draws (printdocs.render lays out with it on)
+pytestmark = pytest.mark.usefixtures("on")
 PAGES = [PageInfo(4, "党代会特刊", "p04.pdf"), PageInfo(5, "党代会特刊", "p05.pdf")]
 ATTACH = [DATA / "make_pictures.py"]  # stands in for the copy and edition file
 
@@ -35,8 +38,9 @@ def picture(tmp_path_factory):
 def written(tmp_path_factory, picture):
     out = tmp_path_factory.mktemp("out")
     document = story(picture)
-    pages = write_print_pages(document, PAGES, META, out, PrintSettings())
-    archive = write_archive(document, META, ATTACH, out, pages=PAGES)
+    with clreq.switched(True):  # module-scoped: cannot use the per-test `on`
+        pages = write_print_pages(document, PAGES, META, out, PrintSettings())
+        archive = write_archive(document, META, ATTACH, out, pages=PAGES)
     return pages, archive
 
 

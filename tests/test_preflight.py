@@ -9,11 +9,14 @@ import pikepdf
 import pytest
 from printdocs import DATA, META, PAGE_MM, render, story
 
+from newsprint import clreq
 from newsprint.cli import main as cli_main
 from newsprint.output.pdfx import PageInfo, PrintSettings, write_archive, write_print_pages
 from newsprint.output.pictures import prepare_picture
 from newsprint.preflight.run import Expect, preflight
 
+# drawn with clreq on, as the pipeline draws (printdocs.render lays out with it on)
+pytestmark = pytest.mark.usefixtures("on")
 PAGES = [PageInfo(4, "党代会特刊", "p04.pdf"), PageInfo(5, "党代会特刊", "p05.pdf")]
 ONE = [PageInfo(4, "党代会特刊", "one.pdf")]
 
@@ -26,9 +29,11 @@ def out(tmp_path_factory):
 @pytest.fixture(scope="module")
 def good(out):
     picture = prepare_picture(DATA / "photo-rgb.png", out / "pics", 40).path
-    document = story(picture)
-    pages = write_print_pages(document, PAGES, META, out / "good", PrintSettings())
-    archive = write_archive(document, META, [DATA / "make_pictures.py"], out / "good", pages=PAGES)
+    with clreq.switched(True):  # module-scoped: cannot use the per-test `on`
+        document = story(picture)
+        pages = write_print_pages(document, PAGES, META, out / "good", PrintSettings())
+        attach = [DATA / "make_pictures.py"]
+        archive = write_archive(document, META, attach, out / "good", pages=PAGES)
     return pages, archive
 
 
@@ -95,7 +100,10 @@ def test_text_that_does_not_overprint_fails(good, out):
 def test_unembedded_font_fails(good, out):
     def unembed(pdf):
         for font in pdf.pages[0].Resources.Font.values():
-            del font.DescendantFonts[0].FontDescriptor.FontFile3
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            for key in ("/FontFile2", "/FontFile3"):  # the Kai face is TrueType, Noto CFF
+                if key in descriptor:
+                    del descriptor[key]
 
     report = preflight(_broken_copy(good[0][0], out / "unembedded.pdf", unembed))
     assert _rules(report) == {"font-embedded"}
