@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import pytest
+import weasyprint
 from conftest import ROOT, SEED, write_story
 
+from newsprint import clreq
+from newsprint.cli import main as cli_main
 from newsprint.compose.html import compose_html, template_env
 from newsprint.compose.plan import plan_pages
 from newsprint.config import load_config
@@ -130,3 +133,32 @@ def test_fetcher_refuses_files_outside_the_project_and_the_network():
     response = fetcher((ROOT / "styles" / "tokens.css").as_uri())
     assert b"--face-body" in response.read()
     response.close()
+
+
+def _break_justify_line(monkeypatch):
+    from weasyprint.layout import inline
+
+    monkeypatch.setattr(inline, "justify_line", lambda context, line: None)
+
+
+@pytest.mark.parametrize(
+    "change, found",
+    [
+        (lambda mp: mp.setattr(weasyprint, "__version__", "71.0"), "WeasyPrint 71.0 is installed"),
+        (
+            _break_justify_line,
+            f"WeasyPrint {clreq.WEASYPRINT_VERSION} is installed with changed internals",
+        ),
+    ],
+    ids=["version", "internals"],
+)
+def test_another_weasyprint_is_a_plain_error_saying_what_to_reinstall(
+    tmp_path, off, monkeypatch, capsys, change, found
+):
+    change(monkeypatch)  # `off` first: clreq.install() checks only when not yet installed
+    assert cli_main(["render", str(SEED), "--out", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert found in err and f"needs WeasyPrint {clreq.WEASYPRINT_VERSION}" in err
+    assert "`rm -f .setup/venv.stamp && make setup`" in err
+    assert "Traceback" not in err and "RuntimeError" not in err
+    assert not list(tmp_path.iterdir())  # stopped before writing anything

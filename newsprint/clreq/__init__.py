@@ -8,6 +8,7 @@ characters, kinsoku, punctuation compression, Han–Latin spacing.
 
 from newsprint.clreq.patch import (
     WEASYPRINT_VERSION,
+    InternalsChanged,
     check_internals,
     install,
     installed,
@@ -17,6 +18,7 @@ from newsprint.clreq.patch import (
 
 __all__ = [
     "WEASYPRINT_VERSION",
+    "InternalsChanged",
     "check_internals",
     "install",
     "installed",

@@ -265,6 +265,15 @@ EXPECTED_SIGNATURES = {
 }
 
 
+class InternalsChanged(RuntimeError):
+    """WeasyPrint is not the release the patches were written for: `found` is its version,
+    `problems` what differs, so the caller can tell the user what to reinstall."""
+
+    def __init__(self, found: str, problems: list[str]):
+        super().__init__("newsprint.clreq cannot patch WeasyPrint: " + "; ".join(problems))
+        self.found, self.problems = found, problems
+
+
 def check_internals() -> None:
     """Fail loudly when WeasyPrint's internals differ from what the patches rely on."""
     import weasyprint
@@ -274,7 +283,9 @@ def check_internals() -> None:
 
     problems = []
     if weasyprint.__version__ != WEASYPRINT_VERSION:
-        problems.append(f"WeasyPrint {weasyprint.__version__}, patches written for 70.0")
+        problems.append(
+            f"WeasyPrint {weasyprint.__version__}, patches written for {WEASYPRINT_VERSION}"
+        )
     for owner, name, _ in _targets():
         current = _ORIGINAL.get(name) or getattr(owner, name)
         if str(inspect.signature(current)) != EXPECTED_SIGNATURES[name]:
@@ -297,7 +308,7 @@ def check_internals() -> None:
     if (ffi.sizeof("PangoGlyphInfo"), ffi.sizeof("PangoLogAttr")) != (20, 4):
         problems.append("PangoGlyphInfo/PangoLogAttr layout changed")
     if problems:
-        raise RuntimeError("newsprint.clreq cannot patch WeasyPrint: " + "; ".join(problems))
+        raise InternalsChanged(weasyprint.__version__, problems)
 
 
 def install() -> None:

@@ -21,7 +21,7 @@ from weasyprint.urls import URLFetcher
 
 from newsprint import clreq
 from newsprint.config import PROJECT_ROOT, STYLES_DIR
-from newsprint.errors import Finding
+from newsprint.errors import Finding, UserError
 
 STYLESHEETS = ("tokens.css", "page.css", "text.css", "modules.css")
 ALLOWED_DIRS = ("fonts", "styles", "layout", "source", "tests/data", ".cache/pictures")
@@ -99,6 +99,22 @@ def located(path: Path, message: str) -> str:
     return f"{rel}:{match[1] if match else 0}: {message}"
 
 
+def install_clreq() -> None:
+    """Chinese line composition (inter-character justification, kinsoku…) into WeasyPrint;
+    another WeasyPrint is a set-up fault the user can fix, so say how instead of a traceback."""
+    try:
+        clreq.install()
+    except clreq.InternalsChanged as exc:
+        found, needed = exc.found, clreq.WEASYPRINT_VERSION
+        changed = " with changed internals" if found == needed else ""
+        raise UserError(
+            f"WeasyPrint {found} is installed{changed}, but newsprint needs WeasyPrint "
+            f"{needed} as released: the Chinese line composition "
+            f"patches WeasyPrint's internals ({'; '.join(exc.problems)}). Reinstall the "
+            "pinned version with `rm -f .setup/venv.stamp && make setup`"
+        ) from None
+
+
 @dataclass
 class Typesetter:
     """Reusable renderer: fonts and parsed stylesheets are loaded once per session."""
@@ -111,7 +127,7 @@ class Typesetter:
     fit_cache: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        clreq.install()  # Chinese line composition: inter-character justification, kinsoku…
+        install_clreq()
         self.fetcher = ProjectFetcher(allowed_roots(self.extra_roots))
         self._font_sheet = CSS(
             string=self.font_css, font_config=self.font_config, url_fetcher=self.fetcher
