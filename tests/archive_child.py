@@ -5,8 +5,9 @@
 Adds each render folder to ARCHIVE. With RUN other than "-", each folder is
 first copied with its text and print page changed by RUN, so every run adds new
 versions and a kill lands in real work, not in duplicate checks. Prints
-"begin", one "added ID VERSION" per story and "done", flushed, so the parent
-knows how far it got.
+"begin", then per story "adding NAME" before its add and "added ID VERSION"
+after, and "done", each flushed, so the parent can kill it inside an add and
+tell afterwards where the kill landed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for folder in folders:
             src = folder if run == "-" else variant(folder, run, Path(tmp))
+            print("adding", folder.name, flush=True)
             r = archive.add(arch, src)
             print("added", r.id, r.version, flush=True)
     print("done", flush=True)
