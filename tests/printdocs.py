@@ -104,11 +104,16 @@ def stray_fonts(pdf_bytes: bytes) -> list[str]:
     return sorted(set(stray))
 
 
-def check_fonts(document) -> None:
-    """Raise StrayFont when the rendered document would embed a font not of the project."""
-    stray = stray_fonts(document.copy().write_pdf())  # a copy: the document's own fonts stay
-    if stray:
+def assert_project_fonts(pdf_bytes: bytes) -> None:
+    """Raise StrayFont when the PDF embeds a font that is not one of the project's faces."""
+    if stray := stray_fonts(pdf_bytes):
         raise StrayFont(f"not the project's faces {sorted(project_faces())}: {', '.join(stray)}")
+
+
+def check_fonts(document) -> None:
+    """assert_project_fonts on a rendered document (written from a copy, so the
+    document's own font subsets are not touched)."""
+    assert_project_fonts(document.copy().write_pdf())
 
 
 def html_document(body: str, css: str = STORY_CSS, page_css: str = "") -> str:

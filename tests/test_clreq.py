@@ -10,6 +10,7 @@ import subprocess
 import pdfplumber
 import pytest
 import weasyprint
+from printdocs import assert_project_fonts
 from weasyprint import HTML
 
 from newsprint import clreq, hanzi
@@ -46,6 +47,7 @@ def page(body: str, css: str = "") -> str:
 def render(tmp_path, html: str, name: str = "out.pdf"):
     path = tmp_path / name
     HTML(string=html).write_pdf(path)
+    assert_project_fonts(path.read_bytes())
     return path
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from printdocs import assert_project_fonts
 from weasyprint import HTML
 
 from newsprint import clreq
@@ -26,6 +27,7 @@ def measure(tmp_path, *paragraphs: str, indent: bool = False) -> typography.Repo
     )
     path = tmp_path / "t.pdf"
     HTML(string=html).write_pdf(path)
+    assert_project_fonts(path.read_bytes())
     return typography.measure(path)
 
 
@@ -69,11 +71,13 @@ def test_clean_text_passes_and_main_exit_codes(tmp_path, off, capsys):
     good = tmp_path / "good.pdf"
     with clreq.switched(True):
         HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(good)
+    assert_project_fonts(good.read_bytes())
     report = typography.measure(good)
     assert report.ok and report.lines_checked >= 40, typography.format_report(report)
     assert "FAIL" not in typography.format_report(report)
     bad = tmp_path / "bad.pdf"
     HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(bad)
+    assert_project_fonts(bad.read_bytes())
     assert cli_main(["check", str(good)]) == 0
     assert cli_main(["check", str(good), str(bad)]) == 1
     out = capsys.readouterr().out
@@ -98,6 +102,7 @@ def test_baseline_grid_across_columns(tmp_path, request, clreq_state, shift, off
     )
     path = tmp_path / "grid.pdf"
     HTML(string=html).write_pdf(path)
+    assert_project_fonts(path.read_bytes())
     report = typography.measure(path)
     assert report.grid_lines > 20
     assert bool(report.off_grid) is off_grid
