@@ -65,11 +65,9 @@ def where_it_landed(lines: list[str], gained: int, orphans: int, temps: set) -> 
     """Name the moment of a kill from what the child reported and what it left behind."""
     started = sum(line.startswith("adding ") for line in lines)
     added = sum(line.startswith("added ") for line in lines)
-    if "done" in lines:
-        return "after the last add"
     if started == added:
         assert gained == added and not temps, (lines, gained, temps)
-        return "between adds"
+        return "after the last add" if "done" in lines else "between adds"
     assert started == added + 1, lines
     assert gained in (added, added + 1), (lines, gained)  # the commit may beat the print
     assert len(temps) <= 1, temps  # at most the one file being written
