@@ -1,9 +1,10 @@
 """Small Chinese test documents rendered with WeasyPrint, for the output and preflight tests.
 
-They are set in the project's faces (families from fonts/fonts.toml by the roles in
-newsprint.toml), with clreq on as the pipeline sets them, and `render` refuses a
-document that embeds any other font: a renamed family would otherwise fall back to
-whatever fontconfig finds and the tests would check a different paper.
+They are set in the project's faces (the --face-* properties the tool derives from
+newsprint.toml [fonts] and fonts/fonts.toml), with clreq on as the pipeline sets
+them, and `render` refuses a document that embeds any other font: a renamed family
+would otherwise fall back to whatever fontconfig finds, and the tests would check
+pages set in a face the paper does not use.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import io
 import re
 from functools import cache
 from pathlib import Path
-from string import Template
 
 import pikepdf
 from fontTools.ttLib import TTFont
@@ -22,7 +22,7 @@ from newsprint import clreq
 from newsprint.config import load_config
 from newsprint.output.pdfx import StoryMeta
 from newsprint.pdf.walk import all_resources
-from newsprint.typeset.fonts import check_installed, font_face_css, load_faces
+from newsprint.typeset.fonts import check_installed, font_face_css, load_faces, role_css
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGE_MM = (200.0, 150.0)
@@ -39,18 +39,18 @@ META = StoryMeta(
     pages=(4, 5),
 )
 FACES = load_faces()
-FAMILY = {role: FACES[ids[0]].family for role, ids in load_config().font_roles.items()}
-STORY_CSS = Template("""
-html { color: device-cmyk(0 0 0 1); font-family: '$body'; font-size: 9pt; }
-h1 { font-family: '$headline'; font-weight: 700; font-size: 22pt;
+ROLES = load_config().font_roles
+STORY_CSS = """
+html { color: device-cmyk(0 0 0 1); font-family: var(--face-body); font-size: 9pt; }
+h1 { font-family: var(--face-headline); font-weight: 700; font-size: 22pt;
      border-bottom: 1pt solid device-cmyk(0 0 0 1); }
-.note { font-family: '$kai'; background: device-cmyk(0 0 0 0.1);
+.note { font-family: var(--face-kai); background: device-cmyk(0 0 0 0.1);
         border: 0.5pt solid device-cmyk(1 0.6 0 0); padding: 2mm; }
 .reverse { background: device-cmyk(0 0 0 1); color: device-cmyk(0 0 0 0); }
 .faded { opacity: 0.5; }
 img { display: block; }
 a { color: inherit; text-decoration: none; }
-""").substitute(FAMILY)
+"""
 STORY_BODY = """
 <h1>看发展：五年来城区面貌焕然一新</h1>
 <div class="note">编者按：本报今起推出特别报道，回顾五年来的变化。</div>
@@ -121,8 +121,9 @@ def html_document(body: str, css: str = STORY_CSS, page_css: str = "") -> str:
     check_installed(FACES)
     return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>测试</title><style>{font_face_css(FACES)}
+{role_css(FACES, ROLES)}
 @page {{ size: {PAGE_MM[0]}mm {PAGE_MM[1]}mm; margin: 10mm; }}
-html {{ font-family: '{FAMILY["body"]}'; }}
+html {{ font-family: var(--face-body); }}
 {page_css}{css}</style></head><body>{body}</body></html>"""
 
 

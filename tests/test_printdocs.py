@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import io
+
+import pikepdf
 import pytest
-from printdocs import FACES, FAMILY, StrayFont, render, story
+from printdocs import FACES, ROLES, StrayFont, render, story
 
 from newsprint import clreq
-from newsprint.config import load_config
+from newsprint.pdf.walk import all_resources
 
 
-def test_roles_name_the_faces_of_fonts_toml():
-    roles = load_config().font_roles
-    assert set(FAMILY) == {"body", "headline", "kai"}
-    for role, family in FAMILY.items():
-        assert {FACES[i].family for i in roles[role]} == {family}
-        assert family.startswith("NP ")
+def test_each_role_is_one_np_family_of_fonts_toml():
+    assert set(ROLES) == {"body", "headline", "kai"}
+    for ids in ROLES.values():
+        (family,) = {FACES[i].family for i in ids}
+        assert family.startswith("NP ")  # never a family fontconfig also has
 
 
-def test_the_story_embeds_only_project_faces():
-    story()  # raises StrayFont otherwise
+def test_the_story_is_set_in_every_role_and_nothing_else():
+    document = story()  # render raises StrayFont on any other font
+    with pikepdf.open(io.BytesIO(document.copy().write_pdf())) as pdf:
+        fonts = [f for r in all_resources(pdf) for f in r.get("/Font", {}).values()]
+        names = {str(f.BaseFont).split("+", 1)[1] for f in fonts}  # ABCDEF+family-style
+    for ids in ROLES.values():
+        family = FACES[ids[0]].family.replace(" ", "-")
+        assert any(n == family or n.startswith(family + "-") for n in names), (family, names)
 
 
 @pytest.mark.parametrize(
