@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsprint.compose.html import template_env
-from newsprint.compose.plan import plan_pages
+from newsprint.compose.plan import Plan, plan_pages
 from newsprint.config import PROJECT_ROOT, Config, PageFormat, load_config
 from newsprint.errors import Finding, UserError
 from newsprint.output.manifest import write_manifest
@@ -24,7 +24,7 @@ from newsprint.output.pictures import locate_photo
 from newsprint.output.write import Written, file_stem, missing_picture, write_outputs
 from newsprint.preflight.checks import Expect
 from newsprint.preflight.run import preflight
-from newsprint.story.edition import Edition, edition_path, load_edition
+from newsprint.story.edition import Edition, edition_path, load_edition, with_page_count
 from newsprint.story.model import Story
 from newsprint.story.normalize import normalize
 from newsprint.story.parse import parse_story
@@ -67,15 +67,20 @@ class Prepared:
     findings: list[Finding]
 
 
-def prepare(story_path: Path, config: Config, format_name: str | None = None) -> Prepared:
+def prepare(
+    story_path: Path, config: Config, format_name: str | None = None, pages: int | None = None
+) -> Prepared:
     """Stages before layout: parse, normalise, edition, font coverage, the picture.
 
     Raises BuildFailed when the copy cannot be set at all (a character no font has).
+    `pages` puts the story on that many pages instead of the edition file's.
     """
     story, findings = parse_story(story_path)
     story, changes = normalize(story, config.normalize_disabled, config.suspect_words)
     findings += changes
     edition = load_edition(story_path, config.paper_name, config.default_format)
+    if pages is not None:
+        edition = with_page_count(edition, pages)
     fmt = config.page_format(format_name or edition.format)
     faces = load_faces()
     check_installed(faces)
@@ -95,6 +100,7 @@ def build(
     out_root: Path = PROJECT_ROOT / "out",
     *,
     format_name: str | None = None,
+    pages: int | None = None,
     config: Config | None = None,
     typesetter: Typesetter | None = None,
     proof_dpi: float = 50,
@@ -108,12 +114,15 @@ def build(
     (the designer's loop); `progress(done, total, what)` hears about long work.
     """
     config = config or load_config()
-    job = prepare(story_path, config, format_name)
+    job = prepare(story_path, config, format_name, pages)
     story, edition, fmt, settings = job.story, job.edition, job.fmt, job.settings
     typesetter = typesetter or Typesetter(session_css(config))
     env = template_env(fmt, config)
 
     plan = plan_pages(story, edition)
+    empty = empty_pages(plan, story.source)
+    if empty:
+        raise BuildFailed(job.findings + empty)
     document, warnings, fits, plan = lay_out(
         story, edition, plan, fmt, job.photo_url, typesetter, env
     )
@@ -162,6 +171,24 @@ def build(
     return BuildResult(
         out_dir, written.print_pdfs, written.proof, manifest, written.archive_pdf, findings
     )
+
+
+def empty_pages(plan: Plan, source: str) -> list[Finding]:
+    """A page with no copy is never printed: the desk hears which and what to do."""
+    filled = [p for p in plan.pages if any(part.with_head or part.sections for part in p.parts)]
+    return [
+        Finding(
+            "error",
+            f"page {p.index + 1} (第{p.slot.number:02d}版) has no copy: the story fills "
+            f"{len(filled)} page(s); render it on {len(filled)} (--pages {len(filled)}) or "
+            "add copy for this page",
+            source,
+            0,
+            "empty-page",
+        )
+        for p in plan.pages
+        if p not in filled
+    ]
 
 
 def session_css(config: Config) -> str:

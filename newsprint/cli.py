@@ -52,6 +52,7 @@ def cmd_render(args) -> int:
                 Path(story),
                 Path(args.out),
                 format_name=args.format,
+                pages=args.pages,
                 proof_dpi=args.dpi,
                 grid=args.grid,
             )
@@ -189,6 +190,12 @@ def _render_parser(sub) -> None:
         "--out",
         default=str(PROJECT_ROOT / "out"),
         help="output folder; each story gets out/<story>/ (default: out)",
+    )
+    render.add_argument(
+        "--pages",
+        type=count,
+        metavar="N",
+        help="set the story on N pages instead of the edition file's (numbered on from its last)",
     )
     render.add_argument("--dpi", type=float, default=50, help="proof resolution (default 50)")
     render.add_argument(

@@ -162,3 +162,32 @@ def test_another_weasyprint_is_a_plain_error_saying_what_to_reinstall(
     assert "`rm -f .setup/venv.stamp && make setup`" in err
     assert "Traceback" not in err and "RuntimeError" not in err
     assert not list(tmp_path.iterdir())  # stopped before writing anything
+
+
+HEADLINE_ONLY = "## 荷塘区召开第六次党代会\n"
+
+
+def test_a_page_with_no_copy_is_an_error_that_names_the_page_count(story_dir, tmp_path):
+    path = write_story(story_dir, "headline", HEADLINE_ONLY)  # the seed's two-page edition
+    result = run(str(path), "--out", str(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "page 2 (第05版) has no copy" in result.stderr and "--pages 1" in result.stderr
+    assert not list(tmp_path.rglob("*-print.pdf"))
+
+
+def test_pages_option_sets_the_story_on_more_pages_numbered_on(story_dir, tmp_path):
+    path = write_story(story_dir, "short", HEADLINE_ONLY + "\n荷塘区召开第六次党代会。\n")
+    result = run(str(path), "--out", str(tmp_path), "--pages", "3")
+    assert result.returncode == 1
+    # the edition lists pages 4 and 5; the third page is numbered on from the last
+    assert "page 3 (第06版) has no copy" in result.stderr and "--pages 1" in result.stderr
+    assert not list(tmp_path.rglob("*-print.pdf"))
+    bad = run(str(path), "--pages", "0")
+    assert bad.returncode == 2 and "whole number, 1 or more" in bad.stderr
+
+
+def test_pages_option_renders_on_one_page(story_dir, tmp_path):
+    first_article = "\n".join(SEED_TEXT.splitlines()[:30])  # kicker … section 1, testimony
+    path = write_story(story_dir, "one", first_article)
+    assert cli_main([str(path), "--out", str(tmp_path), "--pages", "1"]) == 0
+    assert [p.name for p in tmp_path.rglob("*-print.pdf")] == ["20261201-p04-print.pdf"]

@@ -85,6 +85,7 @@ CREATE TRIGGER IF NOT EXISTS story_text_indexed AFTER INSERT ON story_text BEGIN
 END;
 """
 
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if new) the catalogue, in autocommit mode: we BEGIN ourselves."""
     try:

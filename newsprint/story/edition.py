@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsprint.errors import UserError
@@ -79,3 +79,15 @@ def load_edition(story_path: Path, default_paper: str, default_format: str) -> E
         photo_file=photo.get("file", ""),
         photo_placeholder_ok=bool(photo.get("print_placeholder", False)),
     )
+
+
+def with_page_count(edition: Edition, count: int) -> Edition:
+    """The edition on `count` pages (`render.py --pages N`), without editing its file:
+    its first pages as listed, then pages numbered on from the last, with its 版名."""
+    if count < 1:
+        raise UserError(f"--pages {count}: a story needs at least one page")
+    slots = list(edition.pages[:count])
+    while len(slots) < count:
+        last = slots[-1]
+        slots.append(PageSlot(last.number + 1, last.section))
+    return replace(edition, pages=slots)
