@@ -103,9 +103,9 @@ def cmd_preflight(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from newsprint.preflight.typography import check_files
+    from newsprint.preflight.check import check_files
 
-    return check_files(args.files)
+    return check_files(args.files, args.json, not args.no_make_up, args.format)
 
 
 def cmd_archive(args) -> int:
@@ -237,11 +237,22 @@ def _check_parsers(sub) -> None:
     pre.set_defaults(func=cmd_preflight)
     check = sub.add_parser(
         "check",
-        help="measure Chinese line composition on PDFs (clreq figures)",
-        description="Measure Chinese line composition (clreq) on PDFs from glyph positions; "
-        "exit 1 when a rule fails.",
+        help="measure Chinese line composition (clreq) and page make-up on PDFs",
+        description="Measure Chinese line composition (clreq) on PDFs from glyph positions, "
+        "then the page make-up on the page format's grid: per column the foot gap to the "
+        "type area's last line, holes, text outside the type area (limits in newsprint.toml "
+        "[checks]). Exit 1 when a rule fails.",
     )
     check.add_argument("files", nargs="+", metavar="FILE.pdf")
+    check.add_argument("--json", action="store_true", help="one JSON report for all files")
+    check.add_argument(
+        "--format", help="page format from newsprint.toml (default: the one of the page size)"
+    )
+    check.add_argument(
+        "--no-make-up",
+        action="store_true",
+        help="clreq figures alone, for PDFs not laid out on a format's grid",
+    )
     check.set_defaults(func=cmd_check)
 
 

@@ -103,6 +103,9 @@ class Config:
     normalize_disabled: frozenset[str] = frozenset()
     suspect_words: dict[str, str] | None = None
     print_table: dict | None = None  # [print]: read by output.print_settings
+    module_gap_lines: int = 1  # [checks]: page report (preflight/page.py) limits
+    max_hole_lines: int = 1
+    max_foot_gap_lines: int = 0
 
     def page_format(self, name: str | None = None) -> PageFormat:
         name = name or self.default_format
@@ -146,6 +149,11 @@ def _timezone(paper: dict, where: str) -> str:
     return value
 
 
+def _limit(table: dict, key: str, default: int, where: str) -> int:
+    """An optional whole-number limit of [checks]; a wrong type is an error, not a default."""
+    return _typed(table, key, int, where) if key in table else default
+
+
 def load_config(path: Path = CONFIG_PATH) -> Config:
     """Read and check the configuration file; errors name the file and key."""
     try:
@@ -161,6 +169,7 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
         fields = {k: _typed(table, k, t, where) for k, t in _FORMAT_FIELDS.items()}
         formats[name] = PageFormat(name=name, **fields)
     roles = data.get("fonts", {})
+    checks, where = data.get("checks", {}), f"{path} [checks]"
     for role in ("body", "headline", "kai"):
         if not roles.get(role):
             raise UserError(f"{path} [fonts]: role {role!r} names no face")
@@ -171,7 +180,10 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
         timezone=_timezone(paper, f"{path} [paper]"),
         formats=formats,
         font_roles={k: list(v) for k, v in roles.items()},
-        max_empty_lines=int(data.get("checks", {}).get("max_empty_lines", 6)),
+        max_empty_lines=int(checks.get("max_empty_lines", 6)),
+        module_gap_lines=_limit(checks, "module_gap_lines", 1, where),
+        max_hole_lines=_limit(checks, "max_hole_lines", 1, where),
+        max_foot_gap_lines=_limit(checks, "max_foot_gap_lines", 0, where),
         normalize_disabled=frozenset(data.get("normalize", {}).get("disable", [])),
         suspect_words=dict(data.get("normalize", {}).get("suspect", {})),
         print_table=dict(data.get("print", {})),

@@ -14,11 +14,9 @@ where the two differ, of the line's Chinese text (linebreak.gap_points sets it s
 from __future__ import annotations
 
 import statistics
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
 
 from newsprint.hanzi import (
     CLOSING,
@@ -371,23 +369,3 @@ def format_report(report: Report) -> str:
     ]
     rows += [f"    {example}" for example in report.examples]
     return "\n".join(rows)
-
-
-def check_files(paths: list[Path]) -> int:
-    """`render.py check`: each PDF's clreq figures; 1 when a file is missing or a rule fails."""
-    import json
-
-    status = 0
-    for path in paths:
-        if not Path(path).is_file():
-            print(f"{path}: no such PDF; render first (python render.py)", file=sys.stderr)
-            status = 1
-            continue
-        manifest = Path(path).with_name("manifest.json")
-        copy_text = ""
-        if manifest.is_file():
-            copy_text = json.loads(manifest.read_text(encoding="utf-8")).get("text", "")
-        report = measure(path, copy_text)
-        print(f"{path}\n{format_report(report)}")
-        status = status or (0 if report.ok else 1)
-    return status
