@@ -28,12 +28,16 @@ def column(lines: int, gaps: dict[int, int] | None = None) -> str:
     return "".join(parts)
 
 
-def page_pdf(tmp_path, columns: list[str], side: str = "right", extra: str = "") -> str:
-    """One duikai page, type area at the format's margins, each column absolutely placed."""
+def page_pdf(
+    tmp_path, columns: list[str], side: str = "right", extra: str = "", head: int = 0
+) -> str:
+    """One duikai page, type area at the format's margins, each column absolutely placed
+    (`head` lines down, under `extra`)."""
     top, right, bottom, left = FMT.margins(side)
     step = FMT.column_width + FMT.gutter
     body = "".join(
-        f"<div class=col style='left: {k * step}pt'>{text}</div>" for k, text in enumerate(columns)
+        f"<div class=col style='left: {k * step}pt; top: {head * FMT.line_pitch}pt'>{text}</div>"
+        for k, text in enumerate(columns)
     )
     html = (
         f'<html lang="zh-CN"><style>{font_face_css(FACES)}'
@@ -81,6 +85,21 @@ def test_hole_in_a_column_is_found_at_its_lines(tmp_path):
     ]
     assert report.holes[0].lines == 4 and report.worst_foot_gap == 0
     assert not report.ok
+
+
+def test_headline_air_is_allowed_a_gap_under_its_rule_is_not(tmp_path):
+    """A headline module of 8 lines closed by a rule across the type area: its air is
+    its own. Column 4 starts 3 lines under the rule: a module gap over the limit."""
+    pitch = FMT.line_pitch
+    headline = (
+        f"<h1 style='margin: 0; height: {8 * pitch - 2}pt; border-bottom: 2pt solid red; "
+        f"font-size: 36pt; line-height: {3 * pitch}pt; text-align: center'>朝着目标奋勇前进</h1>"
+    )
+    columns = [column(FMT.lines - 8) for _ in range(FMT.columns)]
+    columns[3] = column(FMT.lines - 11, {1: 3})
+    report = measure_page_report(page_pdf(tmp_path, columns, extra=headline, head=8))
+    assert [(h.column, h.first, h.last, h.kind) for h in report.holes] == [(4, 9, 11, "module gap")]
+    assert report.worst_foot_gap == 0
 
 
 def test_text_outside_the_type_area(tmp_path):

@@ -22,7 +22,7 @@ from newsprint.preflight.paint import EM_ASCENT, EM_DESCENT, ROW_SHARE, Mark, ma
 
 SPREAD = 0.25  # of a column's width: how much of a column an area or rule must cover
 EDGE = 0.5  # pt: how far a glyph may poke out of the type area
-HEADLINE = 3.0  # … and this many times, a headline (section numbers are 2.4×)
+HEADLINE = 3.0  # a glyph this many times the body size is a headline's (section numbers: 2.4)
 FULL_WIDTH = 0.9  # of the type area's width: a rule this long closes a module
 
 

@@ -3,7 +3,7 @@
 The page report (preflight/page.py) lays these on the grid. Glyphs are taken as
 their em box around the baseline (pdfplumber's top and bottom follow the font's
 own ascent, which differs between faces); rectangles come from pdfplumber's
-rects, lines and images.
+rects, lines, images and filled curves.
 """
 
 from __future__ import annotations
@@ -120,6 +120,11 @@ def marks_of(page, fmt: PageFormat) -> tuple[list[Mark], list[tuple[dict, float,
         (line["x0"], line["top"] - 0.05, line["x1"], line["bottom"] + 0.05) for line in page.lines
     ]
     areas += [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
+    areas += [  # filled shapes (bullets, rounded boxes) by their bounding box
+        (c["x0"], c["top"], c["x1"], c["bottom"])
+        for c in page.curves
+        if c["fill"] and not _white(c.get("non_stroking_color"))
+    ]
     for x0, top, x1, bottom in areas:
         kind = "rule" if bottom - top < thin else "area"
         marks.append(Mark(kind, x0 + dx, x1 + dx, top + dy, bottom + dy))
