@@ -1,0 +1,40 @@
+"""The faces' coverage sets: kept beside each face, stamped, and re-made when stale."""
+
+from __future__ import annotations
+
+import shutil
+
+from fontTools.ttLib import TTFont
+
+from newsprint.typeset import fonts
+
+
+def test_saved_coverage_is_the_faces_cmap_and_is_remade_when_stale(tmp_path):
+    face = fonts.load_faces()["kai-regular"]
+    copy = tmp_path / face.path.name
+    shutil.copy(face.path, copy)
+    stamp = copy.with_suffix(copy.suffix + ".sha256")
+    stamp.write_text("a" * 64)
+    with TTFont(copy, lazy=True) as font:
+        truth = frozenset(font.getBestCmap())
+    fonts.cmap_of.cache_clear()
+    assert fonts.cmap_of(copy) == truth
+    saved = copy.with_suffix(copy.suffix + ".cmap")
+    assert saved.read_text(encoding="ascii").startswith("a" * 64 + "\n")
+    fonts.cmap_of.cache_clear()
+    assert fonts.cmap_of(copy) == truth  # read back from the saved ranges
+    # a face re-extracted from a new source has a new stamp: the saved set is not trusted
+    saved.write_text("a" * 64 + "\n65-65", encoding="ascii")
+    fonts.cmap_of.cache_clear()
+    assert fonts.cmap_of(copy) == frozenset({65})
+    stamp.write_text("b" * 64)
+    fonts.cmap_of.cache_clear()
+    assert fonts.cmap_of(copy) == truth
+    assert saved.read_text(encoding="ascii").startswith("b" * 64 + "\n")
+    fonts.cmap_of.cache_clear()
+
+
+def test_ranges_round_trip():
+    points = frozenset({32, 33, 34, 0x4E00, 0x4E01, 0x9FA5, 0x20000})
+    assert frozenset(fonts._expand(fonts._ranges(points))) == points
+    assert fonts._ranges(points) == "32-34,19968-19969,40869-40869,131072-131072"
