@@ -74,7 +74,7 @@ def test_internals_are_the_expected_ones():
     assert weasyprint.__version__ == clreq.WEASYPRINT_VERSION
 
 
-def test_internals_check_fails_loudly(monkeypatch, off):
+def test_internals_check_fails_loudly(off, monkeypatch):  # monkeypatch undone first
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match="71.0"):
         clreq.install()

@@ -315,3 +315,27 @@ def test_layout_css_ignores_colours_only():
     c = ":root { --accent: device-cmyk(0 1 1 0.1); } h1 { color: #c00; width: 12pt; }"
     assert masked(a) == masked(b)
     assert masked(a) != masked(c)
+
+
+def _worker_then_exit(css, queue):
+    from newsprint.studio import pool
+
+    pool._start(css)  # what each page worker runs first
+    queue.put(str(pool._WORKER["typesetter"].font_config._folder))
+
+
+def test_a_page_worker_removes_its_font_copies_when_it_ends():
+    """WeasyPrint copies the faces (127 MB) per font configuration; a worker ends by
+    os._exit, so without its finalizer every warm session left them in /tmp."""
+    import multiprocessing
+
+    from newsprint.build import session_css
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_worker_then_exit, args=(session_css(load_config()), queue))
+    child.start()
+    folder = Path(queue.get(timeout=120))
+    child.join(60)
+    assert child.exitcode == 0
+    assert folder.name.startswith("weasyprint-") and not folder.exists()

@@ -12,6 +12,7 @@ between renders, like the parent's Typesetter.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,7 +35,7 @@ from newsprint.output.write import (
 )
 from newsprint.typeset.fit import cached_plan, same_fit
 from newsprint.typeset.measure import measure_fit
-from newsprint.typeset.typesetter import Typesetter
+from newsprint.typeset.typesetter import Typesetter, remove_font_folders
 
 _WORKER: dict = {}  # the worker process's Typesetter, made once by _start
 
@@ -44,6 +45,8 @@ def _start(session_css: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops us
     _WORKER["typesetter"] = Typesetter(session_css)
+    # a worker leaves by os._exit: atexit never runs, multiprocessing's finalizers do
+    multiprocessing.util.Finalize(None, remove_font_folders, exitpriority=100)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ collected and returned: a CSS or font warning is a bug, never noise.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +117,21 @@ def install_clreq() -> None:
         ) from None
 
 
+# WeasyPrint copies every @font-face file into a temporary folder per FontConfiguration
+# (127 MB for the CJK faces) and removes it only when that object is collected: a page
+# worker ends with os._exit and a killed render never does, so each left 127 MB in /tmp.
+_FONT_FOLDERS: set[Path] = set()
+
+
+def remove_font_folders() -> None:
+    """Delete the font copies this process's Typesetters made (at exit, and by workers)."""
+    while _FONT_FOLDERS:
+        shutil.rmtree(_FONT_FOLDERS.pop(), ignore_errors=True)
+
+
+atexit.register(remove_font_folders)
+
+
 @dataclass
 class Typesetter:
     """Reusable renderer: fonts and parsed stylesheets are loaded once per session."""
@@ -132,6 +149,9 @@ class Typesetter:
         self._font_sheet = CSS(
             string=self.font_css, font_config=self.font_config, url_fetcher=self.fetcher
         )
+        folder = getattr(self.font_config, "_folder", None)
+        if folder:
+            _FONT_FOLDERS.add(Path(folder))
 
     def stylesheets(self) -> tuple[list[CSS], list[str]]:
         """Designer CSS from styles/, re-parsed only when a file changed, and its warnings.
