@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import pikepdf
+from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
 from weasyprint import HTML
 
@@ -78,6 +79,18 @@ def project_faces() -> dict[str, str]:
     return names
 
 
+def postscript_name(program: pikepdf.Stream) -> str | None:
+    """The embedded program's PostScript name: an OpenType/TrueType name table, or the
+    name of a bare CFF (the compacted subsets, newsprint.pdf.fonts)."""
+    data = program.read_bytes()
+    if program.get("/Subtype") == pikepdf.Name.CIDFontType0C:
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(data), None)
+        return cff.fontNames[0]
+    with TTFont(io.BytesIO(data), lazy=True) as font:
+        return font["name"].getDebugName(6) if "name" in font else None
+
+
 def stray_fonts(pdf_bytes: bytes) -> list[str]:
     """Fonts in the PDF that are not the project's faces loaded by @font-face.
 
@@ -96,8 +109,7 @@ def stray_fonts(pdf_bytes: bytes) -> list[str]:
                 if not programs:
                     stray.append(f"{base} (not embedded)")
                     continue
-                with TTFont(io.BytesIO(programs[0].read_bytes()), lazy=True) as program:
-                    postscript = program["name"].getDebugName(6) if "name" in program else None
+                postscript = postscript_name(programs[0])
                 family = faces.get(postscript, "").replace(" ", "-")
                 if not family or not (base == family or base.startswith(family + "-")):
                     stray.append(f"{base} ({postscript})")

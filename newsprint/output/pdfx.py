@@ -26,6 +26,7 @@ from pikepdf import Dictionary, Name
 from newsprint.config import MAX_INK, MIN_PPI
 from newsprint.errors import UserError
 from newsprint.pdf import fix as pdffix
+from newsprint.pdf.fonts import compact_fonts
 from newsprint.pdf.icc import DEFAULT_PROFILE, CmykProfile, load_cmyk_profile
 from newsprint.pdf.xmp import XmpFields, build_xmp
 
@@ -205,6 +206,7 @@ def _finish(
         pdffix.drop_unused_colour_spaces(pdf)
         pdffix.set_output_intent(pdf, profile, intent)
         pdffix.dedupe_associated_files(pdf)
+        compact_fonts(pdf)
         if intent == "/GTS_PDFX":
             pdffix.strip_annotations(pdf)
         _set_info(pdf, fields, _created(meta)[1], info_extra)

@@ -1,0 +1,71 @@
+"""Font subsets hold the glyphs a page shows, no empty slots, and print as before."""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+import pikepdf
+import pypdfium2 as pdfium
+from fontTools.cffLib import CFFFontSet
+from fontTools.ttLib import TTFont
+from PIL import ImageChops
+from printdocs import story
+
+from newsprint.pdf.fonts import _codes, compact_fonts
+
+
+def programs(pdf: pikepdf.Pdf) -> dict[str, tuple[pikepdf.Object, pikepdf.Stream]]:
+    out = {}
+    for page in pdf.pages:
+        for font in page.Resources.Font.values():
+            cid = font.DescendantFonts[0]
+            desc = cid.FontDescriptor
+            out[str(font.BaseFont)] = (cid, desc.get("/FontFile3") or desc.FontFile2)
+    return out
+
+
+def glyph_count(stream: pikepdf.Stream) -> int:
+    data = stream.read_bytes()
+    if stream.get("/Subtype") == pikepdf.Name.CIDFontType0C:
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(data), None)
+        return len(cff[cff.fontNames[0]].charset)
+    return len(TTFont(io.BytesIO(data)).getGlyphOrder())
+
+
+def raster(pdf_bytes: bytes, page: int = 0):
+    return pdfium.PdfDocument(pdf_bytes)[page].render(scale=100 / 72).to_pil().convert("L")
+
+
+def test_compacted_fonts_hold_only_the_glyphs_shown_and_print_the_same():
+    raw = story().write_pdf()
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        before = {k: len(s.read_raw_bytes()) for k, (_, s) in programs(pdf).items()}
+        saved = compact_fonts(pdf)
+        out = io.BytesIO()
+        pdf.save(out)
+        after = programs(pdf)
+        assert set(after) == set(before) and len(after) >= 3
+        for name, (cid, stream) in after.items():
+            assert len(stream.read_raw_bytes()) < before[name], name
+            assert glyph_count(stream) == len(_codes(cid.W)), name  # the shown glyphs, .notdef
+            if cid.Subtype == pikepdf.Name.CIDFontType2:
+                assert isinstance(cid.CIDToGIDMap, pikepdf.Stream)
+                assert stream.Length1 == len(stream.read_bytes())
+            else:
+                assert stream.Subtype == pikepdf.Name.CIDFontType0C
+    assert saved > sum(before.values()) / 2  # most of the font bytes were empty slots
+    compacted = out.getvalue()
+    for page in range(2):
+        diff = ImageChops.difference(raster(raw, page), raster(compacted, page))
+        assert diff.getextrema()[1] <= 40, f"page {page + 1} prints differently"
+    with pdfplumber.open(io.BytesIO(raw)) as a, pdfplumber.open(io.BytesIO(compacted)) as b:
+        assert [p.extract_text() for p in a.pages] == [p.extract_text() for p in b.pages]
+
+
+def test_the_seeds_print_pages_carry_compact_subsets(seed_build):
+    for path in seed_build.print_pdfs:
+        with pikepdf.open(path) as pdf:
+            for name, (cid, stream) in programs(pdf).items():
+                assert glyph_count(stream) == len(_codes(cid.W)), (path.name, name)
