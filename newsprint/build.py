@@ -24,7 +24,13 @@ from newsprint.output.pictures import locate_photo
 from newsprint.output.write import Written, file_stem, missing_picture, write_outputs
 from newsprint.preflight.checks import Expect
 from newsprint.preflight.run import preflight
-from newsprint.story.edition import Edition, edition_path, load_edition, with_page_count
+from newsprint.story.edition import (
+    Edition,
+    EditionError,
+    edition_path,
+    load_edition,
+    with_page_count,
+)
 from newsprint.story.model import Story
 from newsprint.story.normalize import normalize
 from newsprint.story.parse import parse_story
@@ -78,7 +84,10 @@ def prepare(
     story, findings = parse_story(story_path)
     story, changes = normalize(story, config.normalize_disabled, config.suspect_words)
     findings += changes
-    edition = load_edition(story_path, config.paper_name, config.default_format)
+    try:
+        edition = load_edition(story_path, config.paper_name, config.default_format, config.formats)
+    except EditionError as exc:  # reported with the copy's findings, like any other error
+        raise BuildFailed(findings + exc.findings) from None
     if pages is not None:
         edition = with_page_count(edition, pages)
     fmt = config.page_format(format_name or edition.format)
