@@ -11,6 +11,7 @@ order and decides, from their findings, whether the pages may go to the plant.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from newsprint.errors import Finding, UserError
 from newsprint.output.manifest import write_manifest
 from newsprint.output.pdfx import PrintSettings, print_css, print_settings
 from newsprint.output.pictures import locate_photo
+from newsprint.output.stage import Staging, fail, write_failed_proof
 from newsprint.output.write import Written, file_stem, missing_picture, write_outputs
 from newsprint.preflight.checks import Expect
 from newsprint.preflight.run import preflight
@@ -42,10 +44,15 @@ from newsprint.typeset.typesetter import Typesetter, weasyprint_finding
 
 
 class BuildFailed(UserError):
-    """The story cannot go to print; `findings` says why, file and line."""
+    """The story cannot go to print; `findings` says why, file and line.
 
-    def __init__(self, findings: list[Finding]):
+    `moved` maps each earlier output the failed run set aside to where it went
+    (out/<story>/superseded/<n>/), for whoever still shows it (the studio).
+    """
+
+    def __init__(self, findings: list[Finding], moved: dict[Path, Path] | None = None):
         self.findings = findings
+        self.moved = moved or {}
         errors = [f for f in findings if f.level == "error"]
         super().__init__(f"{len(errors)} error(s); nothing was sent to print")
 
@@ -71,6 +78,7 @@ class Prepared:
     settings: PrintSettings
     photo_url: str
     findings: list[Finding]
+    copy_sha256: str = ""  # of the copy as read for this render
 
 
 def prepare(
@@ -81,6 +89,9 @@ def prepare(
     Raises BuildFailed when the copy cannot be set at all (a character no font has).
     `pages` puts the story on that many pages instead of the edition file's.
     """
+    copy_sha256 = (
+        hashlib.sha256(story_path.read_bytes()).hexdigest() if story_path.is_file() else ""
+    )
     story, findings = parse_story(story_path)
     story, changes = normalize(story, config.normalize_disabled, config.suspect_words)
     findings += changes
@@ -101,7 +112,8 @@ def prepare(
         allow_placeholder=edition.photo_placeholder_ok,
     )
     photo_url, photo_findings = locate_photo(story, edition, story_path.parent, fmt, settings)
-    return Prepared(story_path, story, edition, fmt, settings, photo_url, findings + photo_findings)
+    findings += photo_findings
+    return Prepared(story_path, story, edition, fmt, settings, photo_url, findings, copy_sha256)
 
 
 def build(
@@ -123,7 +135,12 @@ def build(
     (the designer's loop); `progress(done, total, what)` hears about long work.
     """
     config = config or load_config()
-    job = prepare(story_path, config, format_name, pages)
+    out_dir = out_root / story_path.stem
+    try:
+        job = prepare(story_path, config, format_name, pages)
+    except UserError as exc:  # unreadable copy, bad edition file, a character no font has
+        found = getattr(exc, "findings", None) or [Finding("error", str(exc))]
+        raise failed_run(out_dir, found) from None
     story, edition, fmt, settings = job.story, job.edition, job.fmt, job.settings
     typesetter = typesetter or Typesetter(session_css(config))
     env = template_env(fmt, config)
@@ -131,54 +148,57 @@ def build(
     plan = plan_pages(story, edition)
     empty = empty_pages(plan, story.source)
     if empty:
-        raise BuildFailed(job.findings + empty)
+        raise failed_run(out_dir, job.findings + empty)
     document, warnings, fits, plan = lay_out(
         story, edition, plan, fmt, job.photo_url, typesetter, env
     )
     extra_pages = len(document.pages) - len(plan.pages)
     findings = job.findings + layout_findings(job, config, warnings, fits, extra_pages)
     findings += dropped_text(document, story)
-
-    out_dir = out_root / story_path.stem
-    out_dir.mkdir(parents=True, exist_ok=True)
     stem = file_stem(edition)
     if any(f.level == "error" for f in findings):
-        failed = out_dir / f"{stem}-FAILED-proof.pdf"
-        document.write_pdf(failed)
-        findings.append(Finding("note", f"proof of the failed layout: {failed}", "", 0, ""))
-        raise BuildFailed(findings)
+        raise failed_run(out_dir, findings, document, stem)
 
-    written = write_outputs(
-        document,
-        story,
-        edition,
-        plan,
-        out_dir,
-        stem,
-        proof_dpi,
-        [story_path, edition_path(story_path)],
-        config,
-        grid_format=fmt if grid else None,
-        archive=archive,
-        progress=progress,
-        settings=settings,
-        missing_picture=missing_picture(story, edition, job.photo_url),
-    )
-    findings += preflight_outputs(written, fmt, settings)
-    manifest = write_manifest(story, edition, fmt, written, out_dir, story_path)
-    if any(f.level == "error" for f in findings):  # the preflight said no: not for the plant
-        findings.append(
-            Finding(
-                "note",
-                f"the files in {out_dir} failed the preflight; do not send them to the plant",
-                "",
-                0,
-                "",
-            )
+    with Staging(out_dir) as staging:  # nothing reaches out_dir before every check passed
+        written = write_outputs(
+            document,
+            story,
+            edition,
+            plan,
+            staging.dir,
+            stem,
+            proof_dpi,
+            [story_path, edition_path(story_path)],
+            config,
+            grid_format=fmt if grid else None,
+            archive=archive,
+            progress=progress,
+            settings=settings,
+            missing_picture=missing_picture(story, edition, job.photo_url),
         )
-        raise BuildFailed(findings)
+        findings += staging.relocate(preflight_outputs(written, fmt, settings))
+        verdict = "failed" if any(f.level == "error" for f in findings) else "passed"
+        write_manifest(
+            story,
+            edition,
+            fmt,
+            written,
+            staging.dir,
+            story_path,
+            copy_sha256=job.copy_sha256,
+            preflight=verdict,
+            grid=grid,
+        )
+        if verdict == "failed":  # the preflight said no: not for the plant
+            raise failed_run(out_dir, findings, document, stem)
+        findings += staging.commit()
     return BuildResult(
-        out_dir, written.print_pdfs, written.proof, manifest, written.archive_pdf, findings
+        out_dir,
+        [out_dir / p.name for p in written.print_pdfs],
+        out_dir / written.proof.name,
+        out_dir / "manifest.json",
+        out_dir / written.archive_pdf.name if written.archive_pdf else None,
+        findings,
     )
 
 
@@ -198,6 +218,19 @@ def empty_pages(plan: Plan, source: str) -> list[Finding]:
         for p in plan.pages
         if p not in filled
     ]
+
+
+def failed_run(
+    out_dir: Path, findings: list[Finding], document=None, stem: str = ""
+) -> BuildFailed:
+    """A run that cannot print: earlier outputs set aside, only the stamped proof left."""
+    if document is None:
+        moved, notes = fail(out_dir, None)
+    else:
+        with Staging(out_dir) as staging:
+            proof = write_failed_proof(document, staging.dir / f"{stem}-FAILED-proof.pdf")
+            moved, notes = fail(out_dir, proof)
+    return BuildFailed(findings + notes, moved)
 
 
 def session_css(config: Config) -> str:

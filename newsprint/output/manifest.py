@@ -13,13 +13,34 @@ from newsprint import __version__
 from newsprint.story.edition import edition_path
 
 
-def write_manifest(story, edition, fmt, written, out_dir: Path, story_path: Path) -> Path:
-    """What was rendered, for the archive and for people: one JSON file beside the PDFs."""
+def write_manifest(
+    story,
+    edition,
+    fmt,
+    written,
+    out_dir: Path,
+    story_path: Path,
+    *,
+    copy_sha256: str,
+    preflight: str,
+    grid: bool = False,
+) -> Path:
+    """What was rendered, for the archive and for people: one JSON file beside the PDFs.
+
+    The hashes are of the copy and edition file as read for this render, so the
+    archive can refuse to store a copy edited since; `preflight` is the verdict
+    ("passed" or "failed"), `grid_proof` marks a designer's proof with the grid.
+    """
     first = story.articles[0]
     data = {
         "story": story_path.stem,
         "source": str(story_path.resolve()),
         "edition_file": str(edition_path(story_path).resolve()),
+        "copy_sha256": copy_sha256,
+        "edition_sha256": edition.sha256,
+        "preflight": preflight,
+        "archive_copy": written.archive_pdf is not None,
+        "grid_proof": grid,
         "paper": edition.paper,
         "date": edition.date.isoformat(),
         "edition": edition.issue,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 import tomllib
 from collections.abc import Collection
@@ -49,6 +50,7 @@ class Edition:
     credits: dict[str, str] = field(default_factory=dict)
     photo_file: str = ""  # relative to the story's folder
     photo_placeholder_ok: bool = False  # the desk accepts printing the placeholder
+    sha256: str = ""  # of the file's bytes as read, for the manifest
 
     @property
     def date_cn(self) -> str:
@@ -95,17 +97,17 @@ def load_edition(
                 )
             ]
         )
-    text, data = _read(path)
+    raw = path.read_bytes()
+    text, data = _read(path, raw)
     check = Check(str(path), KeyLines(text))
     edition = check.edition(data, default_paper, default_format, formats)
     if check.findings:
         raise EditionError(check.findings)
-    return edition
+    return replace(edition, sha256=hashlib.sha256(raw).hexdigest())
 
 
-def _read(path: Path) -> tuple[str, dict]:
+def _read(path: Path, raw: bytes) -> tuple[str, dict]:
     """The file's text and its TOML data; bad UTF-8 or TOML is an error at its line."""
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

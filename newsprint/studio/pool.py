@@ -25,6 +25,7 @@ from newsprint.compose.plan import Plan, plan_pages
 from newsprint.output.manifest import write_manifest
 from newsprint.output.pdfx import write_print_pages
 from newsprint.output.proof import rasterise, save_spread
+from newsprint.output.stage import Staging
 from newsprint.output.write import (
     Written,
     file_stem,
@@ -140,42 +141,64 @@ def build_in_pool(
         return None
     final, expected = hit
     out_dir = Path(out_root) / job.story_path.stem
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = file_stem(edition)
+    with Staging(out_dir) as staging:  # like build(): files move in once all checks passed
+        done = _render_pages(pool, job, config, final, staging.dir, proof_dpi)
+        fits = [d.fit for d in done]
+        if any(d.pdf is None for d in done) or not same_fit(fits, expected):
+            return None
+        warnings = list(dict.fromkeys(w for d in done for w in d.warnings))
+        findings = job.findings + layout_findings(job, config, warnings, fits, 0)
+        findings += staging.relocate([f for d in done for f in d.preflight])
+        if any(f.level == "error" for f in findings):
+            return None  # the sequential build reports it and leaves the FAILED proof
+        sides = (fmt, [p.side for p in final.pages]) if grid else None
+        stem = file_stem(edition)
+        proof = save_spread(
+            [page_image(d) for d in done], proof_path(staging.dir, stem, final), proof_dpi, sides
+        )
+        written = Written([d.pdf for d in done], proof, None)
+        write_manifest(
+            story,
+            edition,
+            fmt,
+            written,
+            staging.dir,
+            job.story_path,
+            copy_sha256=job.copy_sha256,
+            preflight="passed",
+            grid=grid,
+        )
+        findings += staging.commit()
+    pdfs = [out_dir / d.pdf.name for d in done]
+    return BuildResult(
+        out_dir, pdfs, out_dir / proof.name, out_dir / "manifest.json", None, findings
+    )
+
+
+def _render_pages(
+    pool: PagePool, job, config, final: Plan, out_dir: Path, dpi: float
+) -> list[PageDone]:
+    """Each page of the final plan laid out, written and rasterised by a worker."""
+    story, edition = job.story, job.edition
     missing = missing_picture(story, edition, job.photo_url)
     meta = story_meta(story, edition, config)
-    infos = page_infos(final, stem, missing)
+    infos = page_infos(final, file_stem(edition), missing)
     jobs = [
         PageJob(
             story,
             edition,
             page,
-            fmt,
+            job.fmt,
             job.photo_url,
             out_dir,
             info,
             meta,
             job.settings,
-            proof_dpi,
+            dpi,
             config,
             final.snap,
             final.flow_heights,
         )
         for page, info in zip(final.pages, infos, strict=True)
     ]
-    done = pool.render(jobs)
-    fits = [d.fit for d in done]
-    if any(d.pdf is None for d in done) or not same_fit(fits, expected):
-        return None
-    warnings = list(dict.fromkeys(w for d in done for w in d.warnings))
-    findings = job.findings + layout_findings(job, config, warnings, fits, 0)
-    if any(f.level == "error" for f in findings):
-        return None
-    sides = (fmt, [p.side for p in final.pages]) if grid else None
-    proof = save_spread(
-        [page_image(d) for d in done], proof_path(out_dir, stem, final), proof_dpi, sides
-    )
-    written = Written([d.pdf for d in done], proof, None)
-    findings += [f for d in done for f in d.preflight]
-    manifest = write_manifest(story, edition, fmt, written, out_dir, job.story_path)
-    return BuildResult(out_dir, written.print_pdfs, proof, manifest, None, findings)
+    return pool.render(jobs)

@@ -9,6 +9,7 @@ as it is rendered (server-sent events), without a manual reload.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -94,10 +95,13 @@ def _render(session: Session, progress):
 
     config = load_config()
     typesetter = _typesetter(session)
+    job = None
     if session.pool is not None:
+        with contextlib.suppress(UserError):  # build() reports it, sets earlier files aside
+            job = prepare(session.story, config, session.format_name)
+    if job is not None:
         from newsprint.studio.pool import build_in_pool
 
-        job = prepare(session.story, config, session.format_name)
         fast = build_in_pool(
             session.pool, job, typesetter, config, session.out_root, session.dpi, session.grid
         )
@@ -130,12 +134,12 @@ def where_failed(exc: BaseException) -> str:
 def render_once(session: Session, changed=(), progress=None) -> bool:
     """One render of the session's story; on failure record why and keep the last proof."""
     started = time.perf_counter()
-    ok, findings, error, proof = False, [], "", None
+    ok, findings, error, proof, moved = False, [], "", None, {}
     try:
         result = _render(session, progress)
         ok, findings, proof = True, result.findings, result.proof
     except BuildFailed as exc:
-        findings, error = exc.findings, str(exc)
+        findings, error, moved = exc.findings, str(exc), exc.moved
     except UserError as exc:
         error = str(exc)
     except jinja2.TemplateError as exc:
@@ -155,6 +159,9 @@ def render_once(session: Session, changed=(), progress=None) -> bool:
         if ok:
             session.proof, session.proof_generation = proof, session.generation
             session.print_pdfs = list(result.print_pdfs)
+        elif session.proof in moved:  # the failed run set the last good proof aside
+            session.proof = moved[session.proof]
+            session.print_pdfs = [moved.get(p, p) for p in session.print_pdfs]
         session.lock.notify_all()
     return ok
 
