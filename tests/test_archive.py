@@ -36,7 +36,8 @@ def make_render(base: Path, name: str, text: str = SEED_TEXT, **kw) -> Path:
     src = base / "source"
     src.mkdir(parents=True, exist_ok=True)
     (src / f"{name}.txt").write_text(text, encoding="utf-8")
-    (src / f"{name}.edition.toml").write_text(f'paper = "{paper}"\ndate = {date}\n', "utf-8")
+    edition = f'paper = "{paper}"\ndate = {date}\n'
+    (src / f"{name}.edition.toml").write_text(edition, "utf-8")
     out = base / "out" / name
     out.mkdir(parents=True)
     pages = []
@@ -50,6 +51,11 @@ def make_render(base: Path, name: str, text: str = SEED_TEXT, **kw) -> Path:
         "story": name,
         "source": str(src / f"{name}.txt"),
         "edition_file": str(src / f"{name}.edition.toml"),
+        "copy_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "edition_sha256": hashlib.sha256(edition.encode()).hexdigest(),
+        "preflight": "passed",
+        "archive_copy": True,
+        "grid_proof": False,
         "paper": paper,
         "date": date,
         "edition": kw.get("edition", "第1234期"),
@@ -284,6 +290,7 @@ def test_verify_reports_missing_and_altered_files(tmp_path, arch):
     export = cli("export", "1", str(tmp_path / "x"), "--archive", str(arch.root))
     assert export.returncode == 1 and "restore it from backup" in export.stderr
     assert "Traceback" not in export.stderr
+    assert not (tmp_path / "x").exists()  # no partial export
 
 
 @pytest.mark.parametrize(

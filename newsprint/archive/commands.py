@@ -92,8 +92,10 @@ def _human(cmd: str, out) -> list[str]:
     if out["unreferenced"] or out["stray_temps"]:
         lines.append(
             f"note: {out['unreferenced']} stored files no story names, "
-            f"{out['stray_temps']} temp files: left by interrupted adds, harmless"
+            f"{out['stray_temps']} temp files: left by interrupted adds, harmless; "
+            "the next add removes the temp files"
         )
+        lines += [f"  {path}" for path in out.get("stray_temp_files", [])]
     return lines
 
 

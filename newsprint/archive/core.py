@@ -18,12 +18,21 @@ import json
 import os
 import re
 import sqlite3
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from newsprint.archive import catalogue as cat
-from newsprint.archive.store import ALTERED, MISSING, LocalStore, Store, sha256_file
+from newsprint.archive.store import (
+    ALTERED,
+    DIGEST_RE,
+    MISSING,
+    LocalStore,
+    Store,
+    sha256_file,
+)
 from newsprint.config import PROJECT_ROOT
 from newsprint.errors import UserError
 
@@ -108,6 +117,34 @@ def read_manifest(folder: Path) -> tuple[dict, list[tuple[str, str, int | None, 
     return m, files
 
 
+def fit_to_archive(m: dict, mpath: Path) -> None:
+    """Only a render that passed every check and made an archive copy is archived."""
+    again = "render it again with `render.py STORY --archive`"
+    if m.get("preflight") != "passed":
+        said = m.get("preflight")
+        why = f"the render failed its checks (preflight: {said})" if said else "no check verdict"
+        raise UserError(f"{mpath}: {why}; fix the errors the render reported, then {again}")
+    if not m.get("archive_pdf") or m.get("archive_copy") is False:
+        raise UserError(
+            f"{mpath}: this render has no archive copy (a designer's render from "
+            f"watch or serve); {again}"
+        )
+    for key in ("copy_sha256", "edition_sha256"):
+        if not isinstance(m.get(key), str) or not DIGEST_RE.match(m[key]):
+            raise UserError(f"{mpath}: {key!r} is missing (an older render); {again}")
+
+
+def same_sources(m: dict, mpath: Path, hashed: list) -> None:
+    """The copy and edition file to be stored are the ones that were rendered."""
+    expected = {"source": m["copy_sha256"], "edition": m["edition_sha256"]}
+    for role, _name, _page, digest, path in hashed:
+        if role in expected and digest != expected[role]:
+            raise UserError(
+                f"{path}: changed since it was rendered ({mpath} has another hash); "
+                "render the story again, check the proof, then archive it"
+            )
+
+
 def _page_entry(p) -> bool:
     return isinstance(p, dict) and isinstance(p.get("number"), int) and bool(p.get("file"))
 
@@ -141,9 +178,17 @@ def _record(m: dict, mpath: Path, hashed: list) -> tuple[dict, dict, list, list]
 
 
 def add(arch: Archive, folder: Path) -> AddResult:
-    """Archive one render folder: files durable first, then one catalogue commit."""
+    """Archive one render folder: files durable first, then one catalogue commit.
+
+    The temp files of adds killed mid-write go first; a render that failed, has no
+    archive copy, or whose copy or edition file changed since it was rendered is
+    refused (the store checks the bytes it copies against the hashes checked here).
+    """
+    arch.store.clean_temps()
     m, files = read_manifest(folder)
+    fit_to_archive(m, folder / "manifest.json")
     hashed = [(r, n, p, sha256_file(path), path) for r, n, p, path in files]
+    same_sources(m, folder / "manifest.json", hashed)
     rec, index, pages, bylines = _record(m, folder / "manifest.json", hashed)
     same = dict(story=rec["story"], paper=rec["paper"], date=rec["date"], files=len(hashed))
     if (row := cat.by_fingerprint(arch.conn, rec["fingerprint"])) is not None:
@@ -232,28 +277,41 @@ def show(arch: Archive, ident: str) -> dict:
 
 
 def export(arch: Archive, ident: str, dest: Path) -> list[Path]:
-    """Write an entry's files into dest under their own names, each checked on the way."""
+    """Write an entry's files into dest under their own names, each checked on the way.
+
+    Every file is read and checked against its hash before dest is touched, and
+    written beside it first: a failed export leaves no partial folder or file.
+    """
     row = lookup(arch, ident)
     files = cat.files(arch.conn, row["id"])
     names: list[str] = []
     for f in files:  # a clash of names (unlikely) is resolved by the file's role
         name = Path(f["name"]).name
         names.append(f"{f['role']}-{name}" if name in names else name)
-    try:
-        dest.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UserError(f"{dest}: cannot create it ({e.strerror}); choose another") from None
-    written = []
     for f, name in zip(files, names, strict=True):
         target = dest / name
         if target.exists() and sha256_file(target) != f["sha256"]:
             raise UserError(f"{target}: exists with other content; export into an empty folder")
-        data = arch.store.get(f["sha256"])
-        tmp = target.with_name(f".{name}.part")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        written.append(target)
-    return written
+    data = [arch.store.get(f["sha256"]) for f in files]  # UserError if missing or altered
+    created = not dest.exists()
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    except OSError as e:
+        raise UserError(f"{dest}: cannot create it ({e.strerror}); choose another") from None
+    try:
+        for blob, name in zip(data, names, strict=True):
+            (staging / name).write_bytes(blob)
+        if created:
+            os.replace(staging, dest)
+        else:
+            for name in names:
+                os.replace(staging / name, dest / name)
+    except OSError as e:
+        raise UserError(f"{dest}: cannot write the export ({e.strerror}); nothing was written") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [dest / name for name in names]
 
 
 def verify(arch: Archive) -> dict:
@@ -274,5 +332,6 @@ def verify(arch: Archive) -> dict:
         "problems": problems,
         "catalogue": cat.check(arch.conn) or ["ok"],
         "unreferenced": orphans,
-        "stray_temps": len(arch.store.stray_temps()),
+        "stray_temps": len(stray := arch.store.stray_temps()),
+        "stray_temp_files": [str(p) for p in stray],
     }

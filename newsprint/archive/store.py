@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +22,8 @@ from newsprint.errors import UserError
 
 CHUNK = 1 << 20
 DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
+TEMP_RE = re.compile(r"^[0-9a-f]{12}-(\d+)-")
+STALE_S = 3600
 OK, MISSING, ALTERED = "ok", "missing", "altered"
 
 
@@ -57,6 +60,9 @@ class Store(Protocol):
 
     def stray_temps(self) -> list:
         """Leftovers of interrupted writes (temp files; for S3, unfinished uploads)."""
+
+    def clean_temps(self) -> int:
+        """Remove the leftovers no running write still owns; how many went."""
 
 
 def _fsync_dir(path: Path) -> None:
@@ -106,7 +112,7 @@ class LocalStore:
             return False
         tmp = None
         try:
-            fd, name = tempfile.mkstemp(dir=self.tmp, prefix=f"{digest[:12]}-")
+            fd, name = tempfile.mkstemp(dir=self.tmp, prefix=f"{digest[:12]}-{os.getpid()}-")
             tmp = Path(name)
             h = hashlib.sha256()
             with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
@@ -165,4 +171,30 @@ class LocalStore:
 
     def stray_temps(self) -> list[Path]:
         """Leftovers of adds that were killed mid-write: harmless, safe to delete."""
-        return sorted(self.tmp.iterdir())
+        return sorted(p for p in self.tmp.iterdir() if not _owned(p))
+
+    def clean_temps(self) -> int:
+        """Delete the temp files of killed adds; a running add's own are left alone."""
+        stray = self.stray_temps()
+        for path in stray:
+            path.unlink(missing_ok=True)
+        return len(stray)
+
+
+def _owned(temp: Path) -> bool:
+    """Whether a temp file belongs to a process still running (its pid is in the name:
+    `<digest[:12]>-<pid>-…`). One without a pid is an older newsprint's, stray when
+    older than STALE_S; a pid reused since is at worst a leftover kept for one more add."""
+    found = TEMP_RE.match(temp.name)
+    if not found:
+        try:
+            return time.time() - temp.stat().st_mtime < STALE_S
+        except FileNotFoundError:
+            return True  # its add just finished
+    try:
+        os.kill(int(found.group(1)), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
