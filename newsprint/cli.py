@@ -279,7 +279,12 @@ def _archive_parser(sub) -> None:
     a = cmds.add_parser("add", parents=[common], help="archive rendered story folders")
     a.add_argument("folders", nargs="+", metavar="OUT_DIR", help="out/<story>/ or out/")
     s = cmds.add_parser("search", parents=[common, filters], help="full-text search")
-    s.add_argument("query", nargs="+", help="words that must all occur")
+    s.add_argument(
+        "query",
+        nargs="+",
+        help='words (all must occur), "phrases", A OR B, NOT word or -word; see '
+        "docs/ARCHIVE_SEARCH.md",
+    )
     s.add_argument("--sort", choices=("date", "relevance"), default="date")
     cmds.add_parser("list", parents=[common, filters], help="list stories, newest first")
     sh = cmds.add_parser("show", parents=[common], help="one story: metadata, files, versions")

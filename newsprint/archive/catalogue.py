@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from newsprint.archive.query import Query
 from newsprint.archive.schema import (  # noqa: F401 (the catalogue's whole interface)
     ORD_SPAN,
     TEXT_COLS,
@@ -114,24 +115,61 @@ def _pair_grams(conn: sqlite3.Connection, pair: str) -> list[str]:
     return [r[0] for r in conn.execute(sql, (low, upper, MAX_PAIR_EXPANSION + 1))]
 
 
-def match_plan(conn: sqlite3.Connection, terms: list[str]) -> tuple[str | None, list[str]]:
-    """FTS5 expression for the terms the index can answer, and the terms left to LIKE.
+def _term_expr(conn: sqlite3.Connection, term: str) -> str | None:
+    """FTS5 expression for one term: None when only a scan can find it, "" when it
+    cannot occur (a pair no indexed text has)."""
+    if len(term) >= 3:
+        return _quote(term)
+    if len(term) == 2:
+        grams = _pair_grams(conn, term)
+        if not grams:
+            return ""
+        if len(grams) <= MAX_PAIR_EXPANSION:
+            return "(" + " OR ".join(map(_quote, grams)) + ")"
+    return None
 
-    The expression is None when no term can use the index, "" when a term
-    cannot match at all.
+
+def match_plan(conn: sqlite3.Connection, query: Query) -> Plan:
+    """What the index answers and what is left to LIKE, for a query's groups and exclusions.
+
+    A group goes to the index when each of its terms can; otherwise the whole group is
+    scanned. `expr` is None when no group can use the index, "" when nothing can match.
     """
     parts, scan = [], []
-    for term in terms:
-        grams = _pair_grams(conn, term) if len(term) == 2 else []
-        if len(term) >= 3:
-            parts.append(_quote(term))
-        elif len(term) == 2 and not grams:
-            return "", []
-        elif 0 < len(grams) <= MAX_PAIR_EXPANSION:
-            parts.append("(" + " OR ".join(map(_quote, grams)) + ")")
-        else:
-            scan.append(term)
-    return (" AND ".join(parts) if parts else None), scan
+    for group in query.groups:
+        exprs = [_term_expr(conn, t) for t in group]
+        if None in exprs:
+            scan.append(group)
+            continue
+        live = [e for e in exprs if e]
+        if not live:
+            return Plan("")
+        parts.append(live[0] if len(live) == 1 else "(" + " OR ".join(live) + ")")
+    out_parts, out_scan = [], []
+    for term in query.excluded:
+        expr = _term_expr(conn, term)
+        if expr is None:
+            out_scan.append(term)
+        elif expr:  # "" never occurs, so excludes nothing
+            out_parts.append(expr)
+    return Plan(" AND ".join(parts) if parts else None, scan, " OR ".join(out_parts), out_scan)
+
+
+@dataclass(frozen=True)
+class Plan:
+    expr: str | None  # FTS5 MATCH for the groups the index answers; "" = no match
+    scan: list = field(default_factory=list)  # groups (tuples of terms) left to LIKE
+    excluded: str = ""  # FTS5 MATCH of the stories to leave out
+    excluded_scan: list = field(default_factory=list)  # excluded terms left to NOT LIKE
+
+
+def _likes(plan: Plan) -> tuple[list[str], list[str]]:
+    """LIKE conditions on story_text t: each scanned group found, each scanned exclusion not."""
+    one = _all([f"t.{c} LIKE ? ESCAPE '\\'" for c in TEXT_COLS], " OR ")
+    conds = [_all([one] * len(g), " OR ") for g in plan.scan]
+    conds += [f"NOT ({one})" for _ in plan.excluded_scan]
+    terms = [t for g in plan.scan for t in g] + list(plan.excluded_scan)
+    return conds, [_like(t) for t in terms for _ in TEXT_COLS]
 
 
 def _all(conds: list[str], op: str = " AND ") -> str:
@@ -143,9 +181,9 @@ def _like(term: str) -> str:
 
 
 def search(
-    conn: sqlite3.Connection, terms: list[str], f: Filters, limit: int, by_relevance: bool
+    conn: sqlite3.Connection, query: Query, f: Filters, limit: int, by_relevance: bool
 ) -> tuple[int | None, list]:
-    """Stories containing every term (in text, headlines, section or names).
+    """Stories matching the query (archive/query.py) in text, headlines, section or names.
 
     Newest first by default: the index hands out matches in ord order, so the
     first `limit` that pass the filters are the answer and the rest are only
@@ -153,7 +191,8 @@ def search(
     when a one-character term needs a scan: that stops at `limit` instead.
     Rows carry the indexed text for the caller's snippet.
     """
-    expr, scan = match_plan(conn, terms)
+    plan = match_plan(conn, query)
+    expr = plan.expr
     if expr == "":
         return 0, []
     # The index (or the text table) is alone in FROM and each match is checked against
@@ -167,18 +206,22 @@ def search(
     if conds:
         where.append(f"EXISTS (SELECT 1 FROM stories s WHERE s.ord = {key} AND {_all(conds)})")
         args += cargs
-    if scan:
-        one = _all([f"t.{c} LIKE ? ESCAPE '\\'" for c in TEXT_COLS], " OR ")
-        like = _all([one] * len(scan))
+    if plan.excluded:
+        where.append(f"{key} NOT IN (SELECT rowid FROM story_fts WHERE story_fts MATCH ?)")
+        args.append(plan.excluded)
+    likes, largs = _likes(plan)
+    if likes:
+        like = _all(likes)
         if expr:
             like = f"EXISTS (SELECT 1 FROM story_text t WHERE t.ord = {key} AND {like})"
         where.append(like)
-        args += [_like(t) for t in scan for _ in TEXT_COLS]
+        args += largs
     cond = _all(where) or "1"
     order = "story_fts.rank" if (expr and by_relevance) else f"{key} DESC"
     sql = f"SELECT {key} % {ORD_SPAN} FROM {table} WHERE {cond} ORDER BY {order} LIMIT ?"
     ids = [r[0] for r in conn.execute(sql, [*args, limit])]
-    total = None  # a search with a one-character scan stops at `limit`, uncounted
+    scan = likes  # a search with a one-character scan stops at `limit`, uncounted
+    total = None
     if not scan and len(ids) < limit:
         total = len(ids)
     elif not scan:

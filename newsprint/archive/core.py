@@ -17,14 +17,15 @@ import itertools
 import json
 import os
 import re
-import sqlite3
 import shutil
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from newsprint.archive import catalogue as cat
+from newsprint.archive.query import parse_query
 from newsprint.archive.store import (
     ALTERED,
     DIGEST_RE,
@@ -240,11 +241,10 @@ def brief(row: sqlite3.Row) -> dict:
 
 
 def search(arch: Archive, query: list[str], f: cat.Filters, limit: int, relevance: bool) -> dict:
-    terms = [t for q in query for t in q.split()]
-    if not terms:
-        raise UserError("archive search: give at least one word to look for")
-    total, rows = cat.search(arch.conn, terms, f, limit, relevance)
-    return {"query": " ".join(terms), "total": total, "results": [_hit(r, terms) for r in rows]}
+    """Stories matching the words of `query` in the search syntax of archive/query.py."""
+    q = parse_query(query)
+    total, rows = cat.search(arch.conn, q, f, limit, relevance)
+    return {"query": str(q), "total": total, "results": [_hit(r, q.terms) for r in rows]}
 
 
 def lookup(arch: Archive, ident: str) -> sqlite3.Row:
@@ -308,7 +308,9 @@ def export(arch: Archive, ident: str, dest: Path) -> list[Path]:
             for name in names:
                 os.replace(staging / name, dest / name)
     except OSError as e:
-        raise UserError(f"{dest}: cannot write the export ({e.strerror}); nothing was written") from None
+        raise UserError(
+            f"{dest}: cannot write the export ({e.strerror}); nothing was written"
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [dest / name for name in names]
