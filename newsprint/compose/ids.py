@@ -54,7 +54,8 @@ def flow(page_index: int, article: int) -> str:
 
 
 def section(sec: Section) -> str:
-    return f"{SECTION_PREFIX}{sec.number or sec.title.line}"
+    """By the title's line, not its number: numbers restart in each article."""
+    return f"{SECTION_PREFIX}{sec.title.line}"
 
 
 def testimony(tes: Testimony) -> str:

@@ -8,6 +8,7 @@ body text with a warning naming its line: the tool never drops words.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,8 @@ SPEAKER_RE = re.compile(r"^讲述人\s*[:：]\s*([^(（]+?)\s*(?:[(（](.+)[)）
 PHOTO_RE = re.compile(r"^(?P<caption>.+?)\s*[(（](?P<credit>[^()（）]{1,20}摄)[)）]\s*$")
 NOTE_LABELS = {"编者按", "编者的话", "编后"}
 REPORT_LABELS = {"报告解读"}
+CONTROL_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION"}
+CONTROL_NAMES |= {0x0C: "FORM FEED", 0x1B: "ESCAPE", 0x7F: "DELETE"}
 BYLINE_RE = re.compile(
     r"^(?:(?:本报记者|记者|通讯员)\s*)?[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*$"
 )
@@ -58,21 +61,78 @@ def read_copy(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _inline_text(token: Token) -> str:
-    """Plain text of an inline token: soft breaks join without space (Chinese prose)."""
-    parts = []
+def _inline_text(token: Token, line: int, notes: list[tuple[int, str, str]]) -> str:
+    """Plain text of an inline token: soft breaks join without space (Chinese prose).
+
+    A link keeps its text and an image its description (the tool never drops words);
+    each is noted in `notes` as (line, message, rule) at the line it is on.
+    """
+    parts, at = [], line
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
             parts.append("")
+            at += 1
         elif child.type in ("text", "code_inline", "html_inline"):
             parts.append(child.content)
+        elif child.type == "link_open" and child.markup != "autolink":
+            notes.append((at, _link_message(token, child), "link"))
         elif child.type == "image":
             parts.append(child.content or "")
+            src = child.attrs.get("src", "")
+            notes.append(
+                (
+                    at,
+                    f"image ![{child.content}]({src}) in the copy: pictures come "
+                    "from the edition file's [photo] file, not the copy; its "
+                    "description is set as text",
+                    "image",
+                )
+            )
     return "".join(parts).strip()
 
 
-def blocks_of(text: str) -> list[Block]:
-    """Flatten markdown-it's token stream into the blocks the roles are read from."""
+def _link_message(token: Token, link: Token) -> str:
+    children = token.children or []
+    start = children.index(link) + 1
+    end = next(k for k in range(start, len(children)) if children[k].type == "link_close")
+    text = "".join(c.content for c in children[start:end])
+    href = link.attrs.get("href", "")
+    return (
+        f"link [{text}]({href}): its text is set, the address {href} is dropped "
+        "(a printed page cannot link); write the address out if readers need it"
+    )
+
+
+def control_characters(text: str, source: str) -> tuple[str, list[Finding]]:
+    """The text without control characters, and an error for each line that had some.
+
+    Markdown-it turns NUL into U+FFFD and the font check would name that, or a code
+    point the desk cannot see: the desk gets each character's real code point here.
+    """
+    findings, kept = [], []
+    for number, line in enumerate(text.split("\n"), 1):
+        bad = [c for c in line if unicodedata.category(c) == "Cc" and c not in "\t\r"]
+        if bad:
+            names = ", ".join(
+                f"U+{ord(c):04X} {CONTROL_NAMES.get(ord(c), 'control character')}"
+                for c in dict.fromkeys(bad)
+            )
+            message = (
+                f"control character(s) {names} in the copy (invisible in most editors; "
+                "a broken export or a wrong encoding?); delete them and save again"
+            )
+            findings.append(Finding("error", message, source, number, "control-character"))
+            line = "".join(c for c in line if c not in bad)
+        kept.append(line)
+    return "\n".join(kept), findings
+
+
+def blocks_of(text: str, notes: list[tuple[int, str, str]] | None = None) -> list[Block]:
+    """Flatten markdown-it's token stream into the blocks the roles are read from.
+
+    Links and images found on the way are noted in `notes` (line, message, rule).
+    """
+    notes = [] if notes is None else notes
     tokens = MarkdownIt("commonmark", {"html": False}).parse(text)
     blocks: list[Block] = []
     i = 0
@@ -80,10 +140,11 @@ def blocks_of(text: str) -> list[Block]:
         tok = tokens[i]
         line = (tok.map[0] + 1) if tok.map else 0
         if tok.type == "heading_open":
-            blocks.append(Block("heading", _inline_text(tokens[i + 1]), line, int(tok.tag[1])))
+            text = _inline_text(tokens[i + 1], line, notes)
+            blocks.append(Block("heading", text, line, int(tok.tag[1])))
             i += 3
         elif tok.type == "paragraph_open":
-            blocks.append(Block("para", _inline_text(tokens[i + 1]), line))
+            blocks.append(Block("para", _inline_text(tokens[i + 1], line, notes), line))
             i += 3
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             depth, items = 0, []
@@ -95,7 +156,8 @@ def blocks_of(text: str) -> list[Block]:
                     else 0
                 )
                 if t.type == "inline":
-                    items.append(Para(_inline_text(t), t.map[0] + 1 if t.map else line))
+                    at = t.map[0] + 1 if t.map else line
+                    items.append(Para(_inline_text(t, at, notes), at))
                 if depth == 0:
                     break
                 i += 1
@@ -227,8 +289,12 @@ def _list(at: _Open, block: Block) -> None:
 
 def parse_text(text: str, source: str) -> tuple[Story, list[Finding]]:
     """The story in `text` (named `source` in messages), block by block in copy order."""
-    at = _Open(Story(source=source), [])
-    blocks = blocks_of(text)
+    text, errors = control_characters(text, source)
+    at = _Open(Story(source=source), errors)
+    notes: list[tuple[int, str, str]] = []
+    blocks = blocks_of(text, notes)
+    for line, message, rule in notes:
+        at.warn(line, message, rule)
     for n, block in enumerate(blocks):
         nxt = blocks[n + 1] if n + 1 < len(blocks) else None
         if block.kind == "heading":
