@@ -4,6 +4,8 @@ with the earlier run's files set aside; a good run's files appear only once all 
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pikepdf
 import pypdfium2 as pdfium
@@ -13,7 +15,7 @@ from PIL import Image, ImageChops
 
 from newsprint.build import BuildFailed, build
 from newsprint.output.proof import rasterise
-from newsprint.output.stage import STAMP, stamp
+from newsprint.output.stage import STALE_S, STAMP, Staging, stamp
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 OVERSET = SEED_TEXT.replace(
@@ -122,3 +124,15 @@ def test_a_bad_edition_sets_earlier_files_aside_and_the_studio_keeps_its_proof(s
     assert any("page 4 is given twice" in f.message for f in session.findings)
     assert not list(folder.glob("*.*"))  # nothing left beside superseded/
     assert session.proof == folder / "superseded" / "1" / proof.name and session.proof.is_file()
+
+
+def test_staging_left_by_a_killed_run_goes_on_the_next_run(tmp_path):
+    old, fresh = tmp_path / ".desk.k1ll3d", tmp_path / ".desk.running"
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / "20261201-p04-print.pdf").write_bytes(b"half written")
+    os.utime(old, (time.time() - 2 * STALE_S, time.time() - 2 * STALE_S))
+    with Staging(tmp_path / "desk") as staging:
+        assert staging.dir.parent == tmp_path and staging.dir.name.startswith(".desk.")
+        assert not old.exists() and fresh.exists()  # another run's may be in use
+    assert not staging.dir.exists()

@@ -10,10 +10,13 @@ can then go to the plant, or into the archive, by mistake.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import math
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +28,7 @@ OUTPUTS = ("*-print.pdf", "*-archive.pdf", "*-spread.png", "manifest.json")  # a
 FAILED = "*-FAILED-proof.pdf"
 SUPERSEDED = "superseded"
 STAMP = "FAILED \u2014 NOT FOR PRINT"
+STALE_S = 3600  # a staging folder this old belongs to a run that was killed
 
 
 class Staging:
@@ -33,6 +37,7 @@ class Staging:
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(out_dir)
         self.dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
 
     def __enter__(self) -> Staging:
@@ -74,6 +79,16 @@ def fail(out_dir: Path, proof: Path | None) -> tuple[dict[Path, Path], list[Find
         os.replace(proof, out_dir / proof.name)
         findings.append(Finding("note", f"proof of the failed layout: {out_dir / proof.name}"))
     return moved, findings
+
+
+def _remove_stale(out_dir: Path) -> None:
+    """Staging folders of this story left by a killed run (older than STALE_S: a run
+    going on at the same time, say the studio's, is never that old)."""
+    now = time.time()
+    for folder in out_dir.parent.glob(f".{glob.escape(out_dir.name)}.*"):
+        with contextlib.suppress(OSError):
+            if folder.is_dir() and now - folder.stat().st_mtime > STALE_S:
+                shutil.rmtree(folder)
 
 
 def earlier_outputs(out_dir: Path) -> list[Path]:
