@@ -85,3 +85,10 @@ def test_temps_of_killed_adds_are_reported_then_cleaned_by_the_next_add(tmp_path
             assert archive.verify(arch)["stray_temps"] == 0
         finally:
             writer.kill()
+
+
+def test_adding_an_out_folder_skips_a_renders_staging(tmp_path):
+    make_render(tmp_path, "000_47b12d432780679e")
+    staged = make_render(tmp_path, "hidden")
+    staged.rename(tmp_path / "out" / ".hidden.k1ll3d")  # a killed run's staging folder
+    assert archive.story_folders(tmp_path / "out") == [tmp_path / "out" / "000_47b12d432780679e"]

@@ -215,10 +215,14 @@ def add_rendered(out_dir: Path, archive_dir: Path) -> AddResult:
 
 
 def story_folders(path: Path) -> list[Path]:
-    """A story folder itself, or every story folder under an out/ folder."""
+    """A story folder itself, or every story folder under an out/ folder.
+
+    Hidden folders are a render's staging (output/stage.py), never a finished story.
+    """
     if (path / "manifest.json").is_file():
         return [path]
     found = sorted(p.parent for p in path.glob("*/manifest.json")) if path.is_dir() else []
+    found = [p for p in found if not p.name.startswith(".")]
     if not found:
         raise UserError(f"{path}: no manifest.json here or one level down; render first")
     return found
