@@ -50,9 +50,15 @@ class BuildFailed(UserError):
     (out/<story>/superseded/<n>/), for whoever still shows it (the studio).
     """
 
-    def __init__(self, findings: list[Finding], moved: dict[Path, Path] | None = None):
+    def __init__(
+        self,
+        findings: list[Finding],
+        moved: dict[Path, Path] | None = None,
+        proof: Path | None = None,
+    ):
         self.findings = findings
         self.moved = moved or {}
+        self.proof = proof  # the stamped proof of the failed layout, when there is one
         errors = [f for f in findings if f.level == "error"]
         super().__init__(f"{len(errors)} error(s); nothing was sent to print")
 
@@ -226,11 +232,11 @@ def failed_run(
     """A run that cannot print: earlier outputs set aside, only the stamped proof left."""
     if document is None:
         moved, notes = fail(out_dir, None)
-    else:
-        with Staging(out_dir) as staging:
-            proof = write_failed_proof(document, staging.dir / f"{stem}-FAILED-proof.pdf")
-            moved, notes = fail(out_dir, proof)
-    return BuildFailed(findings + notes, moved)
+        return BuildFailed(findings + notes, moved)
+    with Staging(out_dir) as staging:
+        proof = write_failed_proof(document, staging.dir / f"{stem}-FAILED-proof.pdf")
+        moved, notes = fail(out_dir, proof)
+    return BuildFailed(findings + notes, moved, out_dir / proof.name)
 
 
 def session_css(config: Config) -> str:

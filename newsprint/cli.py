@@ -59,6 +59,8 @@ def cmd_render(args) -> int:
         except BuildFailed as exc:
             print_findings([f for f in exc.findings if args.verbose or f.level != "note"])
             print(f"{story}: {exc}", file=sys.stderr)
+            if exc.proof:
+                print(f"  look at the failed layout: {exc.proof}", file=sys.stderr)
             status = 1
             continue
         print_findings([f for f in result.findings if args.verbose or f.level != "note"])

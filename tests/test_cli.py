@@ -83,6 +83,8 @@ def test_overset_copy_names_the_module_and_the_lines(story_dir):
     assert "section " in result.stderr and "(line " in result.stderr
     assert "Traceback" not in result.stderr
     assert not list((story_dir / "out").glob("*/*-print.pdf"))
+    proof = story_dir / "out" / "long" / "20261201-FAILED-proof.pdf"
+    assert f"look at the failed layout: {proof}" in result.stderr and proof.is_file()
 
 
 def test_sikai_preset_renders(story_dir, tmp_path):
