@@ -39,7 +39,7 @@ from newsprint.story.parse import parse_story
 from newsprint.typeset.coverage import check_coverage
 from newsprint.typeset.fit import describe_ids, lay_out
 from newsprint.typeset.fonts import check_installed, font_face_css, load_faces, role_css
-from newsprint.typeset.measure import PageFit, dropped_text, fit_findings
+from newsprint.typeset.measure import FitLimits, PageFit, dropped_text, fit_findings
 from newsprint.typeset.typesetter import Typesetter, weasyprint_finding
 
 
@@ -156,10 +156,10 @@ def build(
     if empty:
         raise failed_run(out_dir, job.findings + empty)
     document, warnings, fits, plan = lay_out(
-        story, edition, plan, fmt, job.photo_url, typesetter, env
+        story, edition, plan, fmt, job.photo_url, typesetter, env, config.photo_lines
     )
     extra_pages = len(document.pages) - len(plan.pages)
-    findings = job.findings + layout_findings(job, config, warnings, fits, extra_pages)
+    findings = job.findings + layout_findings(job, config, plan, warnings, fits, extra_pages)
     findings += dropped_text(document, story)
     stem = file_stem(edition)
     if any(f.level == "error" for f in findings):
@@ -247,17 +247,23 @@ def session_css(config: Config) -> str:
 
 
 def layout_findings(
-    job: Prepared, config: Config, warnings: list[str], fits: list[PageFit], extra_pages: int
+    job: Prepared,
+    config: Config,
+    plan: Plan,
+    warnings: list[str],
+    fits: list[PageFit],
+    extra_pages: int,
 ) -> list[Finding]:
     """What the layout tells the desk: WeasyPrint's warnings (errors here), overset, empty feet."""
+    limits = FitLimits(
+        max_empty=config.max_empty_lines,
+        photo_lines=config.photo_lines,
+        photo_page=next((p.index for p in plan.pages if p.photo), None),
+        pages=len(plan.pages),
+    )
     findings = [weasyprint_finding(w) for w in warnings]
     return findings + fit_findings(
-        fits,
-        job.fmt,
-        describe_ids(job.story),
-        config.max_empty_lines,
-        job.story.source,
-        extra_pages,
+        fits, job.fmt, describe_ids(job.story), limits, job.story.source, extra_pages
     )
 
 

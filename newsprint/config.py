@@ -106,6 +106,7 @@ class Config:
     module_gap_lines: int = 1  # [checks]: page report (preflight/page.py) limits
     max_hole_lines: int = 1
     max_foot_gap_lines: int = 0
+    photo_lines: tuple[int, int] = (16, 40)  # [makeup]: the photo frame's bounds
 
     def page_format(self, name: str | None = None) -> PageFormat:
         name = name or self.default_format
@@ -154,6 +155,14 @@ def _limit(table: dict, key: str, default: int, where: str) -> int:
     return _typed(table, key, int, where) if key in table else default
 
 
+def _photo_lines(makeup: dict, where: str) -> tuple[int, int]:
+    low = _typed(makeup, "photo_min_lines", int, where)
+    high = _typed(makeup, "photo_max_lines", int, where)
+    if not 1 <= low <= high:
+        raise UserError(f"{where}: need 1 ≤ photo_min_lines ≤ photo_max_lines, not {low}, {high}")
+    return low, high
+
+
 def load_config(path: Path = CONFIG_PATH) -> Config:
     """Read and check the configuration file; errors name the file and key."""
     try:
@@ -184,6 +193,7 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
         module_gap_lines=_limit(checks, "module_gap_lines", 1, where),
         max_hole_lines=_limit(checks, "max_hole_lines", 1, where),
         max_foot_gap_lines=_limit(checks, "max_foot_gap_lines", 0, where),
+        photo_lines=_photo_lines(data.get("makeup", {}), f"{path} [makeup]"),
         normalize_disabled=frozenset(data.get("normalize", {}).get("disable", [])),
         suspect_words=dict(data.get("normalize", {}).get("suspect", {})),
         print_table=dict(data.get("print", {})),

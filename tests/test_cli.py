@@ -89,11 +89,15 @@ def test_overset_copy_names_the_module_and_the_lines(story_dir):
 
 def test_sikai_preset_renders(story_dir, tmp_path):
     edition = (ROOT / "source" / "000_47b12d432780679e.edition.toml").read_text(encoding="utf-8")
-    first_article = SEED_TEXT.split("### 回顾这五年")[0]
+    # the first article's note and first three sections, with the photo: copy that fills
+    # two 四开 pages within the copyfit bounds (its whole first article leaves page 2
+    # 26 lines short, which is an error)
+    first_sections = SEED_TEXT.split("### 回顾这五年")[0].split("### 4.")[0].rstrip()
+    caption = SEED_TEXT.rstrip().splitlines()[-1]
     path = write_story(
         story_dir,
         "tabloid",
-        first_article,
+        f"{first_sections}\n\n{caption}\n",
         edition.replace('format = "duikai"', 'format = "sikai"'),
     )
     result = run(str(path), "--out", str(tmp_path))

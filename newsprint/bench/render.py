@@ -77,9 +77,8 @@ def clreq_cost(story: Path, repeat: int = 2) -> dict:
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            lay_out(
-                story_model, edition, plan_pages(story_model, edition), fmt, "", typesetter, env
-            )
+            plan = plan_pages(story_model, edition)
+            lay_out(story_model, edition, plan, fmt, "", typesetter, env, config.photo_lines)
             times.append(time.perf_counter() - started)
         return min(times)
 

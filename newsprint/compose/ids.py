@@ -10,6 +10,7 @@ from __future__ import annotations
 from newsprint.story.model import Section, Testimony
 
 PHOTO = "photo"
+PHOTO_FRAME = "photo-frame"  # the picture's box inside PHOTO, without its caption
 DATABOX = "databox"
 PAGE_PREFIX = "page-"  # pages, and each page's foot marker
 HEAD_PREFIX = "head-"

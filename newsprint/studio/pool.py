@@ -147,7 +147,7 @@ def build_in_pool(
         if any(d.pdf is None for d in done) or not same_fit(fits, expected):
             return None
         warnings = list(dict.fromkeys(w for d in done for w in d.warnings))
-        findings = job.findings + layout_findings(job, config, warnings, fits, 0)
+        findings = job.findings + layout_findings(job, config, final, warnings, fits, 0)
         findings += staging.relocate([f for d in done for f in d.preflight])
         if any(f.level == "error" for f in findings):
             return None  # the sequential build reports it and leaves the FAILED proof

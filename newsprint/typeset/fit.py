@@ -45,8 +45,13 @@ def describe_ids(story: Story) -> dict[str, str]:
     return names
 
 
-def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typesetter, env):
+def lay_out(
+    story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typesetter, env, photo_lines
+):
     """Two passes: measure each page's spare space, then let the elastic elements take it.
+
+    The photo frame is the copyfit lever: it shrinks to `photo_lines`' minimum to fit
+    copy that is a little long, and grows no further than its maximum.
 
     A warm typesetter remembers the outcome (photo page, spare lines, final fit) per
     layout key; when the key and the re-measured fit match, one render replaces three.
@@ -74,15 +79,23 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
             break
         plan, (document, warnings, fits) = moved, candidate
     if story.photo is not None and len(plan.pages) > 1 and fits[0].spare_pt > -float("inf"):
-        plan, moved = _place_photo(document, plan, fits, fmt.line_pitch)
+        plan, moved = _place_photo(document, plan, fits, fmt.line_pitch, photo_lines[1])
         if moved:
+            document, warnings, fits = render(plan)
+    if story.photo is not None:
+        shrunk = _shrink_photo(document, plan, fits, fmt.line_pitch, photo_lines[0])
+        if shrunk is not None:
+            plan = shrunk
             document, warnings, fits = render(plan)
     if all(f.spare_pt >= 0 and not f.overset_ids for f in fits):
         plan = plan.with_flow_heights(flow_heights(document))
         snap, used = grid_snap(document, fmt.line_pitch)
         spare = {
-            f.index: int((f.spare_pt - used.get(f.index, 0.0)) // fmt.line_pitch) for f in fits
+            f.index: plan.spare.get(f.index, 0)
+            + int((f.spare_pt - used.get(f.index, 0.0)) // fmt.line_pitch)
+            for f in fits
         }
+        spare = _cap_photo(document, plan, spare, fmt.line_pitch, photo_lines[1])
         plan = plan.with_snap(snap).with_spare(spare)
         document, warnings, fits = render(plan)
     if cache is not None:
@@ -92,7 +105,39 @@ def lay_out(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, typeset
 
 
 # Top-level boxes of free height, by id prefix (the note's prefix takes its flow too).
-SNAPPED = (ids.HEAD_PREFIX, ids.NOTE_PREFIX, ids.PHOTO)
+SNAPPED = (ids.HEAD_PREFIX, ids.NOTE_PREFIX)
+
+
+def photo_frame_lines(document, pitch: float) -> float:
+    """The photo frame's height as laid out, in lines (its caption not counted)."""
+    _, rect = anchored(document)[ids.PHOTO_FRAME]
+    return (rect[3] - rect[1]) * PX_TO_PT / pitch
+
+
+def _shrink_photo(document, plan: Plan, fits: list[PageFit], pitch: float, least: int):
+    """The plan with the photo frame shorter by the lines its page is overset, down to
+    `least` lines; None when the page fits or the frame is at its least already."""
+    page = next((p for p in plan.pages if p.photo), None)
+    fit = fits[page.index] if page else None
+    if fit is None or fit.spare_pt >= 0 or fit.spare_pt == -float("inf"):
+        return None
+    room = math.floor(photo_frame_lines(document, pitch) + 1e-6) - least
+    need = math.ceil(-fit.spare_pt / pitch - 1e-6)
+    if room <= 0:
+        return None
+    return plan.with_spare(
+        {**plan.spare, page.index: plan.spare.get(page.index, 0) - min(need, room)}
+    )
+
+
+def _cap_photo(document, plan: Plan, spare: dict[int, int], pitch: float, most: int):
+    """Spare lines with the photo page's no more than the frame may grow to `most` lines:
+    the rest stays at the foot, where the fit check asks the desk for copy."""
+    page = next((p for p in plan.pages if p.photo), None)
+    if page is None:
+        return spare
+    designed = round(photo_frame_lines(document, pitch)) - plan.spare.get(page.index, 0)
+    return {**spare, page.index: min(spare[page.index], most - designed)}
 
 
 def _rebalance(plan: Plan, fits: list[PageFit]) -> Plan | None:
@@ -156,7 +201,7 @@ def grid_snap(document, pitch: float) -> tuple[dict[str, float], dict[int, float
     snap: dict[str, float] = {}
     used: dict[int, float] = {}
     for name, (number, rect) in anchored(document).items():
-        if name.startswith(SNAPPED):
+        if name.startswith(SNAPPED) or name == ids.PHOTO:
             height = (rect[3] - rect[1]) * PX_TO_PT
             extra = math.ceil(height / pitch - 1e-6) * pitch - height
             snap[name] = round(extra, 3)
@@ -203,11 +248,14 @@ def layout_key(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, type
     return digest.hexdigest()
 
 
-# How many spare lines each kind of elastic element absorbs before the page looks empty.
-SINK_LINES = {"photo": 60, "databox": 45, "head": 6}
+# How many spare lines the data box and the headline block absorb before the page looks
+# empty (the photo's bound is newsprint.toml [makeup] photo_max_lines).
+SINK_LINES = {"databox": 45, "head": 6}
 
 
-def _place_photo(document, plan: Plan, fits: list[PageFit], pitch: float) -> tuple[Plan, bool]:
+def _place_photo(
+    document, plan: Plan, fits: list[PageFit], pitch: float, photo_most: int
+) -> tuple[Plan, bool]:
     """Put the photo where the elastic elements can take up every page's spare space."""
     current = next(p.index for p in plan.pages if p.photo)
     _, rect = anchored(document)[ids.PHOTO]
@@ -221,7 +269,8 @@ def _place_photo(document, plan: Plan, fits: list[PageFit], pitch: float) -> tup
             if spare < 0:
                 return float("inf")
             elastic = "photo" if page.index == cand else "databox" if page.databox else "head"
-            total += max(0.0, spare / pitch - SINK_LINES[elastic])
+            sink = photo_most if elastic == "photo" else SINK_LINES[elastic]
+            total += max(0.0, spare / pitch - sink)
         return total
 
     best = min(plan.pages, key=lambda p: (score(p.index), p.index != current)).index

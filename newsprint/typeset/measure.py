@@ -8,7 +8,7 @@ reads "page 1 is overset by 4 lines: section 3 …", not a stack trace.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsprint.compose import ids
 from newsprint.config import PageFormat
@@ -75,59 +75,101 @@ def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
     return fits
 
 
+@dataclass(frozen=True)
+class FitLimits:
+    """What the fit may do, for the desk's messages: the copyfit bounds and the pages."""
+
+    max_empty: int  # lines a page's foot may stay empty (newsprint.toml [checks])
+    photo_lines: tuple[int, int]  # the photo frame's bounds (newsprint.toml [makeup])
+    photo_page: int | None  # index of the page holding the photo frame
+    pages: int
+
+
 def fit_findings(
     fits: list[PageFit],
     fmt: PageFormat,
     describe: dict[str, str],
-    max_empty: int,
+    limits: FitLimits,
     source: str,
     extra_pages: int,
 ) -> list[Finding]:
-    """Overset is an error (which module, how many lines); a large empty foot a warning."""
-    findings = []
-    for fit in fits:
-        if fit.spare_pt < -0.5 or fit.overset_ids:
-            lines = (
-                "an unknown number of lines"
-                if fit.spare_pt == -float("inf") or fit.spare_pt >= 0
-                else f"{math.ceil(-fit.spare_pt / fmt.line_pitch - 0.01)} lines"
-            )
-            names = [describe[i] for i in fit.overset_ids if describe.get(i)] or [
-                "the page's last module"
-            ]
-            findings.append(
-                Finding(
-                    "error",
-                    f"page {fit.index + 1} is overset by {lines}: {', '.join(names)} did not fit "
-                    "in the type area; cut the copy, or move a module to another page",
-                    source,
-                    0,
-                    "fit",
-                )
-            )
-        elif fit.spare_pt / fmt.line_pitch > max_empty:
-            findings.append(
-                Finding(
-                    "warning",
-                    f"page {fit.index + 1} leaves {fit.spare_pt / fmt.line_pitch:.0f} lines empty "
-                    f"at its foot (limit {max_empty}); add copy or enlarge a picture",
-                    source,
-                    0,
-                    "fit",
-                )
-            )
+    """Overset and a short page are errors that say how much copy to cut or add, and
+    which bound (photo size, page count) would have to move instead."""
+    findings = [_overset(fit, fmt, describe, limits) for fit in fits if _is_overset(fit)]
+    findings += [_short(fit, fmt, limits) for fit in fits if _short_lines(fit, fmt, limits)]
     if extra_pages:
         findings.append(
             Finding(
                 "error",
                 f"the layout ran onto {extra_pages} extra page(s); the copy does not fit "
-                "the spread",
+                f"the spread: cut copy, or set the story on more pages (--pages "
+                f"{limits.pages + extra_pages})",
                 source,
                 0,
                 "fit",
             )
         )
-    return findings
+    return [replace(f, path=source) for f in findings]
+
+
+def _is_overset(fit: PageFit) -> bool:
+    return fit.spare_pt < -0.5 or bool(fit.overset_ids)
+
+
+def _overset(fit: PageFit, fmt: PageFormat, describe: dict[str, str], limits: FitLimits):
+    names = [describe[i] for i in fit.overset_ids if describe.get(i)] or ["the page's last module"]
+    if fit.spare_pt == -float("inf") or fit.spare_pt >= 0:
+        amount, cut = "an unknown number of lines", "cut copy from these modules"
+    else:
+        lines = math.ceil(-fit.spare_pt / fmt.line_pitch - 0.01)
+        amount = f"{lines} lines"
+        cut = (
+            f"cut about {lines * fmt.columns * fmt.column_chars} characters ({lines} lines "
+            f"across its {fmt.columns} columns) from these modules"
+        )
+    if fit.index == limits.photo_page:
+        cut += (
+            f", or let the photo shrink below {limits.photo_lines[0]} lines "
+            "(newsprint.toml [makeup] photo_min_lines)"
+        )
+    return Finding(
+        "error",
+        f"page {fit.index + 1} is overset by {amount}: {', '.join(names)} did not fit in the "
+        f"type area; {cut}, or set the story on {limits.pages + 1} pages "
+        f"(--pages {limits.pages + 1})",
+        "",
+        0,
+        "fit",
+    )
+
+
+def _short_lines(fit: PageFit, fmt: PageFormat, limits: FitLimits) -> int:
+    """Whole empty lines at the page's foot beyond what the design allows, else 0."""
+    if _is_overset(fit):
+        return 0
+    lines = int(fit.spare_pt / fmt.line_pitch + 1e-6)
+    return lines if lines > limits.max_empty else 0
+
+
+def _short(fit: PageFit, fmt: PageFormat, limits: FitLimits) -> Finding:
+    lines = _short_lines(fit, fmt, limits)
+    remedy = f"add about {lines * fmt.columns * fmt.column_chars} characters of copy or a picture"
+    if fit.index == limits.photo_page:
+        remedy += (
+            f", or let the photo grow past {limits.photo_lines[1]} lines "
+            "(newsprint.toml [makeup] photo_max_lines)"
+        )
+    if limits.pages > 1:
+        fewer = limits.pages - 1
+        remedy += f", or set the story on {fewer} page{'s' if fewer > 1 else ''} (--pages {fewer})"
+    return Finding(
+        "error",
+        f"page {fit.index + 1} is {lines} lines short: its foot is empty across its "
+        f"{fmt.columns} columns (the design allows {limits.max_empty}); {remedy}",
+        "",
+        0,
+        "fit",
+    )
 
 
 def dropped_text(document, story: Story) -> list[Finding]:
