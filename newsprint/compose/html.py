@@ -12,7 +12,7 @@ import re
 import jinja2
 import markupsafe
 
-from newsprint.compose import ids
+from newsprint.compose import headings, ids
 from newsprint.compose.plan import PagePlan, Plan
 from newsprint.config import LAYOUT_DIR, PT_PER_MM, Config, PageFormat
 from newsprint.story.edition import Edition
@@ -84,8 +84,9 @@ def headline_fit(text: str, width_pt: float) -> float:
 def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
     """Templates from layout/ only, with autoescape: copy is untrusted input.
 
-    The data box's `figures` filter and `headline_fit` (sized to fmt's type area)
-    are the templates' only helpers.
+    The data box's `figures` filter, `lines` (a heading's breaks on its role's line,
+    compose/headings.py) and `headline_fit` (sized to fmt's type area) are the
+    templates' only helpers.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(LAYOUT_DIR),
@@ -95,6 +96,10 @@ def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["figures"] = figures
+    env.filters["lines"] = lambda value, role, size=None: headings.broken(
+        [(value, "")] if isinstance(value, str) else list(value),
+        headings.measure_em(fmt, role, size),
+    )
     env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
     env.globals["ids"] = ids
     env.globals["language"] = config.language

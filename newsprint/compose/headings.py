@@ -1,0 +1,242 @@
+"""Where a heading that needs more than one line breaks: at the space between its
+phrases, else at a word boundary; lines as even as possible, none of 1–2 characters.
+
+The browser (and clreq) fill a line first-fit and break anywhere between two Han
+characters, so a two-line heading splits a word ("发展活/力"). The breaks are chosen
+here, from the line's measure in ems, and written as <br> between the lines; each
+line is still set (and its marks compressed) by clreq, and the copy's text is
+unchanged.
+
+Word boundaries come from rjieba (jieba's dictionary, in Rust): it gives the same
+cuts as jieba 0.42 on the seed's headings but loads in ~0.17 s against jieba's
+~1.4 s (measured), which every render and studio worker would otherwise pay.
+HMM is off: on names it glues a suffix to the next name (仙霞/镇樟霖).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import markupsafe
+
+from newsprint.config import STYLES_DIR
+from newsprint.hanzi import NO_END, NO_START, break_allowed, is_body, is_cjk, is_han
+
+# A place or unit suffix stays with its name: 仙霞+镇, 樟霖+村, 钢铁+城.
+SUFFIXES = frozenset("区镇村乡县市省州城")
+LINE_COST = 1000  # one more line than needed
+SHORT_COST = 2000  # a line of 1–2 characters: worse than one more line
+BREAK_COST = {" ": 0, "（": 10, "，": 20, "": 100}  # at a space, before （, after ，, a word
+SPACE_EM = 0.33
+MAX_LINES = 6
+
+
+@cache
+def tokens(path: Path = STYLES_DIR / "tokens.css") -> dict[str, str]:
+    """The custom properties of styles/tokens.css, as written."""
+    text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return dict(re.findall(r"(--[\w-]+)\s*:\s*([^;]+);", text))
+
+
+_OPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+def _arith(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_arith(node.left), _arith(node.right))
+    raise ValueError("not a length")
+
+
+def token_pt(name: str) -> float:
+    """A length token in pt (22pt, var(--size-erhao), calc(var(--quote-size) / 2)): the
+    sizes Python needs come from the CSS, never retyped."""
+    value = tokens()[name].strip()
+    value = re.sub(r"var\((--[\w-]+)\)", lambda m: f"({token_pt(m[1])})", value)
+    value = re.sub(r"(\d+(?:\.\d+)?)pt", r"\1", value).replace("calc", "")
+    try:
+        return _arith(ast.parse(value, mode="eval").body)
+    except (ValueError, SyntaxError) as error:
+        raise ValueError(f"styles/tokens.css {name}: {value!r} is not a length in pt") from error
+
+
+def char_em(char: str) -> float:
+    """Width estimate: CJK and full-width marks 1 em, a space ⅓, Latin and digits 0.55
+    (on the wide side: a line estimated to fit does fit)."""
+    if char == " ":
+        return SPACE_EM
+    return 1.0 if is_cjk(char) else 0.55
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    start: int  # offset in the heading
+    cost: int  # of a break before it
+
+
+def _words(phrase: str) -> list[str]:
+    """Words of a phrase; a run of single characters (a name the dictionary lacks) kept
+    whole, and a place suffix kept with the name before it."""
+    import rjieba
+
+    out: list[str] = []
+    run = False  # out[-1] is a run of single Han characters
+    for word in rjieba.cut(phrase, hmm=False):
+        single = len(word) == 1 and is_han(word)
+        if single and out and (run or word in SUFFIXES):
+            out[-1] += word
+            run = run and word not in SUFFIXES
+        else:
+            out.append(word)
+            run = single
+    return out
+
+
+def units(text: str) -> list[Unit]:
+    """The heading cut where a line may break: between words, marks kept with their word
+    (kinsoku), a space as the break's mark."""
+    found: list[Unit] = []
+    pos, pending = 0, " "
+    for word in _words_with_spaces(text):
+        if word == " ":
+            pending, pos = " ", pos + 1
+            continue
+        glue = found and (
+            word[0] in NO_START
+            or found[-1].text[-1] in NO_END
+            or (pending != " " and not break_allowed(found[-1].text[-1], word[0], True))
+        )
+        if glue:
+            last = found[-1]
+            found[-1] = Unit(last.text + word, last.start, last.cost)
+        else:
+            cost = BREAK_COST[" "] if pending == " " else BREAK_COST[""]
+            if word[0] == "（":
+                cost = min(cost, BREAK_COST["（"])
+            elif found and found[-1].text[-1] == "，":
+                cost = min(cost, BREAK_COST["，"])
+            found.append(Unit(word, pos, cost))
+        pending, pos = "", pos + len(word)
+    return found
+
+
+def _words_with_spaces(text: str) -> list[str]:
+    out: list[str] = []
+    for i, phrase in enumerate(text.split(" ")):
+        if i:
+            out.append(" ")
+        if phrase:
+            out += _words(phrase)
+    return out
+
+
+def _width(text: str) -> float:
+    return sum(char_em(c) for c in text.strip(" "))
+
+
+def breaks(text: str, measure: float) -> list[int]:
+    """Offsets where the heading's lines start after the first (none: it fits one line)."""
+    if _width(text) <= measure or measure <= 0:
+        return []
+    cut = units(text)
+    best: tuple[float, list[int]] | None = None
+    for lines in range(2, min(MAX_LINES, len(cut)) + 1):
+        found = _best_split(text, cut, lines, measure)
+        if found and (best is None or found[0] < best[0]):
+            best = found
+        if best is not None and best[0] < (lines + 1) * LINE_COST:
+            break
+    return best[1] if best else []
+
+
+def _line_cost(line: str, mean: float, measure: float) -> float | None:
+    width = _width(line)
+    if width > measure:
+        return None
+    short = SHORT_COST if sum(map(is_body, line)) < 3 else 0
+    return (width - mean) ** 2 + short
+
+
+def _best_split(text, cut, lines, measure):
+    """Least cost of setting `cut` in exactly `lines` lines: (cost, line starts)."""
+    n = len(cut)
+    mean = _width(text) / lines
+    starts = [u.start for u in cut] + [len(text)]
+    # table[k][j]: best (cost, starts) for units[:j] in k lines
+    table: list[dict[int, tuple[float, list[int]]]] = [{0: (0.0, [])}]
+    for k in range(1, lines + 1):
+        row: dict[int, tuple[float, list[int]]] = {}
+        for j in range(k, n + 1):
+            for i, (cost, cuts) in table[k - 1].items():
+                if i >= j:
+                    continue
+                line = _line_cost(text[starts[i] : starts[j]], mean, measure)
+                if line is None:
+                    continue
+                total = cost + line + (cut[i].cost if i else 0)
+                if j not in row or total < row[j][0]:
+                    row[j] = (total, cuts + ([starts[i]] if i else []))
+        table.append(row)
+    if n not in table[lines]:
+        return None
+    cost, cuts = table[lines][n]
+    return cost + lines * LINE_COST, cuts
+
+
+def broken(parts: list[tuple[str, str]], measure: float) -> markupsafe.Markup:
+    """The heading's parts [(text, span class or "")] as escaped HTML, a <br> at each
+    chosen break (a span cut by a break is closed and reopened)."""
+    text = "".join(t for t, _ in parts)
+    cuts = set(breaks(text, measure))
+    html, pos = [], 0
+    for part, cls in parts:
+        pieces, start = [], 0
+        for k in range(1, len(part)):
+            if pos + k in cuts:
+                pieces.append(part[start:k])
+                start = k
+        pieces.append(part[start:])
+        escaped = [str(markupsafe.escape(p)) for p in pieces]
+        if cls:
+            escaped = [f'<span class="{cls}">{p}</span>' for p in escaped]
+        html.append("<br>".join(escaped))
+        if pos + len(part) in cuts and pos + len(part) < len(text):
+            html.append("<br>")
+        pos += len(part)
+    return markupsafe.Markup("".join(html))
+
+
+# Each role's line: (width in pt from the grid, its size token, ems taken by an inline
+# marker before the text). The inset and marker mirror styles/modules.css.
+def measures(fmt) -> dict[str, tuple[float, str, float]]:
+    """The line each broken heading role is set on (fmt: the page format)."""
+    inset = 2 * token_pt("--quote-inset")
+    return {
+        "section": (fmt.column_width, "--section-title-size", 0.0),
+        "testimony": (fmt.column_width - inset, "--testimony-title-size", 0.0),
+        "speaker": (fmt.column_width - inset, "--speaker-size", 0.0),
+        "databox": (fmt.type_width - 2 * fmt.gutter, "--databox-title-size", 0.9),
+        "headline": (fmt.type_width, "--headline-size", 0.0),
+        "headline2": (fmt.type_width, "--headline2-size", 0.0),
+    }
+
+
+def measure_em(fmt, role: str, size_pt: float | None = None) -> float:
+    """The role's line in ems of its type; size_pt: a fitted size below the token's.
+    Headlines are letter-spaced 0.04 em (styles/text.css)."""
+    width, token, marker = measures(fmt)[role]
+    size = min(token_pt(token), size_pt or float("inf"))
+    spacing = 1.04 if role.startswith("headline") else 1.0
+    return width / size / spacing - marker
