@@ -69,13 +69,14 @@ class StrayFont(AssertionError):
 
 
 @cache
-def project_faces() -> dict[str, str]:
-    """PostScript name of each extracted face in fonts/cache → its @font-face family."""
+def project_faces() -> dict[str, set[str]]:
+    """PostScript name of each extracted face in fonts/cache → its @font-face families
+    (a ranged face shares its source, so its PostScript name, with another)."""
     check_installed(FACES)
-    names = {}
+    names: dict[str, set[str]] = {}
     for face in FACES.values():
         with TTFont(face.path, lazy=True) as font:
-            names[font["name"].getDebugName(6)] = face.family
+            names.setdefault(font["name"].getDebugName(6), set()).add(face.family)
     return names
 
 
@@ -110,8 +111,8 @@ def stray_fonts(pdf_bytes: bytes) -> list[str]:
                     stray.append(f"{base} (not embedded)")
                     continue
                 postscript = postscript_name(programs[0])
-                family = faces.get(postscript, "").replace(" ", "-")
-                if not family or not (base == family or base.startswith(family + "-")):
+                families = [f.replace(" ", "-") for f in faces.get(postscript, ())]
+                if not any(base == f or base.startswith(f + "-") for f in families):
                     stray.append(f"{base} ({postscript})")
     return sorted(set(stray))
 

@@ -52,10 +52,18 @@ def roles_of(story: Story) -> list[tuple[str, Para]]:
     return out
 
 
+def setting(cmaps: list[tuple[Face, frozenset[int]]], code: int):
+    """The faces of a role that set a character: those whose unicode_range holds it, if
+    any (all weights of that range), else the role's unranged faces."""
+    ranged = [(f, c) for f, c in cmaps if f.codepoints is not None and code in f.codepoints]
+    return ranged or [(f, c) for f, c in cmaps if f.codepoints is None]
+
+
 def check_coverage(
     story: Story, edition: Edition, faces: dict[str, Face], roles: dict[str, list[str]]
 ) -> list[Finding]:
-    """Every character must be in every face of the role that sets it (all weights)."""
+    """Every character must be in every face of the role that sets it (all weights); a
+    ranged face (fonts.toml unicode_range) is checked for its characters only."""
     findings = []
     texts = roles_of(story)
     head = [
@@ -74,7 +82,7 @@ def check_coverage(
             code = ord(char)
             if code in IGNORABLE:
                 continue
-            for face, cmap in cmaps:
+            for face, cmap in setting(cmaps, code):
                 if code not in cmap and (char, face.id) not in reported:
                     reported.add((char, face.id))
                     name = unicodedata.name(char, "unnamed")
