@@ -42,17 +42,22 @@ def _below(line, lines):
     return min(under, key=lambda ln: ln[3]) if under else None
 
 
-def _set_as(text: str, lines) -> list[str] | None:
+def _run(text: str, lines) -> list[tuple[str, float, float, float]] | None:
     """The lines, one under the other, that together read `text` (spaces aside), if any."""
     want = text.replace(" ", "")
     for first in lines:
         got, run, line = "", [], first
         while line is not None and want.startswith(got + line[0]):
-            got, run = got + line[0], [*run, line[0]]
+            got, run = got + line[0], [*run, line]
             if got == want:
                 return run
             line = _below(line, lines)
     return None
+
+
+def _set_as(text: str, lines) -> list[str] | None:
+    run = _run(text, lines)
+    return None if run is None else [line[0] for line in run]
 
 
 def _offsets(text: str, lines: list[str]) -> list[int]:
@@ -163,3 +168,46 @@ def test_broken_html_keeps_the_text_and_its_spans():
 def test_sizes_come_from_the_tokens():
     assert headings.token_pt("--section-title-size") == 14.0
     assert headings.token_pt("--quote-inset") == 5.25
+
+
+def test_section_heads_are_leaded_at_most_1_4(seed_build):
+    sections, _, _ = _story_headings()
+    lines = _lines(seed_build.print_pdfs, 14.0, "Sans")
+    pitches = []
+    for text in sections:
+        run = _run(text, lines)
+        assert run, text
+        pitches += [b[3] - a[3] for a, b in zip(run, run[1:], strict=False)]
+    assert pitches and all(14.0 <= p <= 14.0 * 1.4 + 0.01 for p in pitches), pitches
+
+
+def test_section_head_blocks_take_whole_grid_lines():
+    fmt = load_config().page_format()
+    for text in ("看综合实力", "看综合实力 发展活力明显释放", "看发展质效 创新力竞争力持续增强"):
+        rows, pad = headings.grid_rows(fmt, "section", "--section-title-leading", text)
+        lines = len(headings.breaks(text, headings.measure_em(fmt, "section"))) + 1
+        height = lines * headings.token_pt("--section-title-leading") + 2 * pad
+        assert height == pytest.approx(rows * fmt.line_pitch, abs=0.002)
+        assert 0 <= pad < fmt.line_pitch / 2
+
+
+def test_the_notes_first_line_is_on_its_grid(seed_build):
+    # the bold sans label 编者按 must not push the note's first column down
+    size = headings.token_pt("--note-size")
+    with pdfplumber.open(seed_build.print_pdfs[0]) as pdf:
+        chars = [
+            c
+            for c in pdf.pages[0].chars
+            if abs(c["size"] - size) < 0.05 and "WenKai" in c["fontname"]
+        ]
+    left, right = min(c["x0"] for c in chars), max(c["x1"] for c in chars)
+    columns: dict[int, set[float]] = {}  # the note is set in four columns
+    for c in chars:
+        column = int((c["x0"] - left) / (right - left) * 4)
+        columns.setdefault(column, set()).add(round(c["bottom"], 2))
+    firsts = sorted(min(b) for b in columns.values())
+    assert len(firsts) == 4 and firsts[-1] - firsts[0] < 0.05, firsts
+    pitch = load_config().page_format().line_pitch * 1.5
+    for bottoms in columns.values():
+        ordered = sorted(bottoms)
+        assert all(abs(b - a - pitch) < 0.05 for a, b in zip(ordered, ordered[1:], strict=False))

@@ -16,6 +16,7 @@ HMM is off: on names it glues a suffix to the next name (仙霞/镇樟霖).
 from __future__ import annotations
 
 import ast
+import math
 import operator
 import re
 from dataclasses import dataclass
@@ -240,3 +241,12 @@ def measure_em(fmt, role: str, size_pt: float | None = None) -> float:
     size = min(token_pt(token), size_pt or float("inf"))
     spacing = 1.04 if role.startswith("headline") else 1.0
     return width / size / spacing - marker
+
+
+def grid_rows(fmt, role: str, leading_token: str, text: str) -> tuple[int, float]:
+    """(grid lines, padding above and below in pt) of a heading leaded by its token, not
+    by the grid: the block is padded to whole grid lines so the text below stays on the
+    baseline grid. Only the number of lines, which this module chose, decides it."""
+    height = (len(breaks(text, measure_em(fmt, role))) + 1) * token_pt(leading_token)
+    rows = math.ceil(height / fmt.line_pitch - 1e-6)
+    return rows, round((rows * fmt.line_pitch - height) / 2, 3)

@@ -100,6 +100,9 @@ def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
         [(value, "")] if isinstance(value, str) else list(value),
         headings.measure_em(fmt, role, size),
     )
+    env.globals["grid_rows"] = lambda text, role, leading: headings.grid_rows(
+        fmt, role, leading, text
+    )
     env.globals["headline_fit"] = lambda text: headline_fit(text, fmt.type_width)
     env.globals["ids"] = ids
     env.globals["language"] = config.language
