@@ -46,6 +46,6 @@ def test_font_roles_become_the_styles_face_properties():
     css = role_css(faces, load_config().font_roles)
     assert "--face-body: 'NP Noto Serif CJK SC';" in css
     assert "--face-headline: 'NP Noto Sans CJK SC';" in css
-    assert "--face-kai: 'NP LXGW WenKai';" in css
+    assert "--face-kai: 'NP Kai Quotes', 'NP LXGW WenKai';" in css  # the ranged face first
     with pytest.raises(UserError, match="no face serif-light"):
         role_css(faces, {"body": ["serif-light"]})
