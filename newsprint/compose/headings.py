@@ -5,7 +5,9 @@ The browser (and clreq) fill a line first-fit and break anywhere between two Han
 characters, so a two-line heading splits a word ("发展活/力"). The breaks are chosen
 here, from the line's measure in ems, and written as <br> between the lines; each
 line is still set (and its marks compressed) by clreq, and the copy's text is
-unchanged.
+unchanged. (Not `white-space: nowrap` spans: clreq leaves nowrap text to WeasyPrint's
+own breaker, which compresses no marks.) If the estimate were short, the browser
+would break a line again rather than overflow the column.
 
 Word boundaries come from rjieba (jieba's dictionary, in Rust): it gives the same
 cuts as jieba 0.42 on the seed's headings but loads in ~0.17 s against jieba's
