@@ -9,7 +9,9 @@ streams as they are:
 
 * CFF (CIDFontType0): Noto CJK's CFF is CID-keyed and HarfBuzz keeps each glyph's
   CID in the subset's charset; embedded as bare CFF (CIDFontType0C), readers select
-  glyphs by CID through that charset, so the codes in the content still work;
+  glyphs by CID through that charset, so the codes in the content still work; it is
+  done only where the subset's CIDs are exactly the codes the page uses (not for a
+  face cut down at set-up, whose glyph ids are no longer its CIDs);
 * TrueType (CIDFontType2): the glyphs are renumbered and a /CIDToGIDMap says which
   new glyph each code (the old glyph id) now is.
 
@@ -18,11 +20,13 @@ A font of another kind, or one HarfBuzz cannot subset, is left as it was.
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 
 import pikepdf
 import uharfbuzz as hb
+from fontTools.cffLib import CFFFontSet
 from pikepdf import Name
 
 FLAGS = (
@@ -87,11 +91,26 @@ def _compact_cff(stream: pikepdf.Stream, codes: set[int]) -> int:
     if plan is None:
         return 0
     cff = plan.execute().reference_table("CFF ").data
-    if not cff:
-        return 0
+    if not cff or _cids(cff) != codes:
+        return 0  # the content's codes are glyph ids, not CIDs: renumbered, they would lie
     stream.write(zlib.compress(cff, 9), filter=Name.FlateDecode)
     stream.Subtype = Name.CIDFontType0C
     return before - len(stream.read_raw_bytes())
+
+
+def _cids(cff: bytes) -> set[int]:
+    """The CIDs a CID-keyed CFF's glyphs carry (empty for a name-keyed one).
+
+    Only where these are the codes the content uses (a face whose CIDs were its glyph
+    ids, as in Noto CJK) may the subset drop the glyph-id slots; a face cut down at
+    set-up keeps the source's CIDs on renumbered glyphs.
+    """
+    fonts = CFFFontSet()
+    fonts.decompile(io.BytesIO(cff), None)
+    top = fonts[fonts.fontNames[0]]
+    if not hasattr(top, "ROS"):
+        return set()
+    return {0} | {int(name[3:]) for name in top.charset if name.startswith("cid")}
 
 
 def _compact_truetype(pdf: pikepdf.Pdf, cid_font, codes: set[int]) -> int:
