@@ -23,6 +23,7 @@ PT_PER_MM = 72 / 25.4
 # The plant's limits when newsprint.toml [print] names none (and the preflight's defaults
 # for a PDF from elsewhere): pictures at printed size, total ink on newsprint.
 MIN_PPI = 200.0
+MAX_PPI = 300.0  # sharper pictures are scaled down to this at printed size
 MAX_INK = 240.0  # total ink of a CMYK colour, in % (newsprint 220–240)
 
 

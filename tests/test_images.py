@@ -5,7 +5,14 @@ from __future__ import annotations
 from PIL import Image
 from printdocs import DATA
 
-from newsprint.output.pictures import effective_ppi, limit_ink, max_ink_of, prepare_picture, to_cmyk
+from newsprint.output.pictures import (
+    effective_ppi,
+    limit_ink,
+    max_ink_of,
+    placed_size,
+    prepare_picture,
+    to_cmyk,
+)
 from newsprint.pdf.icc import DEFAULT_PROFILE, load_cmyk_profile
 
 RGB = DATA / "photo-rgb.png"
@@ -13,7 +20,7 @@ GREY = DATA / "photo-grey.tif"
 
 
 def test_rgb_png_becomes_a_cmyk_jpeg_within_the_ink_limit(tmp_path):
-    picture = prepare_picture(RGB, tmp_path, width_mm=30, max_ink=240)
+    picture = prepare_picture(RGB, tmp_path, width_mm=40, max_ink=240)
     assert picture.findings == []
     with Image.open(picture.path) as image:
         assert (image.format, image.mode, image.size) == ("JPEG", "CMYK", (400, 300))
@@ -22,7 +29,7 @@ def test_rgb_png_becomes_a_cmyk_jpeg_within_the_ink_limit(tmp_path):
         red_disc = image.getpixel((200, 150))
     assert black_bar[3] > 200 and 200 < sum(black_bar) * 100 / 255 <= 242  # rich black, limited
     assert red_disc[1] > 180 and red_disc[2] > 150 and red_disc[0] < 60  # M + Y, little C
-    assert round(picture.ppi) == round(400 / (30 / 25.4))
+    assert round(picture.ppi) == round(400 / (40 / 25.4))  # 254 ppi: below max_ppi, kept
 
 
 def test_the_unconverted_black_would_exceed_newsprint_ink():
@@ -79,3 +86,33 @@ def test_same_picture_same_bytes(tmp_path):
     second = prepare_picture(RGB, tmp_path / "b", width_mm=30).path
     assert first.name == second.name
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_sharper_picture_is_scaled_to_max_ppi_at_its_printed_size(tmp_path):
+    picture = prepare_picture(RGB, tmp_path, width_mm=20, max_ppi=300)  # 508 ppi as delivered
+    with Image.open(picture.path) as image:
+        assert image.size == (236, 177)
+        assert max_ink_of(image) <= 250
+    assert 299 <= picture.ppi <= 300 and picture.findings == []
+    assert placed_size((400, 300), 20, None, 600) == (400, 300)  # never scaled up
+    assert placed_size((400, 300), 20, 20, 300) == (314, 236)  # a square frame: the height counts
+
+
+def test_a_turned_camera_jpeg_is_scaled_upright(tmp_path):
+    stored = Image.new("RGB", (400, 200), (255, 255, 255))
+    stored.paste((0, 0, 0), (0, 0, 40, 40))  # top left as stored: top right once turned
+    exif = stored.getexif()
+    exif[0x0112] = 6  # the camera was held upright: turn 90° clockwise to show
+    stored.save(tmp_path / "turned.jpg", exif=exif, quality=95)
+    picture = prepare_picture(tmp_path / "turned.jpg", tmp_path / "out", width_mm=10)
+    with Image.open(picture.path) as image:
+        assert image.size == (118, 236)
+        assert image.getpixel((110, 8))[3] > 200 and image.getpixel((8, 8))[3] < 30
+
+
+def test_the_ink_limit_holds_across_strips():
+    profile = load_cmyk_profile(DEFAULT_PROFILE)
+    black = to_cmyk(Image.new("RGB", (3, 700), (0, 0, 0)), profile.data)
+    limited = limit_ink(black, 240)
+    assert limited.size == (3, 700) and max_ink_of(limited) <= 240.5
+    assert limited.getpixel((1, 699)) == limited.getpixel((1, 0))

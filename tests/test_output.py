@@ -215,6 +215,9 @@ def test_print_settings_from_the_toml_table(tmp_path):
         print_settings({"crop_marks": "yes"})
     with pytest.raises(UserError, match="variant must be one of"):
         print_settings({"variant": "pdf/x-3"})
+    assert print_settings({"max_ppi": 350}).max_ppi == 350.0
+    with pytest.raises(UserError, match="max_ppi must be at least min_ppi"):
+        print_settings({"min_ppi": 250, "max_ppi": 200})
     rgb = "/usr/share/color/icc/ghostscript/srgb.icc"
     with pytest.raises(UserError, match=f"{rgb}: a RGB 'mntr' profile"):
         print_settings({"icc_profile": rgb})

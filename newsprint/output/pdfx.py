@@ -23,7 +23,7 @@ import pikepdf
 import weasyprint
 from pikepdf import Dictionary, Name
 
-from newsprint.config import MAX_INK, MIN_PPI
+from newsprint.config import MAX_INK, MAX_PPI, MIN_PPI
 from newsprint.errors import UserError
 from newsprint.pdf import fix as pdffix
 from newsprint.pdf.fonts import compact_fonts
@@ -73,6 +73,7 @@ class PrintSettings:
     min_ppi: float = MIN_PPI
     allow_placeholder: bool = False
     max_ink: float = MAX_INK
+    max_ppi: float = MAX_PPI
 
 
 _SETTING_TYPES = {
@@ -83,6 +84,7 @@ _SETTING_TYPES = {
     "min_ppi": float,
     "allow_placeholder": bool,
     "max_ink": float,
+    "max_ppi": float,
 }
 
 
@@ -103,6 +105,8 @@ def print_settings(table: dict, where: str = "newsprint.toml [print]", base: Pat
         raise UserError(f"{where}: variant must be one of {', '.join(PRINT_VARIANTS)}")
     if values.get("bleed_mm", 0.0) < 0 or values.get("min_ppi", 1.0) <= 0:
         raise UserError(f"{where}: bleed_mm must be ≥ 0 and min_ppi > 0")
+    if values.get("max_ppi", MAX_PPI) < values.get("min_ppi", MIN_PPI):
+        raise UserError(f"{where}: max_ppi must be at least min_ppi (pictures are scaled to it)")
     if not 100 <= values.get("max_ink", MAX_INK) <= 400:
         raise UserError(f"{where}: max_ink is total ink in %, between 100 and 400 (newsprint ~240)")
     if "icc_profile" in values:

@@ -4,19 +4,23 @@ WeasyPrint embeds a picture as it finds it (an RGB photo stays RGB in the PDF),
 so the conversion happens before rendering: the lead puts the returned CMYK
 JPEG in the HTML. littleCMS (Pillow's ImageCms) does the colour work; the
 output name carries a hash of the inputs, so the same picture gives the same
-bytes and is converted once.
+bytes and is converted once. A picture sharper than the plant's max_ppi at its
+printed size is scaled down first, decoding no more pixels than it needs
+(JPEG's DCT scaling, then integer reduction), so a camera original neither
+bloats the PDF nor the memory of the render.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
-from newsprint.config import MAX_INK, MIN_PPI, PROJECT_ROOT, PT_PER_MM, PageFormat
+from newsprint.config import MAX_INK, MAX_PPI, MIN_PPI, PROJECT_ROOT, PT_PER_MM, PageFormat
 from newsprint.errors import Finding
 from newsprint.output.pdfx import PrintSettings
 from newsprint.pdf.icc import DEFAULT_PROFILE, load_cmyk_profile
@@ -27,6 +31,8 @@ MM_PER_INCH = 25.4
 JPEG_QUALITY = 90
 SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 PICTURE_CACHE = PROJECT_ROOT / ".cache" / "pictures"  # CMYK conversions the renderer may read
+INK_STRIP_ROWS = 256  # the ink limit works in float per band: this many rows at a time
+TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
 @dataclass
@@ -45,6 +51,40 @@ def effective_ppi(size_px: tuple[int, int], width_mm: float, height_mm: float | 
     if not height_mm:
         return ppi_x
     return min(ppi_x, size_px[1] / (height_mm / MM_PER_INCH))
+
+
+def placed_size(
+    size_px: tuple[int, int], width_mm: float, height_mm: float | None, max_ppi: float
+) -> tuple[int, int]:
+    """The pixels the frame can use at max_ppi: the picture's own size when it has no more."""
+    ppi = effective_ppi(size_px, width_mm, height_mm)
+    if ppi <= max_ppi:
+        return size_px
+    scale = max_ppi / ppi
+    return (max(1, math.floor(size_px[0] * scale)), max(1, math.floor(size_px[1] * scale)))
+
+
+def _shown_size(image: Image.Image) -> tuple[int, int]:
+    """Width × height as printed, after the EXIF orientation, without decoding a pixel."""
+    turned = image.getexif().get(0x0112) in TURNED
+    return (image.height, image.width) if turned else image.size
+
+
+def load_scaled(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The picture upright at `size`, decoding at most twice its pixels (JPEG draft, reduce)."""
+    shown = _shown_size(image)
+    stored = size if shown == image.size else (size[1], size[0])
+    if stored != image.size:
+        image.draft(None, stored)  # JPEG: DCT-scaled decode by 1/2, 1/4 or 1/8, never below
+    image.load()
+    factor = min(image.width // stored[0], image.height // stored[1])
+    if factor >= 2:
+        image = image.reduce(factor)
+    if image.size != stored:
+        info = image.info
+        image = image.resize(stored, Image.Resampling.LANCZOS)
+        image.info = info
+    return ImageOps.exif_transpose(image)
 
 
 def _source_profile(image: Image.Image) -> ImageCms.ImageCmsProfile | None:
@@ -95,7 +135,20 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def limit_ink(image: Image.Image, max_ink: float) -> Image.Image:
-    """Cap total ink (C+M+Y+K, in %) by taking C, M and Y down and keeping K (newsprint ~240 %)."""
+    """Cap total ink (C+M+Y+K, in %) by taking C, M and Y down and keeping K (newsprint ~240 %).
+
+    Strip by strip: the float bands of a whole picture would take 16 bytes a pixel, each.
+    """
+    if image.height <= INK_STRIP_ROWS:
+        return _limit_ink(image, max_ink)
+    limited = Image.new("CMYK", image.size)
+    for top in range(0, image.height, INK_STRIP_ROWS):
+        box = (0, top, image.width, min(top + INK_STRIP_ROWS, image.height))
+        limited.paste(_limit_ink(image.crop(box), max_ink), box[:2])
+    return limited
+
+
+def _limit_ink(image: Image.Image, max_ink: float) -> Image.Image:
     limit = max_ink * 255 / 100
     c, m, y, k = (band.convert("F") for band in image.split())
     factor = ImageMath.lambda_eval(
@@ -135,8 +188,13 @@ def prepare_picture(
     min_ppi: float = MIN_PPI,
     max_ink: float = MAX_INK,
     allow_placeholder: bool = False,
+    max_ppi: float = MAX_PPI,
 ) -> Picture:
-    """Convert a placed photo to a CMYK JPEG in out_dir and check its resolution in the frame."""
+    """Convert a placed photo to a CMYK JPEG in out_dir, at most max_ppi in the frame.
+
+    Its resolution is checked against min_ppi; with no height_mm only the width counts
+    (the frame's height is elastic until the layout is done).
+    """
     source = Path(source)
     if not source.is_file():
         level = "warning" if allow_placeholder else "error"
@@ -156,14 +214,16 @@ def prepare_picture(
         )
     profile = load_cmyk_profile(Path(icc_profile))
     data = source.read_bytes()
-    key = hashlib.sha256(data + profile.sha256.encode() + f"{max_ink}".encode()).hexdigest()
-    target = Path(out_dir) / f"{source.stem}-{key[:16]}.jpg"
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            size = ImageOps.exif_transpose(image).size
+            size = _shown_size(image)
+            placed = placed_size(size, width_mm, height_mm, max_ppi)
+            key = hashlib.sha256(
+                data + profile.sha256.encode() + f"{max_ink}:{placed}".encode()
+            ).hexdigest()
+            target = Path(out_dir) / f"{source.stem}-{key[:16]}.jpg"
             if not target.exists():
-                cmyk = limit_ink(to_cmyk(image, profile.data), max_ink)
+                cmyk = limit_ink(to_cmyk(load_scaled(image, placed), profile.data), max_ink)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_suffix(".tmp")
                 cmyk.save(tmp, "JPEG", quality=JPEG_QUALITY, dpi=(300, 300))
@@ -176,6 +236,7 @@ def prepare_picture(
             "picture-unreadable",
         )
     ppi = effective_ppi(size, width_mm, height_mm)
+    placed_ppi = effective_ppi(placed, width_mm, height_mm)
     findings = []
     if ppi < min_ppi:
         need = round(width_mm / MM_PER_INCH * min_ppi)
@@ -190,7 +251,7 @@ def prepare_picture(
                 rule="picture-resolution",
             )
         )
-    return Picture(source, target, ppi, findings)
+    return Picture(source, target, placed_ppi, findings)
 
 
 def locate_photo(
@@ -238,5 +299,6 @@ def locate_photo(
         min_ppi=settings.min_ppi,
         max_ink=settings.max_ink,
         allow_placeholder=settings.allow_placeholder,
+        max_ppi=settings.max_ppi,
     )
     return (picture.path.as_uri() if picture.path else ""), list(picture.findings)
