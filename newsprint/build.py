@@ -40,6 +40,7 @@ from newsprint.typeset.coverage import check_coverage
 from newsprint.typeset.fit import describe_ids, lay_out
 from newsprint.typeset.fonts import check_installed, font_face_css, load_faces, role_css
 from newsprint.typeset.measure import FitLimits, PageFit, dropped_text, fit_findings
+from newsprint.typeset.styles import tool_css, undefined_properties
 from newsprint.typeset.typesetter import Typesetter, weasyprint_finding
 
 
@@ -90,9 +91,10 @@ class Prepared:
 def prepare(
     story_path: Path, config: Config, format_name: str | None = None, pages: int | None = None
 ) -> Prepared:
-    """Stages before layout: parse, normalise, edition, font coverage, the picture.
+    """Stages before layout: parse, normalise, edition, font coverage, styles, the picture.
 
-    Raises BuildFailed when the copy cannot be set at all (a character no font has).
+    Raises BuildFailed when the copy cannot be set at all (a character no font has, a
+    var() in styles/ that nothing defines).
     `pages` puts the story on that many pages instead of the edition file's.
     """
     copy_sha256 = (
@@ -111,6 +113,9 @@ def prepare(
     faces = load_faces()
     check_installed(faces)
     findings += check_coverage(story, edition, faces, config.font_roles)
+    findings += undefined_properties(
+        tool_css(fmt, plan_pages(story, edition), faces, config.font_roles)
+    )
     if any(f.level == "error" for f in findings):
         raise BuildFailed(findings)
     settings = replace(

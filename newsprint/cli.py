@@ -33,9 +33,10 @@ why), 2 usage.
 """
 
 
-def print_findings(findings: list[Finding], stream=sys.stderr) -> None:
+def print_findings(findings: list[Finding], stream=None) -> None:
+    """To stderr as it is when called (not when imported: tests and the studio swap it)."""
     for f in findings:
-        print(str(f), file=stream)
+        print(str(f), file=stream or sys.stderr)
 
 
 # ---- commands ------------------------------------------------------------------

@@ -92,13 +92,27 @@ def mask_colours(css: str) -> str:
 
 
 AT_LINE = re.compile(r" at (\d+):\d+")
+QUOTED = re.compile(r"'(.+?)'", re.S)  # a bad selector's text, as WeasyPrint quotes it
 
 
 def located(path: Path, message: str) -> str:
-    """A stylesheet warning as `styles/x.css:LINE: message`, the line from WeasyPrint's `at L:C`."""
+    """A stylesheet warning as `styles/x.css:LINE: message`, the line from WeasyPrint's `at L:C`.
+
+    A bad selector comes without a position; its quoted text is then looked up in the file.
+    """
     match = AT_LINE.search(message)
     rel = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
-    return f"{rel}:{match[1] if match else 0}: {message}"
+    line = int(match[1]) if match else _quoted_line(path, message)
+    return f"{rel}:{line}: {message}"
+
+
+def _quoted_line(path: Path, message: str) -> int:
+    """The line where the message's quoted excerpt starts in the file, else 0."""
+    quoted = QUOTED.search(message)
+    excerpt = quoted[1].strip() if quoted else ""
+    text = path.read_text(encoding="utf-8") if excerpt else ""
+    at = text.find(excerpt) if excerpt else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else 0
 
 
 def install_clreq() -> None:
@@ -198,7 +212,7 @@ class Typesetter:
         return document, sheet_warnings + messages
 
 
-SHEET_WARNING = re.compile(r"^(styles/[^:]+):(\d+): (.*)$", re.S)
+SHEET_WARNING = re.compile(r"^([^:]+\.css):(\d+): (.*)$", re.S)
 
 
 def weasyprint_finding(message: str) -> Finding:
