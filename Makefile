@@ -12,7 +12,7 @@ VENV_STAMP := .setup/venv.stamp
 FONTS_STAMP := .setup/fonts.stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup render test lint bench fonts clean golden watch serve preflight
+.PHONY: help setup render test fuzz lint bench fonts clean golden watch serve preflight
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ render: setup ## Render the default story (STORY=…) into out/
 
 test: setup ## Run the tests
 	$(PY) -m pytest -q
+
+fuzz: setup ## Property-based tests (tests/test_fuzz.py) with 2000 examples each, not 50
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py
 
 lint: setup ## ruff over the code, and the import contracts of the stages (pyproject.toml)
 	$(VENV)/bin/ruff check newsprint tests render.py

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "000_47b12d432780679e.txt"
@@ -65,3 +67,9 @@ def on():
 
     with clreq.switched(True):
         yield
+
+
+# Property-based tests (tests/test_fuzz.py): a few examples in `make test`, many in `make fuzz`.
+settings.register_profile("default", max_examples=50, deadline=None)
+settings.register_profile("fuzz", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -91,6 +91,16 @@ def test_more_sections():
     assert story.articles[1].sections[2].paragraphs[0].text == "五年来，荷塘区持续推进污染防治。"
 
 
+def test_a_section_or_testimony_before_any_headline_holds_its_text():
+    # copy that starts without a headline opens an article for it (found by test_fuzz.py)
+    story, _ = parse_text("### 一线见证 \n\n讲述人:张明(村支书)\n\n他说。\n", "story.txt")
+    (testimony,) = story.articles[0].sections[0].testimonies
+    assert testimony.speaker_name == "张明" and testimony.paragraphs[0].text == "他说。"
+    story, _ = parse_text("### 1. 看发展\n\n正文。\n", "story.txt")
+    (section,) = story.articles[0].sections
+    assert section.paragraphs[0].text == "正文。" and not story.articles[0].lead
+
+
 def test_no_photo():
     text = SEED_TEXT.rsplit("\n", 1)[0]
     story, _, _ = parsed(text)

@@ -234,14 +234,16 @@ def _heading(at: _Open, block: Block, nxt: Block | None) -> None:
         at.note, at.section, at.testimony = Note(label=para), None, None
         at.art.note = at.note
     elif m := SECTION_RE.match(block.text):
+        art = at.article(block.line)  # first: opening an article closes its containers
         at.section = Section(number=m.group(1), title=Para(m.group(2), block.line))
-        at.article(block.line).sections.append(at.section)
+        art.sections.append(at.section)
         at.testimony = at.note = None
     elif m := TESTIMONY_RE.match(block.text):
-        at.testimony = Testimony(title=Para(m.group(1), block.line))
+        art = at.article(block.line)
         if at.section is None:
             at.section = Section(number="", title=Para("", block.line))
-            at.article(block.line).sections.append(at.section)
+            art.sections.append(at.section)
+        at.testimony = Testimony(title=Para(m.group(1), block.line))
         at.section.testimonies.append(at.testimony)
         at.note = None
     elif block.text in REPORT_LABELS and at.section is not None:
