@@ -39,7 +39,13 @@ from newsprint.story.parse import parse_story
 from newsprint.typeset.coverage import check_coverage
 from newsprint.typeset.fit import describe_ids, lay_out
 from newsprint.typeset.fonts import check_installed, font_face_css, load_faces, role_css
-from newsprint.typeset.measure import FitLimits, PageFit, dropped_text, fit_findings
+from newsprint.typeset.measure import (
+    FitLimits,
+    PageFit,
+    dropped_text,
+    fit_findings,
+    photo_frame_height_mm,
+)
 from newsprint.typeset.styles import tool_css, undefined_properties
 from newsprint.typeset.typesetter import Typesetter, weasyprint_finding
 
@@ -160,9 +166,16 @@ def build(
     empty = empty_pages(plan, story.source)
     if empty:
         raise failed_run(out_dir, job.findings + empty)
+    planned = plan
     document, warnings, fits, plan = lay_out(
-        story, edition, plan, fmt, job.photo_url, typesetter, env, config.photo_lines
+        story, edition, planned, fmt, job.photo_url, typesetter, env, config.photo_lines
     )
+    refit = refit_photo(job, document)
+    if refit is not None:  # the frame came out taller than its width says: more pixels
+        job = refit  # the same layout (the fit cache knows it), with the picture rescaled
+        document, warnings, fits, plan = lay_out(
+            story, edition, planned, fmt, job.photo_url, typesetter, env, config.photo_lines
+        )
     extra_pages = len(document.pages) - len(plan.pages)
     findings = job.findings + layout_findings(job, config, plan, warnings, fits, extra_pages)
     findings += dropped_text(document, story)
@@ -211,6 +224,24 @@ def build(
         out_dir / written.archive_pdf.name if written.archive_pdf else None,
         findings,
     )
+
+
+def refit_photo(job: Prepared, document) -> Prepared | None:
+    """The story with its picture scaled for the frame as laid out, if that needs other pixels.
+
+    Pictures are scaled before layout for the frame's width; when the elastic frame grows
+    tall, the height binds (object-fit: cover) and would print below max_ppi.
+    """
+    height_mm = photo_frame_height_mm(document)
+    if not job.photo_url or height_mm is None:
+        return None
+    url, findings = locate_photo(
+        job.story, job.edition, job.story_path.parent, job.fmt, job.settings, height_mm
+    )
+    if url == job.photo_url:
+        return None
+    kept = [f for f in job.findings if not f.rule.startswith("picture")]
+    return replace(job, photo_url=url, findings=kept + findings)
 
 
 def empty_pages(plan: Plan, source: str) -> list[Finding]:

@@ -7,6 +7,7 @@ from conftest import SEED, SEED_EDITION, write_story
 from PIL import Image, ImageDraw
 
 from newsprint.build import build
+from newsprint.config import MAX_PPI, MIN_PPI
 from newsprint.preflight.checks import Expect
 from newsprint.preflight.run import preflight
 
@@ -35,3 +36,21 @@ def test_photo_is_placed_in_cmyk_and_passes_preflight(story_dir, tmp_path):
     report = preflight(photo_page, Expect(variant="pdf/x-4", min_ppi=200))
     assert report.ok, report.findings
     assert "cmyk" in str(report.figures).lower()
+
+
+def test_a_panorama_keeps_the_pixels_its_frames_height_needs(story_dir, tmp_path):
+    # Scaled for the frame's width alone, 12000×1500 px would keep 4162×520: 89 ppi across
+    # the frame's height, which object-fit: cover fills. Laid out, the frame asks for more.
+    picture = Image.new("RGB", (12000, 1500), (120, 160, 200))
+    ImageDraw.Draw(picture).rectangle([0, 700, 12000, 1500], fill=(200, 140, 80))
+    picture.save(story_dir / "panorama.jpg", quality=90)
+    edition = SEED_EDITION.read_text(encoding="utf-8").replace('file = ""', 'file = "panorama.jpg"')
+    edition = edition.replace("print_placeholder = true", "print_placeholder = false")
+    path = write_story(story_dir, "panorama", SEED.read_text(encoding="utf-8"), edition)
+
+    result = build(path, tmp_path)
+
+    report = preflight(result.print_pdfs[0], Expect(variant="pdf/x-4", min_ppi=MIN_PPI))
+    assert report.ok, report.findings
+    (placed,) = report.figures["images"]
+    assert MIN_PPI <= placed["ppi"] <= MAX_PPI + 2 and placed["pixels"][1] > 520, placed

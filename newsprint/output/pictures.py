@@ -255,9 +255,18 @@ def prepare_picture(
 
 
 def locate_photo(
-    story: Story, edition: Edition, story_dir: Path, fmt: PageFormat, settings: PrintSettings
+    story: Story,
+    edition: Edition,
+    story_dir: Path,
+    fmt: PageFormat,
+    settings: PrintSettings,
+    frame_height_mm: float | None = None,
 ) -> tuple[str, list[Finding]]:
-    """The CMYK picture's file URL, or "" and a finding: the frame is then a marked placeholder."""
+    """The CMYK picture's file URL, or "" and a finding: the frame is then a marked placeholder.
+
+    The frame is the type area's width; its height is elastic, known only once laid out
+    (`frame_height_mm`): a tall frame keeps the pixels its height needs.
+    """
     if story.photo is None:
         return "", []
     line = story.photo.caption.line
@@ -295,6 +304,7 @@ def locate_photo(
         path,
         PICTURE_CACHE,
         fmt.type_width / PT_PER_MM,
+        frame_height_mm,
         icc_profile=settings.icc_profile,
         min_ppi=settings.min_ppi,
         max_ink=settings.max_ink,

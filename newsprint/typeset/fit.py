@@ -240,7 +240,8 @@ def layout_key(story, edition, plan: Plan, fmt: PageFormat, photo_url: str, type
     date, 版名 or credit line re-renders once instead of three times.
     """
     digest = hashlib.sha256()
-    html = compose_html(story, edition, plan, fmt, photo_url, env)
+    # the picture's file is left out too: scaled for its frame, it lays out the same
+    html = compose_html(story, edition, plan, fmt, "picture" if photo_url else "", env)
     digest.update(RUNNING_HEAD.sub("", html).encode())
     digest.update(geometry_css(fmt, plan).encode())
     digest.update(typesetter.font_css.encode())

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 
 from newsprint.compose import ids
-from newsprint.config import PageFormat
+from newsprint.config import PT_PER_MM, PageFormat
 from newsprint.errors import Finding
 from newsprint.story.model import Story
 
@@ -32,6 +32,15 @@ def anchored(document) -> dict[str, tuple[int, tuple[float, ...]]]:
         for name, rect in page.anchors.items():
             anchors.setdefault(name, (number, rect))
     return anchors
+
+
+def photo_frame_height_mm(document) -> float | None:
+    """The photo frame's height as laid out, in mm: what the picture fills with its width."""
+    found = anchored(document).get(ids.PHOTO_FRAME)
+    if found is None:
+        return None
+    rect = found[1]
+    return (rect[3] - rect[1]) * PX_TO_PT / PT_PER_MM
 
 
 def measure_fit(document, page_ids: list[str]) -> list[PageFit]:
