@@ -17,8 +17,9 @@ from newsprint.preflight.run import preflight
 
 SIZE = (10000, 7500)
 PEAK_MB = 600  # the seed alone renders in about 320 MB; unscaled, this photo took 3.5 GB
-# The build runs in a grandchild: RUSAGE_CHILDREN of a fresh child then counts the build
-# alone, not whatever else this test session started before.
+# The build runs in a grandchild: a direct child's ru_maxrss starts at this process's own
+# high-water mark (vfork, then exec: an 800 MB parent makes `pass` measure 811 MB), so a
+# small fresh child starts the build and reports RUSAGE_CHILDREN, the build's alone.
 MEASURE = """
 import resource, subprocess, sys
 subprocess.run([sys.executable, "-c", sys.argv[1]], check=True)
