@@ -7,8 +7,9 @@ import shutil
 import pytest
 from conftest import ROOT, SEED
 
-from newsprint.build import BuildFailed, prepare
+from newsprint.build import BuildFailed, prepare, session_css
 from newsprint.cli import main as cli_main
+from newsprint.compose.html import geometry_css
 from newsprint.compose.plan import plan_pages
 from newsprint.config import load_config
 from newsprint.story.edition import load_edition
@@ -96,3 +97,22 @@ def test_a_stray_brace_names_its_line(styles):
     _sheets, warnings = Typesetter("").stylesheets()
     (finding,) = [weasyprint_finding(w) for w in warnings]
     assert finding.line == text.count("\n") + 2  # the brace's line
+
+
+def test_a_value_made_invalid_through_a_property_names_the_sheet_that_uses_it(styles):
+    edit(
+        styles / "tokens.css",
+        "--photo-height: calc(var(--line-pitch) * 24);",
+        "--photo-height: 3 apples;",
+    )
+    text = (styles / "modules.css").read_text(encoding="utf-8")
+    line = text.count("\n", 0, text.index("height: var(--photo-height);")) + 1
+    config = load_config()
+    story, _ = parse_story(SEED)
+    edition = load_edition(SEED, config.paper_name, config.default_format)
+    grid = geometry_css(config.page_format(edition.format), plan_pages(story, edition))
+    typeset = Typesetter(session_css(config))
+    _document, warnings = typeset.render('<div class="photo-frame"></div>', grid)
+    (finding,) = [weasyprint_finding(w) for w in warnings]
+    assert (finding.path, finding.line) == (str(styles / "modules.css"), line)
+    assert "Ignored `height: 3 apples`" in finding.message

@@ -106,6 +106,28 @@ def located(path: Path, message: str) -> str:
     return f"{rel}:{line}: {message}"
 
 
+IGNORED = re.compile(r"^Ignored `([\w-]+):.*? at (\d+):(\d+)", re.S)
+
+
+def located_in_sheets(message: str) -> str:
+    """A warning from layout (a var() that made a value invalid) with its stylesheet's name.
+
+    WeasyPrint gives the line and column but not the file: the sheet whose line holds
+    that property before that column is named when it is the only one.
+    """
+    match = IGNORED.match(message)
+    if not match:
+        return message
+    prop, line, column = match[1], int(match[2]), int(match[3])
+    declares = re.compile(rf"(?<![\w-]){re.escape(prop)}\s*:")
+    hits = []
+    for name in STYLESHEETS:
+        lines = (STYLES_DIR / name).read_text(encoding="utf-8").splitlines()
+        if line <= len(lines) and declares.search(lines[line - 1][:column]):
+            hits.append(STYLES_DIR / name)
+    return located(hits[0], message) if len(hits) == 1 else message
+
+
 def _quoted_line(path: Path, message: str) -> int:
     """The line where the message's quoted excerpt starts in the file, else 0."""
     quoted = QUOTED.search(message)
@@ -209,7 +231,7 @@ class Typesetter:
             document = HTML(
                 string=html, base_url=str(PROJECT_ROOT) + "/", url_fetcher=self.fetcher
             ).render(stylesheets=sheets, font_config=self.font_config)
-        return document, sheet_warnings + messages
+        return document, sheet_warnings + [located_in_sheets(m) for m in messages]
 
 
 SHEET_WARNING = re.compile(r"^([^:]+\.css):(\d+): (.*)$", re.S)
