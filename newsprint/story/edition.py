@@ -260,7 +260,7 @@ class Check:
         if isinstance(pages, dict):
             self.error(("pages",), f"[pages] is a single table; write {how}")
             return []
-        if not all(isinstance(p, dict) for p in pages):
+        if not isinstance(pages, list) or not all(isinstance(p, dict) for p in pages):
             self.error(("pages",), f"pages must be {how}, not pages = {_shown(pages)}")
             return []
         slots = [self.page(p, k, section) for k, p in enumerate(pages)]
