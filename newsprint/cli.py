@@ -72,6 +72,7 @@ def cmd_render(args) -> int:
         if args.archive:
             from newsprint.archive.core import add_rendered
 
+            print(f"  archiving into {args.archive}", flush=True)
             added = add_rendered(result.out_dir, Path(args.archive))
             print(f"  archived: {added}")
     return status
