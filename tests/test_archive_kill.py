@@ -31,24 +31,27 @@ def child_args(root: Path, run: str, sources: list[Path]) -> list[str]:
     return [sys.executable, str(CHILD), str(root), run, *map(str, sources)]
 
 
-def kill_during(root: Path, run: str, sources: list[Path], story: str, delay: float) -> list[str]:
-    """Run the child and SIGKILL it `delay` s after it reports `adding <story>`; its report."""
+def kill_after(args: list[str], marker: str, delay: float) -> list[str]:
+    """Run `args` and SIGKILL it `delay` s after it prints a line starting with `marker`;
+    every line it printed (a kill after it finished is a no-op)."""
     with subprocess.Popen(
-        child_args(root, run, sources),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
     ) as child:
         lines = []
-        while (line := child.stdout.readline()) and line != f"adding {story}\n":
+        while (line := child.stdout.readline()) and not line.startswith(marker):
             lines.append(line.rstrip("\n"))
+        assert line, f"{args[1]} never printed {marker!r}: {child.stderr.read()}"
         lines.append(line.rstrip("\n"))
         time.sleep(delay)
-        child.send_signal(signal.SIGKILL)  # a no-op if it has finished
+        child.send_signal(signal.SIGKILL)
         out, err = child.communicate(timeout=120)
     assert child.returncode in (0, -signal.SIGKILL), err
     return [*lines, *out.splitlines()]
+
+
+def kill_during(root: Path, run: str, sources: list[Path], story: str, delay: float) -> list[str]:
+    """Run the child and SIGKILL it `delay` s after it reports `adding <story>`; its report."""
+    return kill_after(child_args(root, run, sources), f"adding {story}\n", delay)
 
 
 def state(root: Path) -> tuple[int, int, set[Path]]:
@@ -138,23 +141,8 @@ def test_two_processes_adding_at_once_both_succeed(tmp_path):
 
 def render_and_kill(story: Path, root: Path, out: Path, delay: float) -> list[str]:
     """`render.py STORY --archive ROOT`, SIGKILLed `delay` s after it starts archiving."""
-    with subprocess.Popen(
-        [sys.executable, "render.py", str(story), "--archive", str(root), "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    ) as child:
-        lines = []
-        while (line := child.stdout.readline()) and not line.startswith("  archiving into"):
-            lines.append(line.rstrip("\n"))
-        assert line, f"the render did not reach its archive step: {child.stderr.read()}"
-        lines.append(line.rstrip("\n"))
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
-        out_text, err = child.communicate(timeout=120)
-    assert child.returncode in (0, -signal.SIGKILL), err
-    return [*lines, *out_text.splitlines()]
+    args = [sys.executable, "render.py", str(story), "--archive", str(root), "--out", str(out)]
+    return kill_after(args, "  archiving into", delay)
 
 
 def test_renders_killed_while_archiving_leave_the_archive_consistent(story_dir, tmp_path):

@@ -8,7 +8,7 @@ reads "page 1 is overset by 4 lines: section 3 …", not a stack trace.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from newsprint.compose import ids
 from newsprint.config import PT_PER_MM, PageFormat
@@ -104,8 +104,8 @@ def fit_findings(
 ) -> list[Finding]:
     """Overset and a short page are errors that say how much copy to cut or add, and
     which bound (photo size, page count) would have to move instead."""
-    findings = [_overset(fit, fmt, describe, limits) for fit in fits if _is_overset(fit)]
-    findings += [_short(fit, fmt, limits) for fit in fits if _short_lines(fit, fmt, limits)]
+    findings = [_overset(fit, fmt, describe, limits, source) for fit in fits if _is_overset(fit)]
+    findings += [_short(fit, fmt, limits, source) for fit in fits if _short_lines(fit, fmt, limits)]
     if extra_pages:
         findings.append(
             Finding(
@@ -118,14 +118,16 @@ def fit_findings(
                 "fit",
             )
         )
-    return [replace(f, path=source) for f in findings]
+    return findings
 
 
 def _is_overset(fit: PageFit) -> bool:
     return fit.spare_pt < -0.5 or bool(fit.overset_ids)
 
 
-def _overset(fit: PageFit, fmt: PageFormat, describe: dict[str, str], limits: FitLimits):
+def _overset(
+    fit: PageFit, fmt: PageFormat, describe: dict[str, str], limits: FitLimits, source: str
+) -> Finding:
     names = [describe[i] for i in fit.overset_ids if describe.get(i)] or ["the page's last module"]
     if fit.spare_pt == -float("inf") or fit.spare_pt >= 0:
         amount, cut = "an unknown number of lines", "cut copy from these modules"
@@ -146,7 +148,7 @@ def _overset(fit: PageFit, fmt: PageFormat, describe: dict[str, str], limits: Fi
         f"page {fit.index + 1} is overset by {amount}: {', '.join(names)} did not fit in the "
         f"type area; {cut}, or set the story on {limits.pages + 1} pages "
         f"(--pages {limits.pages + 1})",
-        "",
+        source,
         0,
         "fit",
     )
@@ -160,7 +162,7 @@ def _short_lines(fit: PageFit, fmt: PageFormat, limits: FitLimits) -> int:
     return lines if lines > limits.max_empty else 0
 
 
-def _short(fit: PageFit, fmt: PageFormat, limits: FitLimits) -> Finding:
+def _short(fit: PageFit, fmt: PageFormat, limits: FitLimits, source: str) -> Finding:
     lines = _short_lines(fit, fmt, limits)
     remedy = f"add about {lines * fmt.columns * fmt.column_chars} characters of copy or a picture"
     if fit.index == limits.photo_page:
@@ -175,7 +177,7 @@ def _short(fit: PageFit, fmt: PageFormat, limits: FitLimits) -> Finding:
         "error",
         f"page {fit.index + 1} is {lines} lines short: its foot is empty across its "
         f"{fmt.columns} columns (the design allows {limits.max_empty}); {remedy}",
-        "",
+        source,
         0,
         "fit",
     )
