@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STORY ?= source/000_47b12d432780679e.txt
 ARCHIVE_STORIES ?= 100000  # the archive benchmark's size; 100 000 takes about 20 min
 APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils \
-	fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai libgs-common chromium
+	fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai libgs-common chromium \
+	redis-server
 APT_STAMP := .setup/apt.stamp
 VENV_STAMP := .setup/venv.stamp
 FONTS_STAMP := .setup/fonts.stamp

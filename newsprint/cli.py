@@ -17,7 +17,18 @@ from pathlib import Path
 from newsprint.config import DEFAULT_STORY, MAX_INK, MIN_PPI, PROJECT_ROOT
 from newsprint.errors import Finding, UserError
 
-SUBCOMMANDS = ("render", "fonts", "archive", "check", "preflight", "watch", "serve", "diff")
+SUBCOMMANDS = (
+    "render",
+    "fonts",
+    "archive",
+    "check",
+    "preflight",
+    "watch",
+    "serve",
+    "diff",
+    "edition",
+    "worker",
+)
 
 EPILOG = """\
 examples:
@@ -146,6 +157,18 @@ def cmd_diff(args) -> int:
 
     output = Path(args.output) if args.output else None
     return diff_renders(Path(args.a), Path(args.b), output, args.dpi, args.threshold)
+
+
+def cmd_edition(args) -> int:
+    from newsprint.edition.commands import edition
+
+    return edition(args, print_findings)
+
+
+def cmd_worker(args) -> int:
+    from newsprint.edition.commands import worker
+
+    return worker(args)
 
 
 # ---- argument types ------------------------------------------------------------
@@ -369,6 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     _archive_parser(sub)
     _check_parsers(sub)
     _studio_parsers(sub)
+    from newsprint.edition.commands import add_parsers
+
+    add_parsers(sub, count, cmd_edition, cmd_worker)
     return parser
 
 
