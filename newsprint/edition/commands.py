@@ -11,6 +11,7 @@ import os
 import socket
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from newsprint.config import PROJECT_ROOT
@@ -133,5 +134,7 @@ def worker(args) -> int:
     from newsprint.edition.settings import load_settings
 
     settings = load_settings()
+    if args.visibility_timeout:
+        settings = replace(settings, visibility_timeout_s=args.visibility_timeout)
     store = Path(args.store) if args.store else settings.store
     return start_worker(args.broker, store, settings, args.concurrency, args.name)
