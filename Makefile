@@ -55,8 +55,9 @@ lint: setup ## ruff over the code, and the import contracts of the stages (pypro
 	$(VENV)/bin/ruff format --check newsprint tests render.py
 	$(VENV)/bin/lint-imports --no-cache
 
-bench: setup ## Time the seed's render (cold, warm), bytes, memory, typography; archive scale
+bench: setup ## Time the seed's render (cold, warm), bytes, memory, typography; editions; archive scale
 	$(PY) -m newsprint.bench $(STORY)
+	$(PY) -m newsprint.bench.edition
 	$(PY) -m newsprint.bench.archive --stories $(ARCHIVE_STORIES)
 
 watch: setup ## Re-render whenever source/, styles/, layout/, fonts/ or newsprint.toml change

@@ -87,6 +87,13 @@ def add_parsers(sub, count, cmd_edition, cmd_worker) -> None:
         help="stories rendered at once (default 1: run one worker per core)",
     )
     wk.add_argument(
+        "--visibility-timeout",
+        type=count,
+        metavar="S",
+        help="seconds before a lost worker's story goes to another worker "
+        "(default: newsprint.toml [workers] visibility_timeout_s)",
+    )
+    wk.add_argument(
         "--name",
         default=f"newsprint@{socket.gethostname()}-{os.getpid()}",
         help="the worker's name in messages",

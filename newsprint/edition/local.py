@@ -11,9 +11,11 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from newsprint.edition.jobs import Job
+from newsprint.errors import UserError
 
 
 def _start() -> None:
@@ -55,5 +57,12 @@ def run_local(
         max_tasks_per_child=max_tasks_per_child,
     ) as pool:
         futures = {pool.submit(_run, job.to_json(), str(store_root)): job for job in jobs}
-        for future in as_completed(futures):
-            done(futures[future], future.result())
+        try:
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+        except BrokenProcessPool:
+            raise UserError(
+                "a worker process died (out of memory, or killed); the stories finished so "
+                "far are kept in the store: run the edition again, with fewer --jobs if "
+                "memory is short"
+            ) from None

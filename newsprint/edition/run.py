@@ -138,7 +138,16 @@ def run_edition(
         if not record["ok"]:
             failed.append(story.name)
     if failed:
-        findings += set_aside(edition_dir / "plant", edition_dir)
+        withdrawn = set_aside(edition_dir / "plant", edition_dir)
+        findings += [
+            replace(
+                f,
+                level="warning",
+                message=f"the plant's folder of an earlier run "
+                f"no longer matches the copy; {f.message}",
+            )
+            for f in withdrawn
+        ]
         raise EditionFailed(findings, sorted(set(failed)))
     pages, wrong = check_pages(plan, edition_dir)
     if wrong:
