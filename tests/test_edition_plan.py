@@ -249,3 +249,18 @@ def test_the_desk_side_never_loads_weasyprint():
         "assert 'weasyprint' not in sys.modules, 'weasyprint loaded'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)
+
+
+def test_settings_are_checked(tmp_path):
+    from newsprint.errors import UserError
+
+    path = tmp_path / "newsprint.toml"
+    path.write_text('[edition]\nmin_pages = "8"\n', encoding="utf-8")
+    with pytest.raises(UserError, match=r"\[edition\]: 'min_pages' must be int, not '8'"):
+        load_settings(path)
+    path.write_text("[workers]\ntime_limit = 60\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"unknown key 'time_limit'; known: time_limit_s"):
+        load_settings(path)
+    path.write_text("[edition]\nmin_pages = 50\n", encoding="utf-8")
+    with pytest.raises(UserError, match="min_pages is more than max_pages"):
+        load_settings(path)

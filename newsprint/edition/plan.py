@@ -39,6 +39,7 @@ class PlanStory:
     name: str
     path: Path  # the copy file
     pages: tuple[PlanPage, ...]
+    line: int = 0  # in the plan: where its first page names it
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,8 @@ class PlanCheck(Check):
                     f"an even (left) page, e.g. {numbers[0] + 1} and {numbers[1] + 1}",
                 )
             named = tuple(PlanPage(p.number, stem, p.section) for p in on)
-            stories.append(PlanStory(stem, (folder / story).resolve(), named))
+            line = self.lines.line(("pages", k, "story"))
+            stories.append(PlanStory(stem, (folder / story).resolve(), named, line))
         return tuple(sorted(stories, key=lambda s: s.pages[0].number))
 
 

@@ -27,6 +27,7 @@ from newsprint.errors import Finding
 MANIFEST = "edition.json"
 CONTACT_SHEET = "contact-sheet.png"
 SUPERSEDED = "superseded"
+FAILED = "-FAILED-proof.pdf"
 LABEL_PX = 16
 GAP_PX = 8
 
@@ -74,7 +75,10 @@ def write_story(record: dict, results: Results, edition_dir: Path) -> list[Findi
     staged = staging(parent, record["name"])
     for name, digest in sorted(record["files"].items()):
         (staged / name).write_bytes(results.get(digest))
-    return swap_in(staged, parent / record["name"], edition_dir)
+    target = parent / record["name"]
+    if target.is_dir() and all(p.name.endswith(FAILED) for p in target.iterdir()):
+        shutil.rmtree(target)  # only an earlier failure's stamped proof: nothing to keep
+    return swap_in(staged, target, edition_dir)
 
 
 def story_pages(story_dir: Path) -> dict[int, Path]:

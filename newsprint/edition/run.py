@@ -100,6 +100,19 @@ def _jobs(plan, config, results, only):
     return jobs, cached, failed, findings
 
 
+def _retry(plan: EditionPlan, name: str) -> Finding:
+    story = plan.story(name)
+    pages = ", ".join(str(p.number) for p in story.pages)
+    return Finding(
+        "error",
+        f"{name} (page {pages}) did not render; correct its copy or give it other pages "
+        f"here, then run render.py edition {plan.path} --only {name}",
+        str(plan.path),
+        story.line,
+        "edition",
+    )
+
+
 def _placed(record: dict, story_dir: Path) -> list[Finding]:
     found = [finding_from(f) for f in record.get("findings", [])]
     return [replace(f, path=f.path.replace(OUT, str(story_dir), 1)) for f in found]
@@ -126,7 +139,7 @@ def run_edition(
         if progress:
             progress(counts[0], len(plan.stories), counts[1], pages_total)
 
-    if progress:
+    if progress and records:  # stories the store already had
         progress(counts[0], len(plan.stories), counts[1], pages_total)
     workers = render(todo, results, settings, options, done)
     for story in plan.stories:
@@ -137,6 +150,7 @@ def run_edition(
         findings += _placed(record, edition_dir / "stories" / story.name)
         if not record["ok"]:
             failed.append(story.name)
+            findings.append(_retry(plan, story.name))
     if failed:
         withdrawn = set_aside(edition_dir / "plant", edition_dir)
         findings += [
