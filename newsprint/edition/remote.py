@@ -114,11 +114,16 @@ def check_broker(app, broker: str) -> None:
         ) from None
 
 
-def _workers(app) -> list[str]:
-    try:
-        return sorted(name for reply in app.control.ping(timeout=2) for name in reply)
-    except Exception:  # the broker went away: no worker answers either
-        return []
+def _workers(app, tries: int = 1) -> list[str]:
+    """The workers that answer a ping; a busy machine may take a few seconds to."""
+    for _ in range(tries):
+        try:
+            names = sorted(name for reply in app.control.ping(timeout=5) for name in reply)
+        except Exception:  # the broker went away: no worker answers either
+            names = []
+        if names:
+            return names
+    return []
 
 
 def run_remote(
@@ -130,44 +135,63 @@ def run_remote(
     """Send every job and wait for all; `done(job, record)` as each finishes.
 
     Returns the names of the workers that answered. Raises UserError when no worker
-    answers (at the start, or for a while later): the finished stories are kept in
-    the store and the next run takes them from there.
+    answers (at the start, or for a while later) or the broker goes away: the
+    finished stories are kept in the store and the next run takes them from there.
     """
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import RedisError
+
     app = make_app(broker, settings)
     check_broker(app, broker)
-    workers = _workers(app)
+    workers = _workers(app, tries=3)
     if not workers:
         raise UserError(
             f"no worker answers on {broker}; start one on each machine with "
             f"`render.py worker --broker {broker} --store DIR`"
         )
+    try:
+        _send_and_wait(app, jobs, broker, settings, done)
+    except (OperationalError, RedisError, OSError, RuntimeError) as exc:  # Runtime: retries
+        raise UserError(
+            f"lost the broker at {broker} ({str(exc).strip()}); restart it and run the "
+            "edition again (finished stories are kept in the store)"
+        ) from None
+    return workers
+
+
+def _send_and_wait(app, jobs: list[Job], broker: str, settings: EditionSettings, done) -> None:
+    """Send the jobs, then read their states from the result backend until all are done.
+
+    No AsyncResult is kept: its finaliser talks to the backend, which may be gone by then.
+    """
     pending = {}
     for job in jobs:
-        app.AsyncResult(job.key).forget()  # an earlier run's failure is not this one's
-        pending[job.key] = (job, app.send_task(TASK, args=[job.to_json()], task_id=job.key))
+        app.backend.forget(job.key)  # an earlier run's failure is not this one's
+        app.send_task(TASK, args=[job.to_json()], task_id=job.key)
+        pending[job.key] = job
     last_ping, silent = time.monotonic(), 0
     while pending:
-        for key, (job, result) in list(pending.items()):
-            if result.ready():
+        for key, job in list(pending.items()):
+            meta = app.backend.get_task_meta(key)
+            if meta.get("status") in ("SUCCESS", "FAILURE", "REVOKED"):
                 del pending[key]
-                done(job, _record(job, result, settings))
+                done(job, _record(job, meta, settings))
         if time.monotonic() - last_ping > PING_S:
             last_ping = time.monotonic()
             silent = 0 if _workers(app) else silent + 1
-            if silent >= 2:
-                names = ", ".join(job.name for job, _ in pending.values())
+            if silent >= 3:
+                names = ", ".join(job.name for job in pending.values())
                 raise UserError(
                     f"no worker answers on {broker} any more; {names} not rendered "
                     "— start a worker and run again (finished stories are kept)"
                 )
-        time.sleep(0.3)
-    return workers
+        time.sleep(0.5)
 
 
-def _record(job: Job, result, settings: EditionSettings) -> dict:
+def _record(job: Job, meta: dict, settings: EditionSettings) -> dict:
     """The job's record, or a failed record saying what stopped it on the worker."""
-    value = result.get(propagate=False)
-    if result.successful() and isinstance(value, dict):
+    value = meta.get("result")
+    if meta.get("status") == "SUCCESS" and isinstance(value, dict):
         return value
     name = type(value).__name__
     if "TimeLimit" in name:
