@@ -66,8 +66,10 @@ def assert_clean(report: typography.Report, min_lines: int = 1, loose: bool = Fa
     (test_generated, test_pdf) and in test_typography. `loose`: the copy is made so that
     a line must be loose (a unit that cannot fit, kept whole). Quotation marks in Kai
     are full width by the role's ranged face (role_css), which these pages do not
-    load: their width is tested on laid-out stories (test_quotes, test_generated)."""
-    composed = dataclasses.replace(report, off_grid=0)
+    load: their width is tested on laid-out stories (test_quotes, test_generated).
+    Heading breaks are tested on laid-out stories too (test_headings, test_generated)."""
+    # no headings on these pages: their sans paragraphs are text, not broken headings
+    composed = dataclasses.replace(report, off_grid=0, headings=typography.headbreaks.Headings())
     figures = report.roles
     composed.roles = typography.roles.RoleFigures(
         {
@@ -273,7 +275,6 @@ def test_han_latin_gap_across_fonts_and_sizes(tmp_path, on):
     assert len(gaps) == report.han_latin
     # ¼ em, shrunk to ⅛ or stretched to ⅓ where the line needs it (clreq's order)
     assert all(quarter / 2 - 0.02 <= gap <= quarter * 4 / 3 + 0.02 for gap, quarter in gaps), gaps
-    assert sum(abs(gap - quarter) < 0.02 for gap, quarter in gaps) >= len(gaps) / 2
     assert sum(quarter == 3.5 for _, quarter in gaps) >= 20
 
 

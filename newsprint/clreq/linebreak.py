@@ -34,6 +34,7 @@ _MEASURE = [0.0]  # width (pt) of the block whose lines are being laid out
 # The breaks total_fit chose for a box's text, by (style, measure): WeasyPrint asks for
 # one line at a time, each time with the rest of the text, whose breaks are known.
 _PARAGRAPHS: dict = {}
+STRATEGY = ["total-fit"]  # or "first-fit": `make bench` compares the two
 # The line chosen for a (text, style, width, …): column balancing lays the same
 # paragraphs out again and again at the same widths. Only the choice is kept, never
 # a layout object (those are changed by justification); the style is held so its id
@@ -225,7 +226,7 @@ def _metrics(text, style, justification_spacing) -> totalfit.Metrics:
 def _total_fit(text, style, justification_spacing, max_units: int, measure: int):
     """(chars on the first line, trim its end, per-character extras, trims) from the
     paragraph's total fit; a suffix of text already broken is answered from memory."""
-    key = (id(style), measure, justification_spacing, _ROOT[0])
+    key = (id(style), measure, justification_spacing, _ROOT[0], STRATEGY[0])
     entry = _PARAGRAPHS.get(key)
     offset = -1
     if entry is not None and entry[0] is style and entry[1].text.endswith(text):
@@ -235,7 +236,8 @@ def _total_fit(text, style, justification_spacing, max_units: int, measure: int)
             offset = -1
     if offset < 0:
         metrics = _metrics(text, style, justification_spacing)
-        step = totalfit.choose(metrics, max_units, measure, True)
+        chooser = totalfit.choose if STRATEGY[0] == "total-fit" else totalfit.first_fit
+        step = chooser(metrics, max_units, measure, True)
         if len(_PARAGRAPHS) > _CHOICES_MAX:
             _PARAGRAPHS.clear()
         entry = _PARAGRAPHS[key] = (style, metrics, step, max_units)
@@ -313,6 +315,7 @@ def _split_first_line(
     from weasyprint.text.line_break import Layout
 
     key = (text, id(style), max_width, justification_spacing, minimum, _ROOT[0], _MEASURE[0])
+    key += (STRATEGY[0],)
     cached = _CHOICES.get(key)
     if cached is not None and cached[0] is style:
         return _line_result(text, style, justification_spacing, max_width, *cached[1:], lead)

@@ -175,6 +175,24 @@ def choose(m: Metrics, first: int, measure: int, whole: bool):
     return step
 
 
+def first_fit(m: Metrics, first: int, measure: int, whole: bool):
+    """Line by line, each as full as it goes (a line-end mark pushed in at half width):
+    what newsprint did before total fit, kept for `make bench` to compare against."""
+    lines = _Lines(m)
+    step: list[tuple[int, bool] | None] = [None] * (lines.n + 1)
+    for i in range(lines.n):
+        if i and not m.breaks[i]:
+            continue
+        width, best = first if i == 0 else measure, None
+        for k in lines.candidates(i, width, whole) or lines.first_break(i, whole):
+            e = lines.ends[k]
+            trimmed = lines.width(i, e) + (m.trims[e - 1] if e > i else 0)
+            if lines.width(i, e) <= width or trimmed <= width or best is None:
+                best = (k, lines.width(i, e) > width)
+        step[i] = best
+    return step
+
+
 def chain(step, start: int = 0) -> list[tuple[int, bool]]:
     """The lines from `start`, as choose() left them."""
     out, i = [], start

@@ -1,6 +1,7 @@
 """Heading breaks read off the PDF: a heading of two or more lines in the headline face
 must break between words (rjieba's, as compose.headings chose them) or before a
-parenthesis, and must not end on a line of one or two characters.
+parenthesis, never inside a name (a speaker's, or an organisation's in parentheses),
+and must not end on a line of one or two characters.
 
 A heading is a run of lines in a sans face of one size, a line pitch or so apart and
 overlapping horizontally; a paragraph of sans text (a caption) is left out because
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsprint.compose.headings import units
+from newsprint.compose.headings import NAME_COST, units
 from newsprint.hanzi import is_body
 
 SANS = "Sans"
@@ -79,15 +80,22 @@ def _paragraph(group) -> bool:
     return aligned or edge - _x1(group[-1]) > 0.5 * group[-1].size
 
 
+def _headings(lines) -> list[list]:
+    return [g for g in _groups(lines) if 2 <= len(g) <= MAX_LINES and not _paragraph(g)]
+
+
+def heading_lines(lines) -> frozenset[int]:
+    """ids of the lines that belong to a multi-line heading."""
+    return frozenset(id(line) for group in _headings(lines) for line in group)
+
+
 def measure_headings(lines, figures: Headings, page: int) -> None:
     """Add the page's multi-line headings and their faulty breaks to `figures`."""
-    for group in _groups(lines):
-        if len(group) < 2 or len(group) > MAX_LINES or _paragraph(group):
-            continue
+    for group in _headings(lines):
         texts = [line.text.strip() for line in group]
         whole = "".join(texts)
         figures.headings += 1
-        starts = {u.start for u in units(whole)}
+        starts = {u.start for u in units(whole) if u.cost < NAME_COST}
         pos = 0
         for before, after in zip(texts, texts[1:], strict=False):
             pos += len(before)

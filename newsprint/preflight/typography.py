@@ -163,7 +163,8 @@ def _split(
                     abs(char["x0"] - k * em - s) <= 0.15 for k in (0, 1, 2) for s in starts
                 )
                 at_end = any(abs(prev["x1"] - e) <= 0.15 for e in ends)
-                split = gap > 4 * em or (gap > GUTTER * em and (at_start or at_end))
+                face = char["fontname"] != prev["fontname"]  # a right-aligned line beside
+                split = gap > 4 * em or (gap > GUTTER * em and (at_start or at_end or face))
             if split:
                 segments.append(segment)
                 segment = []
@@ -238,11 +239,16 @@ def _columns(lines: list[Line]) -> list[list[Line]]:
     return chains
 
 
-def _check_column(chain: list[Line], report: Report) -> None:
+def _check_column(chain: list[Line], report: Report, heads: frozenset = frozenset()) -> None:
+    """The rules of justified text over one column; lines of a heading (`heads`, ids)
+    are set line by line, not justified: each is checked like a paragraph's last."""
     left = min(line.x0 for line in chain)
     for line in chain:
         line.indented = line.x0 - left > TOLERANCE
-    lasts = [i + 1 == len(chain) or chain[i + 1].indented for i in range(len(chain))]
+    lasts = [
+        i + 1 == len(chain) or chain[i + 1].indented or id(chain[i]) in heads
+        for i in range(len(chain))
+    ]
     # The right edge from the lines that must reach it, not from a short last line.
     full = [line for line, last in zip(chain, lasts, strict=True) if not last] or chain
     plain = [line.chars[-1]["x1"] for line in full if line.chars[-1]["text"] not in CLOSING]
@@ -357,8 +363,9 @@ def measure(pdf_path, copy_text: str = "") -> Report:
             report.pages += 1
             lines = _lines_of_page(page, number)
             report.lines += len(lines)
+            heads = headbreaks.heading_lines(lines)
             for chain in _columns(lines):
-                _check_column(chain, report)
+                _check_column(chain, report, heads)
             for line in lines:
                 _check_line(line, report)
             _check_grid(lines, report)
