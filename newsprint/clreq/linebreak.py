@@ -1,11 +1,14 @@
 """Chinese line breaking (W3C clreq) inside WeasyPrint 70.0: newsprint.clreq installs it.
 
-split_first_line is replaced, for zh text, by a first-fit breaker over Pango's glyph
-advances: kinsoku, ——/…… and numbers with units kept whole, a line-end mark pushed in
-at half width before anything is pushed out, no 孤字. Adjacent marks are compressed and
-Han meets Latin with a ¼ em gap as per-character extras on the Layout (`clreq_extra`,
-whole thousandths of an em in Pango units); a gap where two boxes meet is counted in
-the second box's width (`clreq_lead`) for clreq._text_align to move where it belongs.
+split_first_line is replaced, for zh text, by total-fit line breaking over Pango's glyph
+advances (totalfit.py: the paragraph's breaks weighed at once, WeasyPrint asking line by
+line): kinsoku, ——/…… and numbers with units kept whole, a line-end mark set half width
+or a mark's blank half and a Han–Latin gap shrunk where a line needs it, no 孤字.
+Adjacent marks are compressed and Han meets Latin with a ¼ em gap as per-character
+extras on the Layout (`clreq_extra`, whole thousandths of an em in Pango units); a gap
+where two boxes meet is counted in the second box's width (`clreq_lead`) for
+clreq._text_align to move where it belongs. Each text box is broken on its own: a
+paragraph of several boxes (a figure set large) is weighed box by box.
 """
 
 from __future__ import annotations

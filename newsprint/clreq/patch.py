@@ -3,17 +3,19 @@
 WeasyPrint justifies only by widening spaces, breaks lines by Pango's UAX #14 rules
 and knows neither punctuation compression nor Han–Latin spacing. `install()` patches
 it once so that, for text whose `lang` is zh-*:
-- lines are broken by our own first-fit breaker (newsprint.linebreak), with
+- lines are broken by our own total-fit breaker (linebreak, totalfit), with
   kinsoku (no prohibited line starts/ends, no split ——/……, number kept with its
-  unit), pushing in a line-end comma/full stop at half width before pushing out, and
-  no paragraph ending on a single character (孤字);
+  unit), a line-end comma/full stop at half width, marks' blank halves and Han–Latin
+  gaps (to ⅛ em) shrunk where a line needs it, and no paragraph ending on a single
+  character (孤字);
 - two adjacent marks take 1.5 em (the blank half of one is removed, judged from the
   glyph's ink, so fonts without `halt` work too) and Han meets Latin letters or
   digits with a ¼ em gap: both are glyph advance changes, never characters. Where
   the two sides differ in size (figures set large in a Kai line) the gap is ¼ em of
   the surrounding text, the paragraph's: see linebreak.gap_points;
-- `text-align: justify` spreads a line's slack over its inter-character gaps, or,
-  on a line that has none (2020年3月), between the letters of its Latin runs.
+- `text-align: justify` spreads a line's slack over its inter-character gaps, its
+  Han–Latin gaps taking their share up to ⅓ em; figures and Latin letters are never
+  spaced apart.
 Advance changes live on the Layout as per-character extras (Pango units, whole
 thousandths of an em so the PDF's TJ numbers are exact) and are written into the
 glyph string when the line is drawn, so layout and PDF agree to ~0.001 pt.
