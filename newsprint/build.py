@@ -146,12 +146,14 @@ def build(
     proof_dpi: float = 50,
     grid: bool = False,
     archive: bool = True,
+    typography: bool = True,
     progress=None,
 ) -> BuildResult:
     """Render one story into out/<story>/; raise BuildFailed with findings if it can't print.
 
     `grid` draws the grid overlay on the proof; `archive=False` skips the archive copy
-    (the designer's loop); `progress(done, total, what)` hears about long work.
+    and `typography=False` the typography report (the designer's loop, whose warm
+    re-render it would double); `progress(done, total, what)` hears about long work.
     """
     config = config or load_config()
     out_dir = out_root / story_path.stem
@@ -203,14 +205,16 @@ def build(
             missing_picture=missing_picture(story, edition, job.photo_url),
         )
         findings += staging.relocate(preflight_outputs(written, fmt, settings))
-        checked, summary = typography_findings(
-            written.print_pdfs,
-            "\n".join(p.text for p in story.paragraphs()),
-            config.typography_errors,
-            lambda text: locate_text(story, text),
-            out_dir,
-        )
-        findings += checked
+        summary = ""
+        if typography:
+            checked, summary = typography_findings(
+                written.print_pdfs,
+                "\n".join(p.text for p in story.paragraphs()),
+                config.typography_errors,
+                lambda text: locate_text(story, text),
+                out_dir,
+            )
+            findings += checked
         verdict = "failed" if any(f.level == "error" for f in findings) else "passed"
         write_manifest(
             story,

@@ -37,6 +37,7 @@ _MEASURE = [0.0]  # width (pt) of the block whose lines are being laid out
 # The breaks total_fit chose for a box's text, by (style, measure): WeasyPrint asks for
 # one line at a time, each time with the rest of the text, whose breaks are known.
 _PARAGRAPHS: dict = {}
+_PARAGRAPHS_MAX = 2000  # each holds a paragraph's metrics: fewer than the line choices
 STRATEGY = ["total-fit"]  # or "first-fit": `make bench` compares the two
 # The line chosen for a (text, style, width, …): column balancing lays the same
 # paragraphs out again and again at the same widths. Only the choice is kept, never
@@ -241,7 +242,7 @@ def _total_fit(text, style, justification_spacing, max_units: int, measure: int)
         metrics = _metrics(text, style, justification_spacing)
         chooser = totalfit.choose if STRATEGY[0] == "total-fit" else totalfit.first_fit
         step = chooser(metrics, max_units, measure, True)
-        if len(_PARAGRAPHS) > _CHOICES_MAX:
+        if len(_PARAGRAPHS) > _PARAGRAPHS_MAX:
             _PARAGRAPHS.clear()
         entry = _PARAGRAPHS[key] = (style, metrics, step, max_units)
         offset = 0

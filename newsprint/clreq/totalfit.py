@@ -108,7 +108,7 @@ class _Lines:
         if gaps == 0:
             if slack <= hl_room:
                 return (LINE_PENALTY + 100 * (slack / max(hl_room, 1)) ** 3) ** 2, trim
-            return LETTER_SPACED + slack, trim
+            return LETTER_SPACED * (1 + slack / m.em), trim  # each em of slack a line worse
         per = slack / (gaps + hl)
         if hl and per * 1000 > HL_STRETCH * m.em:
             per = (slack - hl_room) / gaps
