@@ -24,6 +24,7 @@ from newsprint.output.pdfx import PrintSettings, print_css, print_settings
 from newsprint.output.pictures import locate_photo
 from newsprint.output.stage import Staging, fail, write_failed_proof
 from newsprint.output.write import Written, file_stem, missing_picture, write_outputs
+from newsprint.preflight.check import typography_findings
 from newsprint.preflight.checks import Expect
 from newsprint.preflight.run import preflight
 from newsprint.story.edition import (
@@ -78,6 +79,7 @@ class BuildResult:
     manifest: Path
     archive_pdf: Path | None = None
     findings: list[Finding] = field(default_factory=list)
+    typography: str = ""  # the typography report's one-line summary
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,14 @@ def build(
     proof_dpi: float = 50,
     grid: bool = False,
     archive: bool = True,
+    typography: bool = True,
     progress=None,
 ) -> BuildResult:
     """Render one story into out/<story>/; raise BuildFailed with findings if it can't print.
 
     `grid` draws the grid overlay on the proof; `archive=False` skips the archive copy
-    (the designer's loop); `progress(done, total, what)` hears about long work.
+    and `typography=False` the typography report (the designer's loop, whose warm
+    re-render it would double); `progress(done, total, what)` hears about long work.
     """
     config = config or load_config()
     out_dir = out_root / story_path.stem
@@ -201,6 +205,16 @@ def build(
             missing_picture=missing_picture(story, edition, job.photo_url),
         )
         findings += staging.relocate(preflight_outputs(written, fmt, settings))
+        summary = ""
+        if typography:
+            checked, summary = typography_findings(
+                written.print_pdfs,
+                "\n".join(p.text for p in story.paragraphs()),
+                config.typography_errors,
+                lambda text: locate_text(story, text),
+                out_dir,
+            )
+            findings += checked
         verdict = "failed" if any(f.level == "error" for f in findings) else "passed"
         write_manifest(
             story,
@@ -223,7 +237,23 @@ def build(
         out_dir / "manifest.json",
         out_dir / written.archive_pdf.name if written.archive_pdf else None,
         findings,
+        summary,
     )
+
+
+def locate_text(story: Story, text: str) -> tuple[str, int]:
+    """(copy path, line) of the paragraph, heading or speaker line a PDF line comes from."""
+    wanted = text.replace(" ", "")
+    for para in story.paragraphs():
+        if wanted and wanted in para.text.replace(" ", ""):
+            return story.source, para.line
+    for art in story.articles:
+        for sec in art.sections:
+            for tes in sec.testimonies:
+                speaker = f"讲述人：{tes.speaker_name}（{tes.speaker_role}）"
+                if wanted and wanted in speaker:
+                    return story.source, tes.speaker_line
+    return story.source, 0
 
 
 def refit_photo(job: Prepared, document) -> Prepared | None:
@@ -306,8 +336,8 @@ def layout_findings(
 def preflight_outputs(written: Written, fmt: PageFormat, settings: PrintSettings) -> list[Finding]:
     """The preflight runs after every render: its errors are the desk's errors.
 
-    Its typography figures are left to `render.py check` / `preflight`: they are
-    figures, not a verdict, and measuring them would double a warm re-render.
+    Its typography figures come from typography_findings (in build()), by the rules
+    newsprint.toml [typography] names; here the structural checks alone.
     """
     expect = Expect(
         variant=settings.variant,

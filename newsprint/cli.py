@@ -77,6 +77,8 @@ def cmd_render(args) -> int:
             continue
         print_findings([f for f in result.findings if args.verbose or f.level != "note"])
         print(f"{story}: rendered in {time.perf_counter() - started:.1f} s → {result.out_dir}")
+        if result.typography:
+            print(f"  {result.typography}")
         for path in [*result.print_pdfs, result.archive_pdf, result.proof, result.manifest]:
             if path:
                 print(f"  {path.relative_to(result.out_dir)}")

@@ -25,6 +25,22 @@ PT_PER_MM = 72 / 25.4
 MIN_PPI = 200.0
 MAX_PPI = 300.0  # sharper pictures are scaled down to this at printed size
 MAX_INK = 240.0  # total ink of a CMYK colour, in % (newsprint 220–240)
+# The typography report's rules (preflight/typography.py), by the names [typography]
+# errors uses; a rule not named there is a warning.
+TYPOGRAPHY_RULES = (
+    "not-flush",
+    "prohibited-breaks",
+    "split-units",
+    "uncompressed",
+    "han-latin",
+    "orphans",
+    "injected-spaces",
+    "off-grid",
+    "loose-lines",
+    "letter-spaced",
+    "narrow-quotes",
+    "heading-breaks",
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,7 @@ class Config:
     max_hole_lines: int = 1
     max_foot_gap_lines: int = 0
     photo_lines: tuple[int, int] = (16, 40)  # [makeup]: the photo frame's bounds
+    typography_errors: frozenset[str] = frozenset(TYPOGRAPHY_RULES)  # [typography] errors
 
     def page_format(self, name: str | None = None) -> PageFormat:
         name = name or self.default_format
@@ -164,6 +181,20 @@ def _photo_lines(makeup: dict, where: str) -> tuple[int, int]:
     return low, high
 
 
+def _typography_errors(table: dict, where: str) -> frozenset[str]:
+    """[typography] errors: which of the report's rules stop a render."""
+    names = table.get("errors", list(TYPOGRAPHY_RULES))
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise UserError(f"{where}: 'errors' must be a list of rule names, not {names!r}")
+    unknown = sorted(set(names) - set(TYPOGRAPHY_RULES))
+    if unknown:
+        known = ", ".join(TYPOGRAPHY_RULES)
+        raise UserError(
+            f"{where}: unknown rule(s) {', '.join(unknown)} in 'errors'; known: {known}"
+        )
+    return frozenset(names)
+
+
 def load_config(path: Path = CONFIG_PATH) -> Config:
     """Read and check the configuration file; errors name the file and key."""
     try:
@@ -195,6 +226,7 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
         max_hole_lines=_limit(checks, "max_hole_lines", 1, where),
         max_foot_gap_lines=_limit(checks, "max_foot_gap_lines", 0, where),
         photo_lines=_photo_lines(data.get("makeup", {}), f"{path} [makeup]"),
+        typography_errors=_typography_errors(data.get("typography", {}), f"{path} [typography]"),
         normalize_disabled=frozenset(data.get("normalize", {}).get("disable", [])),
         suspect_words=dict(data.get("normalize", {}).get("suspect", {})),
         print_table=dict(data.get("print", {})),

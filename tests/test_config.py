@@ -49,3 +49,17 @@ def test_font_roles_become_the_styles_face_properties():
     assert "--face-kai: 'NP Kai Quotes', 'NP LXGW WenKai';" in css  # the ranged face first
     with pytest.raises(UserError, match="no face serif-light"):
         role_css(faces, {"body": ["serif-light"]})
+
+
+def test_typography_errors_are_named_rules_of_the_report(tmp_path):
+    from newsprint.config import TYPOGRAPHY_RULES
+    from newsprint.preflight.typography import Report
+
+    assert set(Report().faults()) == set(TYPOGRAPHY_RULES)  # one list of names
+    config = load_config()
+    assert "letter-spaced" in config.typography_errors
+    assert "loose-lines" not in config.typography_errors  # a warning, see newsprint.toml
+    strict = config_with(tmp_path, '"injected-spaces", "off-grid",', '"loose-lines",')
+    assert "loose-lines" in strict.typography_errors and "off-grid" not in strict.typography_errors
+    with pytest.raises(UserError, match=r"newsprint.toml \[typography\].*loose-line\b"):
+        config_with(tmp_path, '"injected-spaces", "off-grid",', '"loose-line",')

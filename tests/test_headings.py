@@ -211,3 +211,28 @@ def test_the_notes_first_line_is_on_its_grid(seed_build):
     for bottoms in columns.values():
         ordered = sorted(bottoms)
         assert all(abs(b - a - pitch) < 0.05 for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "lines"),
+    [  # one more line rather than a break inside a name
+        (
+            "讲述人：黄婷（三一智慧钢铁城副总经理）",
+            11.8,
+            ["讲述人：黄婷", "（三一智慧钢铁城", "副总经理）"],
+        ),
+        (
+            "讲述人：刘开全（荷塘区荷塘月色小区居民）",
+            11.8,
+            ["讲述人：刘开全（荷塘区", "荷塘月色小区居民）"],
+        ),
+        (
+            "讲述人：欧阳婷婷（株洲市荷塘区仙霞镇樟霖村驻村工作队员）",
+            7.0,
+            ["讲述人：", "欧阳婷婷", "（株洲市荷塘区", "仙霞镇樟霖村", "驻村工作队员）"],
+        ),
+    ],
+)
+def test_speaker_lines_break_where_a_name_ends(text, measure, lines):
+    cuts = headings.breaks(text, measure)
+    assert [text[i:j] for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)] == lines

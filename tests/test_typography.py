@@ -9,7 +9,8 @@ from weasyprint import HTML
 from newsprint import clreq
 from newsprint.bench import sample
 from newsprint.cli import main as cli_main
-from newsprint.preflight import typography
+from newsprint.config import load_config
+from newsprint.preflight import check, typography
 from newsprint.typeset.fonts import font_face_css, load_faces
 
 FACES = load_faces()
@@ -73,8 +74,10 @@ def test_clean_text_passes_and_main_exit_codes(tmp_path, off, capsys):
         HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(good)
     assert_project_fonts(good.read_bytes())
     report = typography.measure(good)
-    assert report.ok and report.lines_checked >= 40, typography.format_report(report)
-    assert "FAIL" not in typography.format_report(report)
+    errors = load_config().typography_errors  # loose lines are warnings (newsprint.toml)
+    assert not report.failed(errors), typography.format_report(report, errors)
+    assert report.lines_checked >= 40
+    assert "FAIL" not in typography.format_report(report, errors)
     bad = tmp_path / "bad.pdf"
     HTML(string=sample.sample_html(3, paragraphs=8, columns=2)).write_pdf(bad)
     assert_project_fonts(bad.read_bytes())
@@ -108,3 +111,29 @@ def test_baseline_grid_across_columns(tmp_path, request, clreq_state, shift, off
     assert report.grid_lines > 20
     assert bool(report.off_grid) is off_grid
     assert (report.off_grid == report.grid_lines // 2) is off_grid
+
+
+def test_render_findings_follow_the_configured_errors(tmp_path, on):
+    # 2020年 cannot follow 10 characters on a 13-character line: the line before is loose
+    text = "全区新建成学校公园医2020年的文字继续排下去"
+    html = (
+        f'<html lang="zh-CN"><style>{font_face_css(FACES)}@page {{ size: 200mm 300mm }}'
+        f"body {{ font: 9pt/1.5 '{SERIF}' }} p {{ text-align: justify }}</style>"
+        f"<div style='width: 117pt'><p>{text}</p></div></html>"
+    )
+    path = tmp_path / "p04.pdf"
+    HTML(string=html).write_pdf(path)
+    where = []
+
+    def locate(line: str) -> tuple[str, int]:
+        where.append(line)
+        return "copy.txt", 7
+
+    for errors, level in ((frozenset({"loose-lines"}), "error"), (frozenset(), "warning")):
+        findings, summary = check.typography_findings([path], text, errors, locate, tmp_path)
+        assert [(f.level, f.rule, f.path, f.line) for f in findings] == [
+            (level, "typography-loose-lines", "copy.txt", 7)
+        ]
+        assert "0.33 em" in findings[0].message and "render.py check" in findings[0].message
+        assert summary.startswith("typography: 2 lines") and "loose-lines 1" in summary
+    assert where[0] == "全区新建成学校公园医"

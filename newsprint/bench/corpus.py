@@ -6,12 +6,15 @@ story is drawn from a seed number, so a failure can be reproduced by its number:
 and bylines, like the seed's second), with or without the editor's note, the
 photo and the data box. The copy is sample_paragraph's; the structure is the
 seed's markers (shared/NEWSPAPER.md), and an edition file is written beside it.
+typography_spec(seed) is the same story with the hard cases of issue 11 (long
+two-phrase headings, names in parentheses, figures in narrow measures, runs of
+quoted terms) for the typography report.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsprint.bench.sample import sample_paragraph
@@ -24,6 +27,23 @@ ROLES = ("区民政局副局长", "社区居民", "驻村工作队员", "公司�
 THEMES = ("综合实力", "发展质效", "城区品质", "乡村振兴", "民生事业", "党的建设", "生态环境")
 GAINS = ("发展活力明显释放", "创新力竞争力持续增强", "城市功能明显升级", "群众获得感不断增强")
 LABELS = ("回顾这五年", "数读变化", "奋进新征程")
+# The hard cases of issue 11 (Spec.typography): long second phrases that must break,
+# names of places and bodies in parentheses, runs of figures, runs of quoted terms.
+LONG_GAINS = (
+    "创新力竞争力持续增强发展活力明显释放",
+    "城市功能明显升级人居环境持续改善",
+    "群众获得感幸福感安全感不断增强",
+)
+ORGS = (
+    "株洲市荷塘区仙霞镇樟霖村",
+    "湖南中大机械有限责任公司",
+    "荷塘区荷塘月色小区",
+    "三一智慧钢铁城",
+    "荷塘区民政局",
+    "荷塘区金山街道",
+)
+POSTS = ("驻村工作队员", "总经理", "居民", "副总经理", "副局长", "党员")
+TERMS = ("项目攻坚年", "先进县市区", "全国文明城市", "两型社会", "五好园区", "四上企业")
 
 
 @dataclass(frozen=True)
@@ -36,10 +56,11 @@ class Spec:
     note: bool  # 编者按 in the first article
     photo: bool  # a captioned photo at the end (placeholder: no picture file)
     databox: bool  # 数读成绩单
+    typography: bool = False  # the hard cases of issue 11 in headings, speakers and copy
 
     @property
     def name(self) -> str:
-        return f"corpus_{self.seed:04d}"
+        return f"corpus_{self.seed:04d}" + ("t" if self.typography else "")
 
 
 def spec_for(seed: int) -> Spec:
@@ -53,6 +74,11 @@ def spec_for(seed: int) -> Spec:
         photo=rng.random() < 0.6,
         databox=rng.random() < 0.6,
     )
+
+
+def typography_spec(seed: int) -> Spec:
+    """Story `seed` of the corpus with the hard cases of issue 11 in it."""
+    return replace(spec_for(seed), typography=True)
 
 
 def seed_length() -> int:
@@ -73,17 +99,41 @@ def _paragraphs(rng, low: int, high: int) -> list[str]:
     return [sample_paragraph(rng) for _ in range(rng.randint(low, high))]
 
 
-def _section(rng) -> list[str]:
+def hard_title(rng) -> str:
+    """A section title whose second phrase is too long for one line."""
+    return f"看{rng.choice(THEMES)} {rng.choice(LONG_GAINS)}"
+
+
+def hard_speaker(rng) -> str:
+    """A speaker line whose parenthesis holds a long place or company name."""
+    return f"讲述人：{_name(rng)}（{rng.choice(ORGS)}{rng.choice(POSTS)}）"
+
+
+def hard_sentence(rng) -> str:
+    """Figures that cannot be broken from their units, then a run of quoted terms. (Not
+    a date first: a paragraph that opens with one too long for its indented first
+    line has no break to choose, see README's known limits.)"""
+    year, month, day = rng.randint(2018, 2025), rng.randint(1, 12), rng.randint(1, 28)
+    terms = "".join(f"“{t}”" for t in rng.sample(TERMS, rng.randint(2, 4)))
+    days, area, build = rng.randint(20, 90), rng.randint(100, 2000), rng.randint(60, 120)
+    return (
+        f"我们从{year}年{month}月{day}日起，{days}天完成征拆{area}亩，"
+        f"{build}天实现开工建设，先后获评{terms}等称号。"
+    )
+
+
+def _section(rng, hard: bool = False) -> list[str]:
     """A section: its title (numbered in reading order later), 报告解读 text, one or
-    two testimonies."""
-    title = f"看{rng.choice(THEMES)} {rng.choice(GAINS)}"
+    two testimonies; `hard`: with the hard cases of issue 11."""
+    title = hard_title(rng) if hard else f"看{rng.choice(THEMES)} {rng.choice(GAINS)}"
     parts = [title, "#### 报告解读", *_paragraphs(rng, 1, 2)]
     for _ in range(rng.randint(1, 2)):
-        parts += [
-            f"### 一线见证 {_clip(rng, 12)}",
-            f"讲述人：{_name(rng)}（{rng.choice(ROLES)}）",
-            *_paragraphs(rng, 1, 2),
-        ]
+        head = f"### 一线见证 {_clip(rng, 12)}"
+        speaker = hard_speaker(rng) if hard else f"讲述人：{_name(rng)}（{rng.choice(ROLES)}）"
+        text = _paragraphs(rng, 1, 2)
+        if hard:
+            text[0] += hard_sentence(rng)
+        parts += [head, speaker, *text]
     return parts
 
 
@@ -129,7 +179,7 @@ def story_text(spec: Spec) -> str:
 
     turn = 0
     while len(text()) < target or any(not body for body in sections):
-        sections[turn % spec.articles].append(_section(rng))
+        sections[turn % spec.articles].append(_section(rng, spec.typography))
         turn += 1
     return text()
 
@@ -165,3 +215,17 @@ def write_story(spec: Spec, folder: Path) -> Path:
     path.write_text(story_text(spec), encoding="utf-8")
     (folder / f"{spec.name}.edition.toml").write_text(edition_text(spec), encoding="utf-8")
     return path
+
+
+def typography_copy(seed: int) -> str:
+    """A one-page story of the hard cases of issue 11 alone: section titles whose second
+    phrase needs a line of its own, long names in the speakers' parentheses, figures
+    with their units in the testimonies' narrow Kai measure, runs of quoted terms."""
+    rng = random.Random(f"hard-{seed}")
+    parts = ["# 专题报道 生成稿件", "", "## 测试标题：数字与符号的排版", "", "——自动生成的样稿", ""]
+    for n in range(1, 5):
+        parts += [f"### {n}. {hard_title(rng)}", "", "#### 报告解读", ""]
+        parts += [sample_paragraph(rng) + "。" + hard_sentence(rng), ""]
+        parts += [f"### 一线见证 第{n}位讲述人", "", hard_speaker(rng), ""]
+        parts += [sample_paragraph(rng) + "。" + hard_sentence(rng), ""]
+    return "\n".join(parts)

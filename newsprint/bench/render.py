@@ -135,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         text = json.loads((out / "cold" / story.stem / "manifest.json").read_text("utf-8"))
         figures["typography"] = "\n".join(format_report(measure(p, text["text"])) for p in prints)
     figures["clreq_cost"] = clreq_cost(story)
+    from newsprint.bench.typography import bench, format_bench
+
+    figures["line_breaking"] = format_bench(bench())
     from newsprint.bench.designer import bench_warm
 
     figures["designer_warm"] = bench_warm(story)

@@ -55,6 +55,7 @@ def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4, balance: 
 
     faces = load_faces()
     serif, kai = faces["serif-regular"].family, faces["kai-regular"].family
+    quotes = faces["kai-quotes-regular"].family  # full-width “ ” in Kai, as role_css sets them
     rng = random.Random(seed)
     body = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(paragraphs))
     box = "".join(f"<p>{sample_paragraph(rng)}</p>" for _ in range(4))
@@ -66,6 +67,6 @@ def sample_html(seed: int = 0, paragraphs: int = 60, columns: int = 4, balance: 
         f"body {{ font: 9pt/1.5 '{serif}'; margin: 0 }}"
         "p { margin: 0; text-indent: 2em; text-align: justify }"
         f".cols {{ width: {width}pt; column-count: {columns}; column-gap: 9pt; {fill} }}"
-        f".box {{ width: 243pt; font: 10.5pt/1.5 '{kai}'; margin-top: 18pt }}</style>"
+        f".box {{ width: 243pt; font: 10.5pt/1.5 '{quotes}', '{kai}'; margin-top: 18pt }}</style>"
         f"<div class=cols>{body}</div><div class=box>{box}</div></html>"
     )

@@ -1,24 +1,44 @@
 """Chinese line breaking (W3C clreq) inside WeasyPrint 70.0: newsprint.clreq installs it.
 
-split_first_line is replaced, for zh text, by a first-fit breaker over Pango's glyph
-advances: kinsoku, ——/…… and numbers with units kept whole, a line-end mark pushed in
-at half width before anything is pushed out, no 孤字. Adjacent marks are compressed and
-Han meets Latin with a ¼ em gap as per-character extras on the Layout (`clreq_extra`,
-whole thousandths of an em in Pango units); a gap where two boxes meet is counted in
-the second box's width (`clreq_lead`) for clreq._text_align to move where it belongs.
+split_first_line is replaced, for zh text, by total-fit line breaking over Pango's glyph
+advances (totalfit.py: the paragraph's breaks weighed at once, WeasyPrint asking line by
+line): kinsoku, ——/…… and numbers with units kept whole, a line-end mark set half width
+or a mark's blank half and a Han–Latin gap shrunk where a line needs it, no 孤字.
+Adjacent marks are compressed and Han meets Latin with a ¼ em gap as per-character
+extras on the Layout (`clreq_extra`, whole thousandths of an em in Pango units); a gap
+where two boxes meet is counted in the second box's width (`clreq_lead`) for
+clreq._text_align to move where it belongs. Each text box is broken on its own: a
+paragraph of several boxes (a figure set large) is weighed box by box.
 """
 
 from __future__ import annotations
 
 import math
 
-from newsprint.hanzi import CJK_RE, PUNCT, break_allowed, han_latin, is_body
+from newsprint.clreq import totalfit
+from newsprint.hanzi import (
+    CJK_RE,
+    CLOSING,
+    INSEPARABLE,
+    OPENING,
+    PUNCT,
+    break_allowed,
+    han_latin,
+    is_body,
+    is_cjk,
+)
 
 HAN_LATIN_GAP = 250  # thousandths of an em
 _ORIGINAL: dict = {}  # WeasyPrint's functions that clreq.install replaced
 _INK: dict = {}
 _TAIL: list = ["", 0.0]  # last character set on the current line and its size
 _ROOT = [0.0]  # font size of the line being laid out: its paragraph's
+_MEASURE = [0.0]  # width (pt) of the block whose lines are being laid out
+# The breaks total_fit chose for a box's text, by (style, measure): WeasyPrint asks for
+# one line at a time, each time with the rest of the text, whose breaks are known.
+_PARAGRAPHS: dict = {}
+_PARAGRAPHS_MAX = 2000  # each holds a paragraph's metrics: fewer than the line choices
+STRATEGY = ["total-fit"]  # or "first-fit": `make bench` compares the two
 # The line chosen for a (text, style, width, …): column balancing lays the same
 # paragraphs out again and again at the same widths. Only the choice is kept, never
 # a layout object (those are changed by justification); the style is held so its id
@@ -144,6 +164,123 @@ def _gap_thousandths(text: str, blanks: dict, advances: list, em_units: float) -
 # --- the line breaker -----------------------------------------------------------------
 
 
+def gap_eligible(a: str, b: str) -> bool:
+    """Does the gap between a and b take justification slack?
+
+    Not inside ——/……, and not a Han–Latin gap: that one stretches only from ¼ to ⅓ em
+    (totalfit.HL_STRETCH), which also keeps it below the gap at which text extractors
+    (pdfplumber's 3 pt) guess a space.
+    """
+    if (a == b and a in INSEPARABLE) or han_latin(a, b):
+        return False
+    return is_cjk(a) or is_cjk(b) or a == " "
+
+
+def _to_units(width: float) -> int:
+    return int(max(0, width) * 1024 * (1 + 1e-9)) + 1
+
+
+def _metrics(text, style, justification_spacing) -> totalfit.Metrics:
+    """What total_fit needs of the text: advances, fixed gaps, and what may shrink."""
+    from weasyprint.text.ffi import pango
+    from weasyprint.text.line_break import Layout
+
+    font_size = style["font_size"]
+    em_units = font_size * 1024
+    layout = Layout(style, justification_spacing, None)
+    layout.set_text(text)
+    line = pango.pango_layout_get_line_readonly(layout.layout, 0)
+    advances, blanks = _advances(line, text, em_units)
+    thousandths = _gap_thousandths(text, blanks, advances, em_units)
+    gaps = [_units(g, font_size) for g in thousandths]
+    n = len(text)
+    trims = [
+        _units(-round(advances[i] / em_units * 500), font_size) if blanks.get(i, (0, 0))[1] else 0
+        for i in range(n)
+    ]
+    breaks = _line_breaks(layout, n)
+    breaks = [
+        k > 0 and (k == n or break_allowed(text[k - 1], text[k], ok)) for k, ok in enumerate(breaks)
+    ]
+    layout.deactivate()
+    mark = _units(totalfit.MARK_SHRINK, font_size)
+    shrink = [0] * n
+    for i, char in enumerate(text):
+        if thousandths[i] or (i and thousandths[i - 1]):
+            continue  # compressed with its neighbour already
+        if char in CLOSING and blanks.get(i, (0, 0))[1] and i + 1 < n and text[i + 1] not in PUNCT:
+            shrink[i] = mark
+        elif char in OPENING and blanks.get(i, (0, 0))[0] and i and text[i - 1] not in PUNCT:
+            shrink[i - 1] = mark
+    pairs = list(zip(text, text[1:], strict=False))
+    return totalfit.Metrics(
+        text=text,
+        advances=advances,
+        gaps=gaps,
+        trims=trims,
+        breaks=breaks,
+        elastic=[gap_eligible(a, b) for a, b in pairs] + [False],
+        han_latin=[han_latin(a, b) for a, b in pairs] + [False],
+        shrink=shrink,
+        em=round(em_units),
+        body=[is_body(c) for c in text],
+    )
+
+
+def _total_fit(text, style, justification_spacing, max_units: int, measure: int):
+    """(chars on the first line, trim its end, per-character extras, trims) from the
+    paragraph's total fit; a suffix of text already broken is answered from memory."""
+    key = (id(style), measure, justification_spacing, _ROOT[0], STRATEGY[0])
+    entry = _PARAGRAPHS.get(key)
+    offset = -1
+    if entry is not None and entry[0] is style and entry[1].text.endswith(text):
+        offset = len(entry[1].text) - len(text)
+        width = entry[3] if offset == 0 else measure
+        if width != max_units or entry[2][offset] is None:
+            offset = -1
+    if offset < 0:
+        metrics = _metrics(text, style, justification_spacing)
+        chooser = totalfit.choose if STRATEGY[0] == "total-fit" else totalfit.first_fit
+        step = chooser(metrics, max_units, measure, True)
+        if len(_PARAGRAPHS) > _PARAGRAPHS_MAX:
+            _PARAGRAPHS.clear()
+        entry = _PARAGRAPHS[key] = (style, metrics, step, max_units)
+        offset = 0
+    metrics, step = entry[1], entry[2]
+    end, trim = step[offset]
+    extras = list(metrics.gaps[offset:end])
+    trims = metrics.trims[offset:end]
+    _shrink_to_fit(metrics, offset, end, trim, max_units, extras)
+    return end - offset, trim, extras, trims
+
+
+def _shrink_to_fit(m: totalfit.Metrics, start: int, end: int, trim: bool, max_units, extras):
+    """Take what the chosen line is over its measure from its marks' blank halves and
+    Han–Latin gaps (down to ⅛ em), in proportion: extras are changed in place."""
+    e = end
+    while e > start and m.text[e - 1] == " ":
+        e -= 1
+    width = sum(m.advances[start:e]) + sum(m.gaps[start : e - 1]) + (m.trims[e - 1] if trim else 0)
+    over = width - max_units
+    if over <= 0:
+        return
+    hl = m.em * totalfit.HL_SHRINK // 1000
+    room = [(j, m.shrink[j] + (hl if m.han_latin[j] else 0)) for j in range(start, e - 1)]
+    room = [(j, r) for j, r in room if r > 0]
+    total = sum(r for _, r in room)
+    if not total:
+        return
+    font_size = m.em / 1024
+    need = over
+    for j, r in room:
+        thousandths = math.ceil(min(r, r * need / total + 1) / m.em * 1000)
+        taken = _units(-thousandths, font_size)
+        extras[j - start] += taken
+        over += taken
+        if over <= 0:
+            break
+
+
 def _managed(style, text: str) -> bool:
     lang = style["lang"] or ""
     return (
@@ -155,55 +292,6 @@ def _managed(style, text: str) -> bool:
         and "\xad" not in text
         and bool(CJK_RE.search(text))
     )
-
-
-def _choose(text, whole, breaks, advances, gaps, trims, max_units):
-    """First-fit break: (chars on the line, trim its last mark) or None for more text."""
-    n = len(text)
-    if max_units == math.inf:
-        return n, False
-    width, ends = [0] * (n + 1), [0] * (n + 1)  # width of text[:k]; end of text[:k] w/o spaces
-    for k in range(1, n + 1):
-        width[k] = width[k - 1] + advances[k - 1] + (gaps[k - 2] if k > 1 else 0)
-        ends[k] = ends[k - 1] if text[k - 1] == " " else k
-
-    def fit(k):
-        end = ends[k]
-        if end and width[end] <= max_units:
-            return False
-        if end and trims[end - 1] and width[end] + trims[end - 1] <= max_units:
-            return True
-        return None
-
-    candidates, best = [], None
-    for k in range(1, n + 1):
-        if (k < n and breaks[k]) or (k == n and whole):
-            candidates.append(k)
-            if (trim := fit(k)) is not None:
-                best = (k, trim)
-        if width[ends[k]] > max_units + 2 * max(advances[k - 1], 1) and candidates:
-            break
-    else:
-        if not whole:
-            return None
-    if best is None:
-        if not candidates or (candidates[0] == n and not whole):
-            return None
-        return candidates[0], bool(ends[candidates[0]] and trims[ends[candidates[0]] - 1])
-    if whole and best[0] < n and sum(map(is_body, text[best[0] :])) == 1:
-        best = _avoid_orphan(text, best, candidates, fit)
-    return best
-
-
-def _avoid_orphan(text, best, candidates, fit):
-    """No paragraph may end on one character: push it in, else pull one down."""
-    pushed = fit(len(text))
-    if pushed is not None:
-        return len(text), pushed
-    for k in reversed(candidates):
-        if k < best[0] and sum(map(is_body, text[k:])) >= 2 and text[:k].strip():
-            return k, fit(k) or False
-    return best
 
 
 def _split_first_line(
@@ -230,39 +318,26 @@ def _split_first_line(
     from weasyprint.text.ffi import pango
     from weasyprint.text.line_break import Layout
 
-    key = (text, id(style), max_width, justification_spacing, minimum, _ROOT[0])
+    key = (text, id(style), max_width, justification_spacing, minimum, _ROOT[0], _MEASURE[0])
+    key += (STRATEGY[0],)
     cached = _CHOICES.get(key)
     if cached is not None and cached[0] is style:
         return _line_result(text, style, justification_spacing, max_width, *cached[1:], lead)
     em_units = font_size * 1024
     bounded = max_width is not None and max_width < 2**21
-    max_units = int(max(0, max_width) * 1024 * (1 + 1e-9)) + 1 if bounded else math.inf
-    size = int(max_width / font_size * 2) + 8 if bounded else len(text)
-    while True:
-        window = text[:size]
-        whole = len(window) == len(text)
+    if bounded:
+        max_units = _to_units(max_width)
+        measure = _to_units(_MEASURE[0]) if _MEASURE[0] else max_units
+        count, trim, gaps, trims = _total_fit(
+            text, style, justification_spacing, max_units, measure
+        )
+    else:
         layout = Layout(style, justification_spacing, max_width)
-        layout.set_text(window)
+        layout.set_text(text)
         line = pango.pango_layout_get_line_readonly(layout.layout, 0)
-        advances, blanks = _advances(line, window, em_units)
-        gaps = _gap_thousandths(window, blanks, advances, em_units)
-        gaps = [_units(gap, font_size) for gap in gaps]
-        trims = [
-            _units(-round(advances[i] / em_units * 500), font_size)
-            if blanks.get(i, (0, 0))[1]
-            else 0
-            for i in range(len(window))
-        ]
-        breaks = _line_breaks(layout, len(window))
-        breaks = [
-            k > 0 and (k == len(window) or break_allowed(window[k - 1], window[k], ok))
-            for k, ok in enumerate(breaks)
-        ]
-        choice = _choose(window, whole, breaks, advances, gaps, trims, max_units)
-        if choice is not None:
-            break
-        size *= 2
-    count, trim = choice
+        advances, blanks = _advances(line, text, em_units)
+        gaps = [_units(g, font_size) for g in _gap_thousandths(text, blanks, advances, em_units)]
+        trims, count, trim = [0] * len(text), len(text), False
     line_text = text[:count] if count == len(text) else text[:count].rstrip(" ")
     if not line_text.strip():  # only spaces fit: WeasyPrint knows what to do
         return _ORIGINAL["split_first_line"](
@@ -310,9 +385,11 @@ def _can_break_text(text, lang):
 
 
 def _get_next_linebox(context, linebox, *args):
-    """Lay out a line knowing its paragraph's font size (for gap_points)."""
-    saved, _ROOT[0] = _ROOT[0], linebox.style["font_size"]
+    """Lay out a line knowing its paragraph's font size (for gap_points) and its
+    block's width (the measure of the lines after this one, for total_fit)."""
+    saved = _ROOT[0], _MEASURE[0]
+    _ROOT[0], _MEASURE[0] = linebox.style["font_size"], args[3].width
     try:
         return _ORIGINAL["get_next_linebox"](context, linebox, *args)
     finally:
-        _ROOT[0] = saved
+        _ROOT[0], _MEASURE[0] = saved

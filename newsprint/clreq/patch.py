@@ -3,17 +3,19 @@
 WeasyPrint justifies only by widening spaces, breaks lines by Pango's UAX #14 rules
 and knows neither punctuation compression nor Han–Latin spacing. `install()` patches
 it once so that, for text whose `lang` is zh-*:
-- lines are broken by our own first-fit breaker (newsprint.linebreak), with
+- lines are broken by our own total-fit breaker (linebreak, totalfit), with
   kinsoku (no prohibited line starts/ends, no split ——/……, number kept with its
-  unit), pushing in a line-end comma/full stop at half width before pushing out, and
-  no paragraph ending on a single character (孤字);
+  unit), a line-end comma/full stop at half width, marks' blank halves and Han–Latin
+  gaps (to ⅛ em) shrunk where a line needs it, and no paragraph ending on a single
+  character (孤字);
 - two adjacent marks take 1.5 em (the blank half of one is removed, judged from the
   glyph's ink, so fonts without `halt` work too) and Han meets Latin letters or
   digits with a ¼ em gap: both are glyph advance changes, never characters. Where
   the two sides differ in size (figures set large in a Kai line) the gap is ¼ em of
   the surrounding text, the paragraph's: see linebreak.gap_points;
-- `text-align: justify` spreads a line's slack over its inter-character gaps, or,
-  on a line that has none (2020年3月), between the letters of its Latin runs.
+- `text-align: justify` spreads a line's slack over its inter-character gaps, its
+  Han–Latin gaps taking their share up to ⅓ em; figures and Latin letters are never
+  spaced apart.
 Advance changes live on the Layout as per-character extras (Pango units, whole
 thousandths of an em so the PDF's TJ numbers are exact) and are written into the
 glyph string when the line is drawn, so layout and PDF agree to ~0.001 pt.
@@ -26,6 +28,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from newsprint.clreq import totalfit
 from newsprint.clreq.linebreak import (
     _ORIGINAL,
     _byte_to_char,
@@ -36,26 +39,11 @@ from newsprint.clreq.linebreak import (
     _runs,
     _split_first_line,
     _units,
+    gap_eligible,
 )
-from newsprint.hanzi import INSEPARABLE, han_latin, is_cjk
+from newsprint.hanzi import han_latin
 
 WEASYPRINT_VERSION = "70.0"
-
-
-def gap_eligible(a: str, b: str) -> bool:
-    """Does the gap between a and b take justification slack?
-
-    Not inside ——/……, and not the fixed ¼ em Han–Latin gap: kept at ¼ em, it also stays
-    below the gap at which text extractors (pdfplumber's 3 pt) guess a space.
-    """
-    if (a == b and a in INSEPARABLE) or han_latin(a, b):
-        return False
-    return is_cjk(a) or is_cjk(b) or a == " "
-
-
-def letter_gap(a: str, b: str) -> bool:
-    """A gap inside a Latin run: justified only on a line with no other gap."""
-    return not (is_cjk(a) or is_cjk(b) or a.isspace() or b.isspace())
 
 
 # --- justification and drawing --------------------------------------------------------
@@ -75,13 +63,13 @@ def _leaves(box, out):
 
 
 def _justify_line(context, line, extra_width):
-    """Spread a line's slack over its inter-character gaps (clreq 'inter-character').
+    """Spread a line's slack over its inter-character gaps (clreq 'inter-character'),
+    Han–Latin gaps taking their share up to ⅓ em.
 
-    A line with none (2020年3月: digits and fixed Han–Latin gaps only) is letter-spaced
-    inside its Latin runs instead: a short line is worse than spaced figures.
+    Figures and Latin letters are never spaced apart: a line with no other gap (rare,
+    total_fit avoids it) stretches its Han–Latin gaps further, or keeps its slack.
     """
     from weasyprint.formatting_structure import boxes
-    from weasyprint.text.ffi import FROM_UNITS
 
     leaves = _leaves(line, [])
     texts = [b for b in leaves if isinstance(b, boxes.TextBox) and getattr(b, "pango_layout", None)]
@@ -101,21 +89,46 @@ def _justify_line(context, line, extra_width):
         if chars[i] and chars[i + 1]
     ]
     gaps = [i for i, a, b in pairs if gap_eligible(a, b)]
-    gaps = gaps or [i for i, a, b in pairs if letter_gap(a, b)]
-    if not gaps:
+    mixed = [i for i, a, b in pairs if han_latin(a, b)]
+    if not gaps and not mixed:
         return _ORIGINAL["justify_line"](context, line, extra_width)
-    added, done = {}, 0.0
-    for number, i in enumerate(gaps, 1):
+    added: dict = {}
+    share = extra_width / (len(gaps) + len(mixed))
+    caps = [totalfit.HL_STRETCH / 1000 * _gap_em(chars, i, line) for i in mixed]
+    given = _spread(chars, mixed, [min(share, cap) for cap in caps], added)
+    rest = extra_width - given
+    if gaps:
+        _spread(chars, gaps, [rest / len(gaps)] * len(gaps), added)
+    elif mixed:
+        _spread(chars, mixed, [rest / len(mixed)] * len(mixed), added)
+    _shift(line, added, 0)
+
+
+def _gap_em(chars, i: int, line) -> float:
+    """The em of the gap after chars[i]: the pair's size, or the paragraph's where the two
+    differ (a figure set large), as linebreak.gap_points."""
+    a, b = chars[i][0].style["font_size"], chars[i + 1][0].style["font_size"]
+    return a if abs(a - b) < 0.01 else line.style["font_size"]
+
+
+def _spread(chars, where: list[int], amounts: list[float], added: dict) -> float:
+    """Widen the gaps after chars[where] by amounts (pt), in whole thousandths of an em
+    rounded so the sum never overshoots; returns what was given."""
+    from weasyprint.text.ffi import FROM_UNITS
+
+    done, wanted = 0.0, 0.0
+    for i, amount in zip(where, amounts, strict=True):
+        wanted += amount
         box, index, _ = chars[i]
         font_size = box.style["font_size"]
-        thousandths = math.floor((extra_width * number / len(gaps) - done) / font_size * 1000)
+        thousandths = math.floor((wanted - done) / font_size * 1000)
         if thousandths <= 0:
             continue
         units = _units(thousandths, font_size)
         _extras(box.pango_layout)[index] += units
         done += units * FROM_UNITS
         added[id(box)] = added.get(id(box), 0) + units * FROM_UNITS
-    _shift(line, added, 0)
+    return done
 
 
 def _extras(layout) -> list[int]:

@@ -32,8 +32,17 @@ from newsprint.hanzi import NO_END, NO_START, break_allowed, is_body, is_cjk, is
 
 # A place or unit suffix stays with its name: 仙霞+镇, 樟霖+村, 钢铁+城.
 SUFFIXES = frozenset("区镇村乡县市省州城")
+# Inside a speaker's parentheses (an organisation, then a post) a line may break only
+# where a name ends: after a place or body (荷塘区/, 民政局/, 小区/), before a company's
+# legal form (中大机械/有限责任公司) or a post (三一智慧钢铁城/副总经理).
+NAME_ENDS = ("区", "镇", "村", "乡", "县", "市", "省", "州", "城", "局", "委", "院", "厂", "校")
+NAME_ENDS += ("公司", "集团", "中心", "街道", "社区")
+LEGAL_FORMS = ("有限", "股份")
+POSTS = ("总经理", "副总经理", "经理", "董事长", "党员", "居民", "村民", "队员", "工作队员")
+POSTS += ("局长", "副局长", "书记", "副书记", "主任", "副主任", "干部", "负责人", "代表", "职工")
 LINE_COST = 1000  # one more line than needed
 SHORT_COST = 2000  # a line of 1–2 characters: worse than one more line
+NAME_COST = 3000  # inside a name: worse than one more line, or a short one
 BREAK_COST = {" ": 0, "（": 10, "，": 20, "": 100}  # at a space, before （, after ，, a word
 SPACE_EM = 0.33
 MAX_LINES = 6
@@ -107,17 +116,28 @@ def _words(phrase: str) -> list[str]:
     return out
 
 
+def _inside_name(before: str, word: str) -> bool:
+    """Is a break between these words of a parenthesis inside a name (see NAME_ENDS)?"""
+    if word.startswith(LEGAL_FORMS) or word.rstrip("）") in POSTS:
+        return False
+    return not before.endswith(NAME_ENDS)
+
+
 def units(text: str) -> list[Unit]:
     """The heading cut where a line may break: between words, marks kept with their word
-    (kinsoku), a space as the break's mark."""
+    (kinsoku), a space as the break's mark; a speaker's name after "：" kept whole, and
+    inside parentheses a break that is not where a name ends costs NAME_COST."""
     found: list[Unit] = []
-    pos, pending = 0, " "
+    pos, pending, depth, naming = 0, " ", 0, False
     for word in _words_with_spaces(text):
         if word == " ":
             pending, pos = " ", pos + 1
             continue
+        named = bool(found) and found[-1].text.endswith("：")  # a name starts here
+        naming = (naming or named) and word[0] != "（" and pending != " "
         glue = found and (
-            word[0] in NO_START
+            (naming and not named)  # the name after 讲述人： is one unit
+            or word[0] in NO_START
             or found[-1].text[-1] in NO_END
             or (pending != " " and not break_allowed(found[-1].text[-1], word[0], True))
         )
@@ -130,7 +150,10 @@ def units(text: str) -> list[Unit]:
                 cost = min(cost, BREAK_COST["（"])
             elif found and found[-1].text[-1] == "，":
                 cost = min(cost, BREAK_COST["，"])
+            elif depth and found and _inside_name(found[-1].text, word):
+                cost = NAME_COST
             found.append(Unit(word, pos, cost))
+        depth += word.count("（") - word.count("）")
         pending, pos = "", pos + len(word)
     return found
 

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from newsprint.config import TYPOGRAPHY_RULES
 from newsprint.hanzi import (
     CLOSING,
     INSEPARABLE,
@@ -30,13 +31,14 @@ from newsprint.hanzi import (
     is_han,
     is_latin,
 )
+from newsprint.preflight import headbreaks, roles
 
 SPACES = frozenset(
     " \u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u200b\u202f\u205f"
 )
 TOLERANCE = 0.3  # pt, for flush edges
-HAN_LATIN_RANGE = (0.2, 0.3)  # em
+HAN_LATIN_RANGE = (0.125, 0.333)  # em: ¼ em, shrunk to ⅛ or stretched to ⅓ (clreq)
 GUTTER = 0.9  # em: a wider gap on a baseline separates two columns
 
 
@@ -61,25 +63,44 @@ class Report:
     off_grid: int = 0
     copy_text: str = ""  # the story's own text: a space the copy has is not injected
     examples: list[str] = field(default_factory=list)
+    places: list[tuple[str, int, str, str]] = field(default_factory=list)
+    roles: roles.RoleFigures = field(default_factory=roles.RoleFigures)
+    headings: headbreaks.Headings = field(default_factory=headbreaks.Headings)
+
+    def faults(self) -> dict[str, int]:
+        """Each rule's count of faults, by the name newsprint.toml [typography] uses."""
+        return {
+            "not-flush": self.not_flush,
+            "prohibited-breaks": self.bad_starts + self.bad_ends,
+            "split-units": self.split_pairs + self.split_units,
+            "uncompressed": self.pairs_uncompressed,
+            "han-latin": self.han_latin_bad,
+            "orphans": self.orphans,
+            "injected-spaces": self.injected_spaces,
+            "off-grid": self.off_grid,
+            "loose-lines": self.roles.loose,
+            "letter-spaced": self.roles.letter_spaced,
+            "narrow-quotes": self.roles.narrow_quotes,
+            "heading-breaks": self.headings.inside_phrase + self.headings.short_last,
+        }
 
     @property
     def ok(self) -> bool:
-        return not (
-            self.not_flush
-            or self.bad_starts
-            or self.bad_ends
-            or self.split_pairs
-            or self.split_units
-            or self.pairs_uncompressed
-            or self.han_latin_bad
-            or self.orphans
-            or self.injected_spaces
-            or self.off_grid
-        )
+        """Every rule holds."""
+        return not any(self.faults().values())
+
+    def failed(self, errors) -> bool:
+        """A rule that `errors` (newsprint.toml [typography]) names is broken."""
+        return any(count for rule, count in self.faults().items() if rule in errors)
 
     def fail(self, kind: str, line: Line, detail: str = "") -> None:
         if len(self.examples) < 20:
             self.examples.append(f"p{line.page} {kind}: {line.text[:30]!r} {detail}".rstrip())
+            self.places.append((kind, line.page, line.text, detail))
+
+    def all_places(self) -> list[tuple[str, int, str, str]]:
+        """(kind, page, line text, detail) of the faults found, 20 at most of each part."""
+        return self.places + self.roles.places + self.headings.places
 
 
 @dataclass
@@ -142,7 +163,8 @@ def _split(
                     abs(char["x0"] - k * em - s) <= 0.15 for k in (0, 1, 2) for s in starts
                 )
                 at_end = any(abs(prev["x1"] - e) <= 0.15 for e in ends)
-                split = gap > 4 * em or (gap > GUTTER * em and (at_start or at_end))
+                face = char["fontname"] != prev["fontname"]  # a right-aligned line beside
+                split = gap > 4 * em or (gap > GUTTER * em and (at_start or at_end or face))
             if split:
                 segments.append(segment)
                 segment = []
@@ -217,11 +239,16 @@ def _columns(lines: list[Line]) -> list[list[Line]]:
     return chains
 
 
-def _check_column(chain: list[Line], report: Report) -> None:
+def _check_column(chain: list[Line], report: Report, heads: frozenset = frozenset()) -> None:
+    """The rules of justified text over one column; lines of a heading (`heads`, ids)
+    are set line by line, not justified: each is checked like a paragraph's last."""
     left = min(line.x0 for line in chain)
     for line in chain:
         line.indented = line.x0 - left > TOLERANCE
-    lasts = [i + 1 == len(chain) or chain[i + 1].indented for i in range(len(chain))]
+    lasts = [
+        i + 1 == len(chain) or chain[i + 1].indented or id(chain[i]) in heads
+        for i in range(len(chain))
+    ]
     # The right edge from the lines that must reach it, not from a short last line.
     full = [line for line, last in zip(chain, lasts, strict=True) if not last] or chain
     plain = [line.chars[-1]["x1"] for line in full if line.chars[-1]["text"] not in CLOSING]
@@ -245,6 +272,7 @@ def _check_column(chain: list[Line], report: Report) -> None:
             if text[-1].isdigit() and is_han(nxt[0]):
                 report.split_units += 1
                 report.fail("number split from unit", line)
+        roles.measure_line(line, not last, report.roles, line.page)
         if last and not first and sum(map(is_body, text)) == 1:
             report.orphans += 1
             report.fail("孤字", line)
@@ -335,18 +363,25 @@ def measure(pdf_path, copy_text: str = "") -> Report:
             report.pages += 1
             lines = _lines_of_page(page, number)
             report.lines += len(lines)
+            heads = headbreaks.heading_lines(lines)
             for chain in _columns(lines):
-                _check_column(chain, report)
+                _check_column(chain, report, heads)
             for line in lines:
                 _check_line(line, report)
             _check_grid(lines, report)
+            roles.measure_grid(lines, report.roles, TOLERANCE)
+            headbreaks.measure_headings(lines, report.headings, number)
             page.close()
     return report
 
 
-def format_report(report: Report) -> str:
-    def mark(bad: int) -> str:
-        return "ok  " if not bad else "FAIL"
+def format_report(report: Report, errors=TYPOGRAPHY_RULES) -> str:
+    """The figures, a row a rule: FAIL where a rule `errors` names is broken, warn where
+    another is."""
+    faults = report.faults()
+
+    def mark(bad: int, rule: str = "") -> str:
+        return "ok  " if not bad else "FAIL" if not rule or rule in errors else "warn"
 
     rows = [
         f"typography: {report.pages} page(s), {report.lines} lines",
@@ -360,12 +395,21 @@ def format_report(report: Report) -> str:
         f"  {mark(report.pairs_uncompressed)} adjacent punctuation not compressed: "
         f"{report.pairs_uncompressed}/{report.pairs}",
         f"  {mark(report.han_latin_bad)} Han–Latin gaps outside "
-        f"{HAN_LATIN_RANGE[0]}–{HAN_LATIN_RANGE[1]} em: {report.han_latin_bad}/{report.han_latin}",
+        f"{HAN_LATIN_RANGE[0]:g}–{HAN_LATIN_RANGE[1]:g} em: "
+        f"{report.han_latin_bad}/{report.han_latin}",
         f"  {mark(report.orphans)} paragraphs ending on one character (孤字): {report.orphans}",
         f"  {mark(report.off_grid)} body lines off the page's baseline grid: "
         f"{report.off_grid}/{report.grid_lines}",
         f"  {mark(report.injected_spaces)} spaces next to Han in the text: "
         f"{report.injected_spaces}",
     ]
+    rows += roles.format_roles(report.roles, errors)
+    rows += headbreaks.format_headings(
+        report.headings, mark(faults["heading-breaks"], "heading-breaks")
+    )
     rows += [f"    {example}" for example in report.examples]
+    rows += [
+        f"    p{page} {kind}: {text[:30]!r} {detail}".rstrip()
+        for kind, page, text, detail in report.roles.places + report.headings.places
+    ]
     return "\n".join(rows)

@@ -116,6 +116,7 @@ def _render(session: Session, progress):
         proof_dpi=session.dpi,
         grid=session.grid,
         archive=False,
+        typography=False,  # as build_in_pool: `render.py check` measures it
         progress=progress,
     )
 

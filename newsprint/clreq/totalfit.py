@@ -1,0 +1,202 @@
+"""Total-fit line breaking for Chinese text (Knuth–Plass over the whole paragraph).
+
+First-fit fills each line as full as it goes and leaves the next one whatever is
+left: in a narrow measure one unbreakable run ("2020年3月", "45天，") then spreads
+a line by most of an em. Here every way of breaking the paragraph is weighed at
+once and the one with the least total demerits wins, so a line takes a character
+less so that the next need not be loose. CJK text can break almost anywhere, so
+each line start has only the few ends near the measure to weigh: cheap.
+
+Lines may also shrink (clreq's order): a mark's blank half compressed, a line-end
+mark set half-width, a Han–Latin gap down to ⅛ em; and stretch: between
+characters, a Han–Latin gap up to ⅓ em. A line whose only stretch would be
+letter-spacing figures or Latin is the worst of all, and never chosen while any
+other break exists. Everything is integers (Pango units) and ties break on the
+earlier position: the same input always gives the same lines.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+LOOSE = 0.15  # em between characters that starts to cost (the report's limit)
+WORST = 0.25  # em past which a line costs more than any other choice
+HL_STRETCH = 83  # thousandths of an em a Han–Latin gap may grow (¼ → ⅓)
+HL_SHRINK = 125  # … and shrink (¼ → ⅛)
+MARK_SHRINK = 250  # of a mark's blank half, mid-line
+LINE_PENALTY = 10
+ORPHAN = 10**9  # a paragraph ending on one character
+LETTER_SPACED = 10**8  # a line only letter-spacing could fill
+TOO_LOOSE = 10**6
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The paragraph as the breaker sees it, all widths in Pango units."""
+
+    text: str
+    advances: list[int]
+    gaps: list[int]  # fixed change of gap i|i+1 (compressed pair, ¼ em Han–Latin)
+    trims: list[int]  # negative: a line-end mark set half-width
+    breaks: list[bool]  # may a line end before position k (0..n)
+    elastic: list[bool]  # gap i|i+1 takes justification slack
+    han_latin: list[bool]  # gap i|i+1 is a Han–Latin gap
+    shrink: list[int]  # how far the advance of character i may shrink mid-line (≥ 0)
+    em: int  # one em
+    body: list[bool]  # characters that count for 孤字
+
+    def prefix(self):
+        n = len(self.text)
+        adv, gap, ela, hl, shr, body = [0], [0, 0], [0, 0], [0, 0], [0], [0]
+        for i in range(n):
+            adv.append(adv[-1] + self.advances[i])
+            shr.append(shr[-1] + self.shrink[i])
+            body.append(body[-1] + self.body[i])
+            if i + 1 < n:
+                gap.append(gap[-1] + self.gaps[i])
+                ela.append(ela[-1] + self.elastic[i])
+                hl.append(hl[-1] + self.han_latin[i])
+        return adv, gap, ela, hl, shr, body
+
+
+def _ends(text: str) -> list[int]:
+    """ends[k]: where text[:k] ends once trailing spaces are dropped."""
+    ends = [0] * (len(text) + 1)
+    for k in range(1, len(text) + 1):
+        ends[k] = ends[k - 1] if text[k - 1] == " " else k
+    return ends
+
+
+class _Lines:
+    """The cost of setting text[i:k] as one line of a given measure."""
+
+    def __init__(self, m: Metrics):
+        self.m = m
+        self.adv, self.gap, self.ela, self.hl, self.shr, self.body = m.prefix()
+        self.ends = _ends(m.text)
+        self.n = len(m.text)
+
+    def width(self, i: int, e: int) -> int:
+        if e <= i:
+            return 0
+        return self.adv[e] - self.adv[i] + self.gap[e] - self.gap[i + 1]
+
+    def cost(self, i: int, k: int, measure: int, last: bool) -> tuple[float, bool] | None:
+        """(demerits, trim the line-end mark) of text[i:k] on one line, None if it cannot."""
+        m, e = self.m, self.ends[k]
+        if e <= i:
+            return None
+        width = self.width(i, e)
+        # shrinkable inside the line: marks before its last character, Han–Latin gaps
+        hl = self.hl[e] - self.hl[i + 1]
+        shrink = self.shr[e - 1] - self.shr[i] + hl * HL_SHRINK * m.em // 1000
+        trim = False
+        if width > measure and m.trims[e - 1]:
+            width, trim = width + m.trims[e - 1], True
+        slack = measure - width
+        if slack < 0:
+            if -slack > shrink:
+                return None
+            ratio = -slack / shrink
+            return (LINE_PENALTY + 20 + 100 * ratio**3) ** 2, trim
+        if last:
+            orphan = self.body[self.n] - self.body[i] == 1 and i > 0
+            return (ORPHAN if orphan else LINE_PENALTY**2), trim
+        gaps = self.ela[e] - self.ela[i + 1]
+        hl_room = hl * HL_STRETCH * m.em / 1000
+        if gaps == 0:
+            if slack <= hl_room:
+                return (LINE_PENALTY + 100 * (slack / max(hl_room, 1)) ** 3) ** 2, trim
+            return LETTER_SPACED * (1 + slack / m.em), trim  # each em of slack a line worse
+        per = slack / (gaps + hl)
+        if hl and per * 1000 > HL_STRETCH * m.em:
+            per = (slack - hl_room) / gaps
+        ems = per / m.em
+        demerits = (LINE_PENALTY + 100 * (ems / LOOSE) ** 3) ** 2
+        if ems > WORST:
+            demerits += TOO_LOOSE * (1 + ems)
+        return demerits, trim
+
+    def candidates(self, i: int, measure: int, whole: bool) -> list[int]:
+        """Line ends from i worth weighing: those within 3 em of the measure that may fit
+        (shrunk if need be), the fullest that fits without shrinking, or else the first."""
+        m, found, fullest = self.m, [], None
+        for k in range(i + 1, self.n + 1):
+            if not (m.breaks[k] if k < self.n else whole):
+                continue
+            width = self.width(i, self.ends[k])
+            if width - (self.shr[k] - self.shr[i]) - m.em > measure:
+                break
+            if width <= measure:
+                fullest = k
+            if width >= measure - 3 * m.em:
+                found.append(k)
+            elif not found and fullest is None:
+                fullest = k
+        if fullest is not None and fullest not in found:
+            found.insert(0, fullest)
+        return found or self.first_break(i, whole)
+
+    def first_break(self, i: int, whole: bool) -> list[int]:
+        for k in range(i + 1, self.n + 1):
+            if self.m.breaks[k] if k < self.n else whole:
+                return [k]
+        return []
+
+
+def choose(m: Metrics, first: int, measure: int, whole: bool):
+    """The paragraph's breaks: [(end, trim)] per line, the first line `first` wide and
+    the others `measure`. When the text is not `whole` its end is not a paragraph end.
+
+    Backward dynamic programme: best[i] is the least demerits of setting text[i:],
+    so the answer for any suffix is already known (linebreak asks line by line).
+    """
+    lines = _Lines(m)
+    n = lines.n
+    best: list[float] = [math.inf] * (n + 1)
+    step: list[tuple[int, bool] | None] = [None] * (n + 1)
+    best[n] = 0.0
+    for i in range(n - 1, -1, -1):
+        if i and not m.breaks[i]:
+            continue
+        width = first if i == 0 else measure
+        for k in lines.candidates(i, width, whole):
+            found = lines.cost(i, k, width, k == n and whole)
+            if found is None or best[k] == math.inf:
+                continue
+            total = found[0] + best[k]
+            if total < best[i]:
+                best[i], step[i] = total, (k, found[1])
+        if step[i] is None:  # nothing fits: the shortest line, overflowing
+            for k in lines.first_break(i, whole):
+                trim = bool(m.trims[lines.ends[k] - 1])
+                best[i], step[i] = TOO_LOOSE * 10 + best[k], (k, trim)
+    return step
+
+
+def first_fit(m: Metrics, first: int, measure: int, whole: bool):
+    """Line by line, each as full as it goes (a line-end mark pushed in at half width):
+    what newsprint did before total fit, kept for `make bench` to compare against."""
+    lines = _Lines(m)
+    step: list[tuple[int, bool] | None] = [None] * (lines.n + 1)
+    for i in range(lines.n):
+        if i and not m.breaks[i]:
+            continue
+        width, best = first if i == 0 else measure, None
+        for k in lines.candidates(i, width, whole) or lines.first_break(i, whole):
+            e = lines.ends[k]
+            trimmed = lines.width(i, e) + (m.trims[e - 1] if e > i else 0)
+            if lines.width(i, e) <= width or trimmed <= width or best is None:
+                best = (k, lines.width(i, e) > width)
+        step[i] = best
+    return step
+
+
+def chain(step, start: int = 0) -> list[tuple[int, bool]]:
+    """The lines from `start`, as choose() left them."""
+    out, i = [], start
+    while i < len(step) - 1 and step[i] is not None:
+        out.append(step[i])
+        i = step[i][0]
+    return out

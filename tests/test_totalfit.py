@@ -1,0 +1,81 @@
+"""Total-fit line breaking on made-up metrics: every character one em, no WeasyPrint."""
+
+from __future__ import annotations
+
+from newsprint.clreq import totalfit
+
+EM = 1000
+
+
+def metrics(text: str, glued: set[int] = frozenset(), marks: dict[int, int] | None = None):
+    """Han-like text, one em a character; no break before the positions in `glued`;
+    `marks`: position → how far that character may shrink."""
+    n = len(text)
+    shrink = [0] * n
+    for i, amount in (marks or {}).items():
+        shrink[i] = amount
+    return totalfit.Metrics(
+        text=text,
+        advances=[EM] * n,
+        gaps=[0] * n,
+        trims=[0] * n,
+        breaks=[k > 0 and k not in glued for k in range(n + 1)],
+        elastic=[True] * (n - 1) + [False],
+        han_latin=[False] * n,
+        shrink=shrink,
+        em=EM,
+        body=[True] * n,
+    )
+
+
+def stretch(m, lines, measure) -> list[float]:
+    """Em added between characters on each line but the last."""
+    out, start = [], 0
+    for end, _ in lines[:-1]:
+        out.append((measure - (end - start) * EM) / (end - start - 1) / EM)
+        start = end
+    return out
+
+
+def test_a_line_takes_a_character_less_so_the_next_is_not_loose():
+    # 18 characters, then a 3-character unit (no break inside), on 10 em: first-fit
+    # sets 10, then 8 and 2 em over 7 gaps (0.29 em); total fit sets 9 and 9 (0.125 em).
+    text = "一二三四五六七八九十" + "百千万亿兆京垓秭" + "甲乙丙" + "丁戊己庚辛壬癸子丑"
+    m = metrics(text, glued={19, 20})
+    lines = totalfit.chain(totalfit.choose(m, 10 * EM, 10 * EM, True))
+    assert [end for end, _ in lines][:2] == [9, 18]
+    assert max(stretch(m, lines, 10 * EM)) <= totalfit.LOOSE
+
+
+def test_no_paragraph_ends_on_one_character():
+    m = metrics("一" * 21)
+    lines = totalfit.chain(totalfit.choose(m, 10 * EM, 10 * EM, True))
+    ends = [end for end, _ in lines]
+    assert ends[-1] == 21 and ends[-1] - ends[-2] >= 2
+    assert max(stretch(m, lines, 10 * EM)) <= totalfit.LOOSE
+
+
+def test_marks_shrink_rather_than_a_line_go_loose():
+    # 8 characters, then a 3-character unit, on 10 em: 8 alone leaves 0.29 em between
+    # characters; the two marks' blank halves (½ em each) let the unit in instead.
+    text = "一二，三四，五六" + "甲乙丙" + "丁戊己庚辛壬癸子丑"
+    m = metrics(text, glued={9, 10}, marks={2: EM // 2, 5: EM // 2})
+    assert totalfit.chain(totalfit.choose(m, 10 * EM, 10 * EM, True))[0][0] == 11
+    bare = metrics(text, glued={9, 10})
+    assert totalfit.chain(totalfit.choose(bare, 10 * EM, 10 * EM, True))[0][0] == 8
+
+
+def test_the_first_line_has_its_own_measure_and_suffixes_agree():
+    m = metrics("一" * 40, glued={12, 13, 25})
+    step = totalfit.choose(m, 8 * EM, 10 * EM, True)
+    lines = totalfit.chain(step)
+    assert lines[0][0] <= 8
+    # asked again from the second line on, the rest is the same
+    assert totalfit.chain(step, lines[0][0]) == lines[1:]
+
+
+def test_the_same_paragraph_always_breaks_the_same_way():
+    text = "一二三四五六七八" * 9
+    m = metrics(text, glued={5, 17, 18, 30, 44, 45, 46, 60})
+    runs = {tuple(totalfit.chain(totalfit.choose(m, 9 * EM, 11 * EM, True))) for _ in range(5)}
+    assert len(runs) == 1
