@@ -321,21 +321,25 @@ def _worker_then_exit(css, queue):
     from newsprint.studio import pool
 
     pool._start(css)  # what each page worker runs first
-    queue.put(str(pool._WORKER["typesetter"].font_config._folder))
+    config = pool._WORKER["typesetter"].font_config
+    queue.put((config._folder, sorted(str(p) for p in config.in_place)))
 
 
-def test_a_page_worker_removes_its_font_copies_when_it_ends():
-    """WeasyPrint copies the faces (127 MB) per font configuration; a worker ends by
-    os._exit, so without its finalizer every warm session left them in /tmp."""
+def test_a_page_worker_copies_no_font_files():
+    """WeasyPrint copies the faces (127 MB) into /tmp per font configuration; a worker
+    ends by os._exit, so every warm session once left them there. The project's faces
+    are registered in place: no copy, nothing to leave."""
     import multiprocessing
 
     from newsprint.build import session_css
+    from newsprint.typeset.fonts import load_faces
 
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     child = context.Process(target=_worker_then_exit, args=(session_css(load_config()), queue))
     child.start()
-    folder = Path(queue.get(timeout=120))
+    folder, in_place = queue.get(timeout=120)
     child.join(60)
     assert child.exitcode == 0
-    assert folder.name.startswith("weasyprint-") and not folder.exists()
+    assert folder is None
+    assert in_place == sorted(str(f.path.resolve()) for f in load_faces().values())
