@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -99,7 +100,7 @@ class Serving:
         return "".join(self.seen)
 
     def stop(self) -> None:
-        self.proc.terminate()
+        self.proc.send_signal(signal.SIGINT)  # as Ctrl-C: it stops its page workers
         try:
             self.proc.wait(30)
         except subprocess.TimeoutExpired:
