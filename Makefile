@@ -11,6 +11,7 @@ APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-uti
 APT_STAMP := .setup/apt.stamp
 VENV_STAMP := .setup/venv.stamp
 FONTS_STAMP := .setup/fonts.stamp
+BENCH_STAMP := .setup/bench.stamp
 
 .DEFAULT_GOAL := help
 .PHONY: help setup render test fuzz lint bench fonts clean golden watch serve preflight
@@ -38,6 +39,10 @@ $(FONTS_STAMP): fonts/fonts.toml $(VENV_STAMP)
 	$(PY) render.py fonts
 	@touch $@
 
+$(BENCH_STAMP): pyproject.toml $(VENV_STAMP)
+	$(VENV)/bin/pip install -q -e '.[dev,bench]'
+	@touch $@
+
 setup: $(FONTS_STAMP) ## Install Debian packages, the .venv and the fonts
 fonts: $(FONTS_STAMP) ## Check and extract the font faces into fonts/cache
 
@@ -55,7 +60,7 @@ lint: setup ## ruff over the code, and the import contracts of the stages (pypro
 	$(VENV)/bin/ruff format --check newsprint tests render.py
 	$(VENV)/bin/lint-imports --no-cache
 
-bench: setup ## Time the seed's render (cold, warm), bytes, memory, typography; editions; archive scale
+bench: setup $(BENCH_STAMP) ## Time the seed's render (cold, warm) beside peers, bytes, memory, typography, the browser loop; editions; archive scale
 	$(PY) -m newsprint.bench $(STORY)
 	$(PY) -m newsprint.bench.edition
 	$(PY) -m newsprint.bench.archive --stories $(ARCHIVE_STORIES)

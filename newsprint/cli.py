@@ -54,8 +54,22 @@ def print_findings(findings: list[Finding], stream=None) -> None:
 
 
 def cmd_render(args) -> int:
-    from newsprint.build import BuildFailed, build
+    """Each story in turn with one Typesetter (faces and styles loaded once), its fit
+    cache kept on disk between runs (typeset/fitstore.py)."""
+    from newsprint.build import BuildFailed, build, session_css
+    from newsprint.config import load_config
+    from newsprint.typeset import fitstore
+    from newsprint.typeset.fonts import check_installed, load_faces
+    from newsprint.typeset.typesetter import Typesetter
 
+    config = load_config()
+    typesetter = None  # without the faces, build() says how to set them up
+    try:
+        check_installed(load_faces())
+        typesetter = Typesetter(session_css(config))
+        fitstore.load(typesetter)
+    except UserError:
+        pass
     status = 0
     for story in args.stories or [DEFAULT_STORY]:
         started = time.perf_counter()
@@ -67,6 +81,8 @@ def cmd_render(args) -> int:
                 pages=args.pages,
                 proof_dpi=args.dpi,
                 grid=args.grid,
+                config=config,
+                typesetter=typesetter,
             )
         except BuildFailed as exc:
             print_findings([f for f in exc.findings if args.verbose or f.level != "note"])
@@ -75,6 +91,9 @@ def cmd_render(args) -> int:
                 print(f"  look at the failed layout: {exc.proof}", file=sys.stderr)
             status = 1
             continue
+        finally:
+            if typesetter is not None:
+                fitstore.save(typesetter)
         print_findings([f for f in result.findings if args.verbose or f.level != "note"])
         print(f"{story}: rendered in {time.perf_counter() - started:.1f} s → {result.out_dir}")
         if result.typography:

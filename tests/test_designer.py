@@ -326,21 +326,59 @@ def _worker_then_exit(css, queue):
     from newsprint.studio import pool
 
     pool._start(css)  # what each page worker runs first
-    queue.put(str(pool._WORKER["typesetter"].font_config._folder))
+    config = pool._WORKER["typesetter"].font_config
+    queue.put((config._folder, sorted(str(p) for p in config.in_place)))
 
 
-def test_a_page_worker_removes_its_font_copies_when_it_ends():
-    """WeasyPrint copies the faces (127 MB) per font configuration; a worker ends by
-    os._exit, so without its finalizer every warm session left them in /tmp."""
+def test_a_page_worker_copies_no_font_files():
+    """WeasyPrint copies the faces (127 MB) into /tmp per font configuration; a worker
+    ends by os._exit, so every warm session once left them there. The project's faces
+    are registered in place: no copy, nothing to leave."""
     import multiprocessing
 
     from newsprint.build import session_css
+    from newsprint.typeset.fonts import load_faces
 
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     child = context.Process(target=_worker_then_exit, args=(session_css(load_config()), queue))
     child.start()
-    folder = Path(queue.get(timeout=120))
+    folder, in_place = queue.get(timeout=120)
     child.join(60)
     assert child.exitcode == 0
-    assert folder.name.startswith("weasyprint-") and not folder.exists()
+    assert folder is None
+    assert in_place == sorted(str(f.path.resolve()) for f in load_faces().values())
+
+
+def _processes_of(project: Path) -> list[int]:
+    """Live processes whose command line names the project copy (the page workers'
+    forkserver carries its sys.path, which starts with the copy)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if str(project).encode() in cmdline and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+def test_serve_stopped_by_sigterm_stops_its_page_workers(project):
+    """kill (SIGTERM) stops serve as Ctrl-C does: its forkserver and page workers
+    (300 MB each) go with it instead of running on for good."""
+    serve = Running(project, "serve", "--port", "0", "--dpi", "30")
+    try:
+        serve.wait_for("rendered in")
+        assert len(_processes_of(project)) > 1  # serve, the forkserver, its workers
+        serve.proc.terminate()
+        serve.proc.wait(60)
+        end = time.monotonic() + 30
+        while _processes_of(project) and time.monotonic() < end:
+            time.sleep(0.2)
+        assert _processes_of(project) == []
+    finally:
+        serve.stop()

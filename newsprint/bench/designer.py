@@ -15,7 +15,7 @@ def bench_warm(story: Path | None = None, repeat: int = 3) -> dict:
     warm with three layout passes (no fit cache); warm with the cached fit in one process;
     warm with the cached fit and the pages laid out in parallel worker processes."""
 
-    from .cli import DEFAULT_STORY
+    from newsprint.config import DEFAULT_STORY
 
     with tempfile.TemporaryDirectory(prefix="newsprint-bench-") as out:
         session = Session(story=Path(story or DEFAULT_STORY), out_root=Path(out))

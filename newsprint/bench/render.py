@@ -8,28 +8,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from newsprint.bench.pdfbytes import summary, where_the_bytes_go
+from newsprint.bench.peers import PeerRun, peers, timed_run
 from newsprint.config import PROJECT_ROOT
 from newsprint.preflight.typography import format_report, measure
 
 
-def cold_render(story: Path, out: Path) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of `python render.py STORY` in a fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "render.py"), str(story), "--out", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    elapsed = time.perf_counter() - started
-    return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+def cold_render(story: Path, out: Path, fit_cache: Path) -> tuple[float, float]:
+    """Wall time and peak RSS (MiB) of `python render.py STORY` in a fresh process, with
+    every output (print pages, archive copy, proof, manifest, preflight); `fit_cache` is
+    its folder of fits on disk (typeset/fitstore.py): empty, the story is new."""
+    out.mkdir(parents=True, exist_ok=True)
+    args = [sys.executable, str(PROJECT_ROOT / "render.py"), str(story), "--out", str(out)]
+    env = {**os.environ, "NEWSPRINT_FIT_CACHE": str(fit_cache)}
+    seconds, peak, _ = timed_run(args, out, env=env)
+    return seconds, peak
 
 
 def warm_render(story: Path, out: Path, runs: int = 3) -> list[float]:
@@ -109,38 +108,89 @@ def clreq_cost(story: Path, repeat: int = 2) -> dict:
     }
 
 
+def cold_and_peers(story: Path, out: Path) -> dict:
+    """Our cold renders (a new story, then again with its fit on disk) beside the peers'
+    one-pass renders of the same copy, one after the other in this run; and the bytes."""
+    first, first_peak = cold_render(story, out / "first", out / "fit")
+    cold, peak = cold_render(story, out / "cold", out / "fit")
+    runs = peers(story, out / "peers")
+    plain = runs[0]
+    pdfs = sorted((out / "cold" / story.stem).glob("*.pdf"))
+    prints = [p for p in pdfs if p.name.endswith("-print.pdf")]
+    archive = next(p for p in pdfs if p.name.endswith("-archive.pdf"))
+    ours = {
+        "cold_new_story_s": round(first, 2),
+        "cold_render_s": round(cold, 2),
+        "cold_ratio_to_plain": round(cold / plain.seconds, 2),
+        "cold_new_story_ratio_to_plain": round(first / plain.seconds, 2),
+        "peak_rss_mib": round(max(peak, first_peak)),
+        "print_pdfs_bytes": sum(p.stat().st_size for p in prints),
+        "archive_bytes": archive.stat().st_size,
+        "prints_ratio_to_plain": round(sum(p.stat().st_size for p in prints) / plain.pdf_bytes, 2),
+        "archive_ratio_to_plain": round(archive.stat().st_size / plain.pdf_bytes, 2),
+        "goals": "cold ≤ 1.0× plain, new story ≤ 1.3×; prints ≤ 1.0× plain, archive ≤ 1.2×",
+    }
+    table = [
+        ("newsprint (fit on disk)", cold, peak, prints + [archive]),
+        ("newsprint (new story)", first, first_peak, None),
+    ]
+    rows = [peer_row(*row) for row in table] + [
+        peer_row(r.name, r.seconds, r.peak_rss_mib, r) for r in runs
+    ]
+    bytes_by_kind = {p.name: summary(where_the_bytes_go(p)) for p in [*prints, archive]}
+    bytes_by_kind[f"plain WeasyPrint {plain.pages} pages"] = summary(
+        where_the_bytes_go(out / "peers" / "peer-weasyprint.pdf")
+    )
+    typography = json.loads((out / "cold" / story.stem / "manifest.json").read_text("utf-8"))
+    return {
+        "peers": "\n".join(rows),
+        "ours": ours,
+        "bytes": "\n".join(f"  {k}: {v}" for k, v in bytes_by_kind.items()),
+        "typography": "\n".join(format_report(measure(p, typography["text"])) for p in prints),
+    }
+
+
+def peer_row(name: str, seconds: float | None, peak: float, pdfs) -> str:
+    """One line of the peers table: cold time, peak memory, PDF bytes."""
+    if seconds is None:
+        return f"  {name:26} {pdfs.note}"
+    if isinstance(pdfs, PeerRun):
+        size = f"{pdfs.pdf_bytes / 1000:.0f} kB ({pdfs.pages} pages, one PDF)"
+    elif pdfs:
+        sizes = [p.stat().st_size / 1000 for p in pdfs]
+        size = f"{sum(sizes[:-1]):.0f} kB print ({' + '.join(f'{s:.0f}' for s in sizes[:-1])}), "
+        size += f"{sizes[-1]:.0f} kB archive"
+    else:
+        size = "same files"
+    return f"  {name:26} {seconds:6.2f} s  {peak:5.0f} MiB  {size}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "story", nargs="?", default=str(PROJECT_ROOT / "source" / "000_47b12d432780679e.txt")
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="no clreq cost, no 16/32 pages")
     args = parser.parse_args(argv)
-    story = Path(args.story)
+    story = Path(args.story).resolve()
     figures: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        cold, peak_kib = cold_render(story, out / "cold")
-        warm = warm_render(story, out / "warm")
-        pdfs = sorted((out / "cold" / story.stem).glob("*.pdf"))
-        figures.update(
-            {
-                "cold_render_s": round(cold, 2),
-                "warm_render_s": [round(t, 2) for t in warm],
-                "peak_rss_mib": round(peak_kib / 1024, 1),
-                "pdf_bytes": {p.name: p.stat().st_size for p in pdfs},
-            }
-        )
-        prints = [p for p in pdfs if p.name.endswith("-print.pdf")]
-        text = json.loads((out / "cold" / story.stem / "manifest.json").read_text("utf-8"))
-        figures["typography"] = "\n".join(format_report(measure(p, text["text"])) for p in prints)
-    figures["clreq_cost"] = clreq_cost(story)
-    from newsprint.bench.typography import bench, format_bench
-
-    figures["line_breaking"] = format_bench(bench())
+    with tempfile.TemporaryDirectory(prefix="newsprint-bench-") as tmp:
+        figures.update(cold_and_peers(story, Path(tmp)))
+        figures["warm_render_s"] = [round(t, 2) for t in warm_render(story, Path(tmp) / "warm")]
+    from newsprint.bench.browser import designer_loop
     from newsprint.bench.designer import bench_warm
 
+    figures["designer_loop_browser"] = designer_loop(story)
     figures["designer_warm"] = bench_warm(story)
+    if not args.quick:
+        from newsprint.bench.growth import growth
+
+        from newsprint.bench.typography import bench, format_bench
+
+        figures["clreq_cost"] = clreq_cost(story)
+        figures["line_breaking"] = format_bench(bench())
+        figures["growth"] = "\n".join(f"  {row}" for row in growth())
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
     else:

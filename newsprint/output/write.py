@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from newsprint.config import Config
+from newsprint.output.forked import Forked
 from newsprint.output.pdfx import (
     PageInfo,
     PrintSettings,
@@ -66,13 +68,22 @@ def write_outputs(
     """
     pages = page_infos(plan, stem, missing_picture)
     meta = story_meta(story, edition, config)
-    pdfs = write_print_pages(document, pages, meta, out_dir, settings or PrintSettings())
-    archived = write_archive(document, meta, attachments, out_dir, pages=pages) if archive else None
-    grid = (grid_format, [p.side for p in plan.pages]) if grid_format else None
-    proof = write_spread_proof(
-        pdfs, proof_path(out_dir, stem, plan), proof_dpi, grid=grid, progress=progress
-    )
-    return Written(pdfs, proof, archived)
+    # the archive copy is written in a forked child while this process writes the rest
+    archiving = None
+    if archive:
+        write = partial(write_archive, pages=pages)
+        archiving = Forked(write, document, meta, attachments, out_dir)
+    try:
+        pdfs = write_print_pages(document, pages, meta, out_dir, settings or PrintSettings())
+        grid = (grid_format, [p.side for p in plan.pages]) if grid_format else None
+        proof = write_spread_proof(
+            pdfs, proof_path(out_dir, stem, plan), proof_dpi, grid=grid, progress=progress
+        )
+    except BaseException:
+        if archiving:
+            archiving.wait()  # no child outlives the render; this error is the one to tell
+        raise
+    return Written(pdfs, proof, archiving.result() if archiving else None)
 
 
 def missing_picture(story: Story, edition: Edition, photo_url: str) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 from newsprint.config import LAYOUT_DIR
 from newsprint.errors import UserError
-from newsprint.studio.session import Session, close, report, watch_loop
+from newsprint.studio.session import Session, close, report, stop_on_term, watch_loop
 
 HOST = "127.0.0.1"
 HEARTBEAT_S = 10.0
@@ -133,6 +133,7 @@ def stop(server: ProofServer) -> None:
 
 
 def serve_forever(session: Session, port: int, open_browser: bool = False) -> int:
+    stop_on_term()
     server, loop = start(session, port)
     print(f"live proof of {session.story.name} at {server.url} (Ctrl-C stops)", file=sys.stderr)
     if open_browser:

@@ -229,8 +229,19 @@ def _relative(path: str) -> str:
     )
 
 
+def stop_on_term() -> None:
+    """SIGTERM (kill, a service manager, a test's terminate()) stops the loop as Ctrl-C
+    does, so close() stops the page workers: killed by the default handler, the process
+    left its forkserver and two workers (300 MB each) running for good."""
+    import signal
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
+
+
 def watch(session: Session) -> int:
     """`render.py watch`: render, then re-render on every save until Ctrl-C."""
+    stop_on_term()
     print(f"watching {', '.join(WATCHED)} for {session.story.name}; Ctrl-C stops", file=sys.stderr)
     try:
         watch_loop(session, report)

@@ -24,6 +24,7 @@ from weasyprint.urls import URLFetcher
 from newsprint import clreq
 from newsprint.config import PROJECT_ROOT, STYLES_DIR
 from newsprint.errors import Finding, UserError
+from newsprint.typeset.fontconfig import InPlaceFontConfiguration
 
 STYLESHEETS = ("tokens.css", "page.css", "text.css", "modules.css")
 ALLOWED_DIRS = ("fonts", "styles", "layout", "source", "tests/data", ".cache/pictures")
@@ -156,6 +157,8 @@ def install_clreq() -> None:
 # WeasyPrint copies every @font-face file into a temporary folder per FontConfiguration
 # (127 MB for the CJK faces) and removes it only when that object is collected: a page
 # worker ends with os._exit and a killed render never does, so each left 127 MB in /tmp.
+# The project's faces are registered in place (typeset/fontconfig.py); a face from
+# elsewhere (a data: URL, a woff) still takes WeasyPrint's copy, removed here.
 _FONT_FOLDERS: set[Path] = set()
 
 
@@ -174,7 +177,7 @@ class Typesetter:
 
     font_css: str
     extra_roots: tuple[Path, ...] = ()
-    font_config: FontConfiguration = field(default_factory=FontConfiguration)
+    font_config: FontConfiguration | None = None  # in place under the allowed roots
     _sheets: dict[str, tuple[float, CSS, list[str]]] = field(default_factory=dict)
     # build.lay_out's memory of fit outcomes per layout key: see build.layout_key
     fit_cache: dict = field(default_factory=dict)
@@ -182,6 +185,8 @@ class Typesetter:
     def __post_init__(self) -> None:
         install_clreq()
         self.fetcher = ProjectFetcher(allowed_roots(self.extra_roots))
+        if self.font_config is None:
+            self.font_config = InPlaceFontConfiguration(self.fetcher.roots)
         self._font_sheet = CSS(
             string=self.font_css, font_config=self.font_config, url_fetcher=self.fetcher
         )

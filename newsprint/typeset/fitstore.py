@@ -1,0 +1,77 @@
+"""The fit cache on disk: a cold `render.py` starts with the outcomes earlier runs found.
+
+A Typesetter's fit cache maps a layout key (fit.layout_key: the composed pages, the
+grid, the faces, the CSS but its colours) to the plan the fit settled on and the fit
+it measured. In memory it makes the designer's second render one layout pass instead
+of three; kept here it does the same for the next process. An entry is only a hint:
+fit.lay_out renders the cached plan and keeps it only when the page measures as
+recorded, else it fits from scratch, so a stale entry costs one pass, never a page.
+
+The file is named by a digest of the code that lays pages out (this package's
+compose, typeset and clreq sources, WeasyPrint's version) and of the faces, so a new
+release or a new face starts afresh. NEWSPRINT_FIT_CACHE names another folder, or
+`off` for none (the bench's first render of a new story).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+import weasyprint
+
+from newsprint.config import PROJECT_ROOT
+
+FOLDER = PROJECT_ROOT / ".cache" / "fit"
+PACKAGE = Path(__file__).resolve().parent.parent
+CODE = ("compose", "typeset", "clreq", "story")
+MOST = 500  # entries kept, the latest
+
+
+def folder() -> Path | None:
+    chosen = os.environ.get("NEWSPRINT_FIT_CACHE", "")
+    if chosen == "off":
+        return None
+    return Path(chosen) if chosen else FOLDER
+
+
+def store_path(font_css: str) -> Path | None:
+    where = folder()
+    if where is None:
+        return None
+    digest = hashlib.sha256(weasyprint.__version__.encode() + font_css.encode())
+    for name in CODE:
+        for source in sorted((PACKAGE / name).glob("*.py")):
+            digest.update(source.name.encode() + source.read_bytes())
+    return where / f"{digest.hexdigest()[:24]}.pickle"
+
+
+def load(typesetter) -> None:
+    """Fill the typesetter's empty fit cache from disk (an unreadable file is no cache)."""
+    path = store_path(typesetter.font_css)
+    typesetter.fit_store = path
+    if path is None or typesetter.fit_cache is None or not path.is_file():
+        return
+    try:
+        entries = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - a torn or old file: fit afresh, rewrite it
+        return
+    if isinstance(entries, dict):
+        typesetter.fit_cache.update(entries)
+    typesetter.fit_stored = set(typesetter.fit_cache)
+
+
+def save(typesetter) -> None:
+    """Write the typesetter's fit cache back when a render added to it."""
+    path = getattr(typesetter, "fit_store", None)
+    cache = typesetter.fit_cache
+    if path is None or cache is None or set(cache) == getattr(typesetter, "fit_stored", set()):
+        return
+    kept = dict(list(cache.items())[-MOST:])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, path)  # a render running beside this one reads the old file or the new
+    typesetter.fit_stored = set(kept)

@@ -1,0 +1,54 @@
+"""The fit cache on disk (typeset/fitstore.py): a new process starts with the fits an
+earlier one found, renders a known story once instead of the whole fit, and gets the
+same pages; a torn file is no cache."""
+
+from __future__ import annotations
+
+from conftest import SEED
+from PIL import Image, ImageChops
+
+from newsprint.build import build, session_css
+from newsprint.config import load_config
+from newsprint.typeset import fitstore
+from newsprint.typeset.typesetter import Typesetter
+
+
+def _typesetter(renders: list[int]) -> Typesetter:
+    typesetter = Typesetter(session_css(load_config()))
+    inner = typesetter.render
+
+    def counted(html, geometry):
+        renders.append(1)
+        return inner(html, geometry)
+
+    typesetter.render = counted
+    return typesetter
+
+
+def test_a_new_process_renders_a_known_story_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPRINT_FIT_CACHE", str(tmp_path / "fit"))
+    first_renders: list[int] = []
+    first = _typesetter(first_renders)
+    fitstore.load(first)
+    before = build(SEED, tmp_path / "first", typesetter=first, archive=False)
+    fitstore.save(first)
+    assert len(first_renders) > 1 and list((tmp_path / "fit").glob("*.pickle"))
+
+    again: list[int] = []
+    second = _typesetter(again)  # what the next `render.py` makes
+    fitstore.load(second)
+    after = build(SEED, tmp_path / "second", typesetter=second, archive=False)
+    assert len(again) == 1
+    with Image.open(before.proof) as a, Image.open(after.proof) as b:
+        assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None
+
+
+def test_a_torn_file_is_no_cache_and_off_is_none(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPRINT_FIT_CACHE", str(tmp_path))
+    typesetter = Typesetter(session_css(load_config()))
+    path = fitstore.store_path(typesetter.font_css)
+    path.write_bytes(b"\x80\x05not a pickle")
+    fitstore.load(typesetter)
+    assert typesetter.fit_cache == {}
+    monkeypatch.setenv("NEWSPRINT_FIT_CACHE", "off")
+    assert fitstore.store_path(typesetter.font_css) is None
