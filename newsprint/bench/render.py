@@ -185,7 +185,6 @@ def main(argv: list[str] | None = None) -> int:
     figures["designer_warm"] = bench_warm(story)
     if not args.quick:
         from newsprint.bench.growth import growth
-
         from newsprint.bench.typography import bench, format_bench
 
         figures["clreq_cost"] = clreq_cost(story)
