@@ -38,3 +38,16 @@ def test_ranges_round_trip():
     points = frozenset({32, 33, 34, 0x4E00, 0x4E01, 0x9FA5, 0x20000})
     assert frozenset(fonts._expand(fonts._ranges(points))) == points
     assert fonts._ranges(points) == "32-34,19968-19969,40869-40869,131072-131072"
+
+
+def test_a_face_that_cannot_load_is_a_warning_of_every_render():
+    """A face the fetcher refuses (here outside the project) is logged when the
+    Typesetter is made, not while a render collects warnings: each render reports it,
+    so a render never silently falls back to the system's fonts."""
+    from newsprint.typeset.typesetter import Typesetter
+
+    css = '@font-face { font-family: "Stray"; src: url("file:///etc/hostname"); }'
+    typesetter = Typesetter(css)
+    for _ in range(2):
+        _, warnings = typesetter.render("<p>字</p>", "")
+        assert any(w.startswith("fonts: ") and "Stray" in w for w in warnings), warnings

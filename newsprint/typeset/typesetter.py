@@ -187,9 +187,11 @@ class Typesetter:
         self.fetcher = ProjectFetcher(allowed_roots(self.extra_roots))
         if self.font_config is None:
             self.font_config = InPlaceFontConfiguration(self.fetcher.roots)
-        self._font_sheet = CSS(
-            string=self.font_css, font_config=self.font_config, url_fetcher=self.fetcher
-        )
+        with collect_warnings() as messages:  # a face that cannot load: every render says so
+            self._font_sheet = CSS(
+                string=self.font_css, font_config=self.font_config, url_fetcher=self.fetcher
+            )
+        self.font_warnings = [f"fonts: {m}" for m in messages]
         folder = getattr(self.font_config, "_folder", None)
         if folder:
             _FONT_FOLDERS.add(Path(folder))
@@ -236,7 +238,8 @@ class Typesetter:
             document = HTML(
                 string=html, base_url=str(PROJECT_ROOT) + "/", url_fetcher=self.fetcher
             ).render(stylesheets=sheets, font_config=self.font_config)
-        return document, sheet_warnings + [located_in_sheets(m) for m in messages]
+        found = self.font_warnings + sheet_warnings
+        return document, found + [located_in_sheets(m) for m in messages]
 
 
 SHEET_WARNING = re.compile(r"^([^:]+\.css):(\d+): (.*)$", re.S)
