@@ -195,14 +195,19 @@ def _typography_errors(table: dict, where: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def load_config(path: Path = CONFIG_PATH) -> Config:
-    """Read and check the configuration file; errors name the file and key."""
+def read_config(path: Path = CONFIG_PATH) -> dict:
+    """newsprint.toml as a table; a file that cannot be read or parsed is the user's to fix."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise UserError(f"{path}: cannot read configuration: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: {exc}") from None
+
+
+def load_config(path: Path = CONFIG_PATH) -> Config:
+    """Read and check the configuration file; errors name the file and key."""
+    data = read_config(path)
     paper = data.get("paper", {})
     formats = {}
     for name, table in data.get("formats", {}).items():

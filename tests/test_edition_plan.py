@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -188,26 +189,22 @@ def test_not_toml_and_no_plan(write, tmp_path):
     assert "no such edition plan; copy source/edition-2026-12-01.plan.toml" in found
 
 
-def test_the_command_stops_before_rendering(write, tmp_path):
-    path = write(plan_text({**LAYOUT, 6: "a"}))
-    out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "render.py"),
-            "edition",
-            str(path),
-            "--out",
-            str(out),
-            "--store",
-            str(tmp_path / "store"),
-            "--no-archive",
-        ],
+def edition_command(plan: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`render.py edition PLAN …` into tmp_path, its store there too, no archive."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "render.py"), "edition", str(plan), *extra]
+        + ["--out", str(tmp_path / "out"), "--store", str(tmp_path / "store"), "--no-archive"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
     )
+
+
+def test_the_command_stops_before_rendering(write, tmp_path):
+    path = write(plan_text({**LAYOUT, 6: "a"}))
+    out = tmp_path / "out"
+    result = edition_command(path, tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{path}:" in result.stderr and "a story runs on consecutive pages" in result.stderr
@@ -216,25 +213,7 @@ def test_the_command_stops_before_rendering(write, tmp_path):
 
 
 def test_only_names_a_story_of_the_plan(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "render.py"),
-            "edition",
-            str(EXAMPLE),
-            "--only",
-            "nope",
-            "--out",
-            str(tmp_path / "out"),
-            "--store",
-            str(tmp_path / "store"),
-            "--no-archive",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    result = edition_command(EXAMPLE, tmp_path, "--only", "nope")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "--only nope: no such story in" in result.stderr
     assert "corpus_0016, corpus_0012, 000_47b12d432780679e" in result.stderr

@@ -105,20 +105,7 @@ class PlanCheck(Check):
 
     def plan(self, path, data, settings, default_paper, formats) -> EditionPlan:
         self.unknown(data, (), TOP_KEYS)
-        paper = self.string(data, ("paper",), default_paper, "示例日报")
-        if not paper.strip():
-            self.error(("paper",), 'paper is empty; give the paper\'s name, e.g. "示例日报"')
-        fmt = self.string(data, ("format",), "", "duikai")
-        if fmt and formats and fmt not in formats:
-            known = ", ".join(sorted(formats))
-            self.error(
-                ("format",),
-                f"format {fmt!r} is not a page format of newsprint.toml; use one of: {known}",
-            )
-        issue = data.get("issue", "")
-        if isinstance(issue, bool) or not isinstance(issue, str | int):
-            self.wrong(("issue",), 'text, e.g. "第8123期"', issue)
-            issue = ""
+        paper, fmt, issue = self.masthead(data, default_paper, "", formats)
         section = self.string(data, ("section",))
         plant = self.table(data, "plant")
         self.unknown(plant, ("plant",), PLANT_KEYS)

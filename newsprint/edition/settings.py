@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsprint.config import CONFIG_PATH, PROJECT_ROOT
+from newsprint.config import CONFIG_PATH, PROJECT_ROOT, read_config
 from newsprint.errors import UserError
 
 
@@ -53,12 +52,7 @@ def _values(table: dict, kinds: dict, where: str) -> dict:
 
 
 def load_settings(path: Path = CONFIG_PATH) -> EditionSettings:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read configuration: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: {exc}") from None
+    data = read_config(path)
     values = _values(data.get("edition", {}), _EDITION, f"{path} [edition]")
     values |= _values(data.get("workers", {}), _WORKERS, f"{path} [workers]")
     if "store" in values:

@@ -184,6 +184,25 @@ class Check:
             return default
         return value
 
+    def masthead(self, data: dict, default_paper: str, default_format: str, formats) -> tuple:
+        """(paper, format, issue) of an edition file or a plan, each checked; an empty
+        default_format lets the file name no format."""
+        paper = self.string(data, ("paper",), default_paper, "示例日报")
+        if not paper.strip():
+            self.error(("paper",), 'paper is empty; give the paper\'s name, e.g. "示例日报"')
+        fmt = self.string(data, ("format",), default_format, "duikai")
+        if formats and (fmt or default_format) and fmt not in formats:
+            known = ", ".join(sorted(formats))
+            self.error(
+                ("format",),
+                f"format {fmt!r} is not a page format of newsprint.toml; use one of: {known}",
+            )
+        issue = data.get("issue", "")
+        if isinstance(issue, bool) or not isinstance(issue, str | int):
+            self.wrong(("issue",), 'text, e.g. "第8123期"', issue)
+            issue = ""
+        return paper, fmt, issue
+
     def table(self, data: dict, key: str) -> dict:
         value = data.get(key, {})
         if not isinstance(value, dict):
@@ -200,20 +219,7 @@ class Check:
     ) -> Edition:
         """The Edition the data describes, with every mistake recorded on the way."""
         self.unknown(data, (), TOP_KEYS)
-        paper = self.string(data, ("paper",), default_paper, "示例日报")
-        if not paper.strip():
-            self.error(("paper",), 'paper is empty; give the paper\'s name, e.g. "示例日报"')
-        fmt = self.string(data, ("format",), default_format, "duikai")
-        if formats and fmt not in formats:
-            known = ", ".join(sorted(formats))
-            self.error(
-                ("format",),
-                f"format {fmt!r} is not a page format of newsprint.toml; use one of: {known}",
-            )
-        issue = data.get("issue", "")
-        if isinstance(issue, bool) or not isinstance(issue, str | int):
-            self.wrong(("issue",), 'text, e.g. "第8123期"', issue)
-            issue = ""
+        paper, fmt, issue = self.masthead(data, default_paper, default_format, formats)
         photo = self.table(data, "photo")
         self.unknown(photo, ("photo",), PHOTO_KEYS)
         placeholder = photo.get("print_placeholder", False)
