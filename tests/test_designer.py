@@ -8,6 +8,7 @@ sees, not only what the server sends.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
@@ -118,10 +119,12 @@ class Running:
             stdout=subprocess.DEVNULL,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,  # its page workers too can be stopped as one group
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         for line in self.proc.stderr:
@@ -142,6 +145,8 @@ class Running:
         raise AssertionError(f"no {text!r} in {timeout} s; read:\n" + "".join(self.seen))
 
     def stop(self) -> int:
+        """Ctrl-C, then whatever of its process group is left (a page worker that
+        outlived it would hold stderr open, and the reader would never end)."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
             try:
@@ -149,6 +154,9 @@ class Running:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.reader.join(30)
         self.proc.stderr.close()
         return self.proc.returncode
 
