@@ -113,7 +113,18 @@ class PagePool:
         return list(self.executor.map(render_page, jobs))
 
     def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        """Stop the workers now: a page half-rendered is of no use to a session that
+        ends, and waiting for it (or for a worker that hangs) kept `serve`/`watch`
+        running after Ctrl-C or SIGTERM, their workers holding the terminal's pipes."""
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
 
 
 def page_image(done: PageDone) -> Image.Image:
