@@ -108,6 +108,39 @@ class PageFormat:
         return (top, inner, bottom, outer) if side == "left" else (top, outer, bottom, inner)
 
 
+# The make-up's copyfit levers (newsprint.toml [makeup] levers orders them).
+LEVERS = (
+    "photo", "section-air", "testimony-width", "testimony-air", "databox",
+    "head-air", "testimony-size",
+)
+
+
+@dataclass(frozen=True)
+class MakeupSettings:
+    """newsprint.toml [makeup]: how far the make-up may move the design to fit the copy.
+
+    Lengths are in lines of body type. The solver tries the levers in `levers` order:
+    a later lever is used only when the earlier ones cannot make the pages fit.
+    """
+
+    photo_min_lines: int = 16
+    photo_max_lines: int = 40
+    photo_min_cols: int = 3
+    photo_crop_max: float = 0.3  # share of the picture's width or height that may be cut
+    head_air_max: int = 8
+    section_air_max: int = 2
+    testimony_air_max: int = 1
+    testimony_max_cols: int = 3
+    testimony_sizes: tuple[str, ...] = ("wuhao", "xiaowu")
+    note_columns: tuple[int, ...] = (4, 3, 2)
+    databox_columns: tuple[int, ...] = (3, 2, 4)  # cards side by side, the design's first
+    databox_widths: tuple[int, ...] = (8, 6, 5, 4)  # grid columns the box may span
+    databox_sizes: tuple[str, ...] = ("sanhao", "sihao")
+    databox_row_air_max: int = 2
+    short_page_max_lines: int = 0  # a page may end this many lines short; more is an error
+    levers: tuple[str, ...] = LEVERS
+
+
 @dataclass(frozen=True)
 class Config:
     paper_name: str
@@ -124,6 +157,7 @@ class Config:
     max_hole_lines: int = 1
     max_foot_gap_lines: int = 0
     photo_lines: tuple[int, int] = (16, 40)  # [makeup]: the photo frame's bounds
+    makeup: MakeupSettings = MakeupSettings()
     typography_errors: frozenset[str] = frozenset(TYPOGRAPHY_RULES)  # [typography] errors
 
     def page_format(self, name: str | None = None) -> PageFormat:
@@ -181,6 +215,44 @@ def _photo_lines(makeup: dict, where: str) -> tuple[int, int]:
     return low, high
 
 
+def _makeup(table: dict, where: str) -> MakeupSettings:
+    """[makeup], each key typed; unknown keys and levers are errors with the known ones."""
+    defaults = MakeupSettings()
+    known = set(MakeupSettings.__dataclass_fields__)
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise UserError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    values = {}
+    for key in known:
+        default = getattr(defaults, key)
+        if key not in table:
+            continue
+        value = table[key]
+        if isinstance(default, tuple):
+            kind = type(default[0])
+            if not isinstance(value, list) or not value or not all(
+                isinstance(v, kind) and not isinstance(v, bool) for v in value
+            ):
+                raise UserError(f"{where}: {key!r} must be a non-empty list of {kind.__name__}, not {value!r}")
+            values[key] = tuple(value)
+        else:
+            values[key] = _typed(table, key, type(default), where)
+            if values[key] < 0:
+                raise UserError(f"{where}: {key!r} must not be negative, not {value!r}")
+    settings = MakeupSettings(**{**defaults.__dict__, **values})
+    bad = sorted(set(settings.levers) - set(LEVERS))
+    if bad:
+        raise UserError(f"{where}: unknown lever(s) {', '.join(bad)}; known: {', '.join(LEVERS)}")
+    if not 1 <= settings.photo_min_lines <= settings.photo_max_lines:
+        raise UserError(
+            f"{where}: need 1 ≤ photo_min_lines ≤ photo_max_lines, not "
+            f"{settings.photo_min_lines}, {settings.photo_max_lines}"
+        )
+    if not 1 <= settings.testimony_max_cols <= 3:
+        raise UserError(f"{where}: testimony_max_cols must be 1–3, not {settings.testimony_max_cols}")
+    return settings
+
+
 def _typography_errors(table: dict, where: str) -> frozenset[str]:
     """[typography] errors: which of the report's rules stop a render."""
     names = table.get("errors", list(TYPOGRAPHY_RULES))
@@ -231,6 +303,7 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
         max_hole_lines=_limit(checks, "max_hole_lines", 1, where),
         max_foot_gap_lines=_limit(checks, "max_foot_gap_lines", 0, where),
         photo_lines=_photo_lines(data.get("makeup", {}), f"{path} [makeup]"),
+        makeup=_makeup(data.get("makeup", {}), f"{path} [makeup]"),
         typography_errors=_typography_errors(data.get("typography", {}), f"{path} [typography]"),
         normalize_disabled=frozenset(data.get("normalize", {}).get("disable", [])),
         suspect_words=dict(data.get("normalize", {}).get("suspect", {})),

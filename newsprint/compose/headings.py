@@ -71,11 +71,15 @@ def _arith(node: ast.AST) -> float:
     raise ValueError("not a length")
 
 
-def token_pt(name: str) -> float:
+def token_pt(name: str, given: dict[str, float] | None = None) -> float:
     """A length token in pt (22pt, var(--size-erhao), calc(var(--quote-size) / 2)): the
-    sizes Python needs come from the CSS, never retyped."""
+    sizes Python needs come from the CSS, never retyped. `given`: values of the grid
+    properties the tool sets (--line-pitch), for tokens made of them."""
+    given = given or {}
+    if name in given:
+        return given[name]
     value = tokens()[name].strip()
-    value = re.sub(r"var\((--[\w-]+)\)", lambda m: f"({token_pt(m[1])})", value)
+    value = re.sub(r"var\((--[\w-]+)\)", lambda m: f"({token_pt(m[1], given)})", value)
     value = re.sub(r"(\d+(?:\.\d+)?)pt", r"\1", value).replace("calc", "")
     try:
         return _arith(ast.parse(value, mode="eval").body)
@@ -259,10 +263,12 @@ def measures(fmt) -> dict[str, tuple[float, str, float]]:
     }
 
 
-def measure_em(fmt, role: str, size_pt: float | None = None) -> float:
-    """The role's line in ems of its type; size_pt: a fitted size below the token's.
+def measure_em(fmt, role: str, size_pt: float | None = None, width_pt: float | None = None) -> float:
+    """The role's line in ems of its type; size_pt: a fitted size below the token's;
+    width_pt: the line when the make-up gives the role another width (a wide box).
     Headlines are letter-spaced 0.04 em (styles/text.css)."""
     width, token, marker = measures(fmt)[role]
+    width = width_pt or width
     size = min(token_pt(token), size_pt or float("inf"))
     spacing = 1.04 if role.startswith("headline") else 1.0
     return width / size / spacing - marker

@@ -13,7 +13,6 @@ import jinja2
 import markupsafe
 
 from newsprint.compose import headings, ids
-from newsprint.compose.plan import PagePlan, Plan
 from newsprint.config import LAYOUT_DIR, PT_PER_MM, Config, PageFormat
 from newsprint.story.edition import Edition
 from newsprint.story.model import Story
@@ -21,8 +20,9 @@ from newsprint.story.model import Story
 FIGURE_RE = re.compile(r"\d+(?:\.\d+)?(?:%|倍)?")
 
 
-def geometry_css(fmt: PageFormat, plan: Plan) -> str:
-    """@page rules and grid custom properties, derived from the configuration."""
+def geometry_css(fmt: PageFormat, plan=None) -> str:
+    """@page rules and grid custom properties, derived from the configuration; and a
+    class per 字号 token (size-<name>) for the sizes the make-up may choose."""
     rules = []
     for side in ("left", "right"):
         top, right, bottom, left = fmt.margins(side)
@@ -45,24 +45,13 @@ def geometry_css(fmt: PageFormat, plan: Plan) -> str:
     for k in range(1, fmt.columns + 1):
         props[f"--span-{k}"] = f"{fmt.span(k):.3f}pt"
     root = "; ".join(f"{k}: {v}" for k, v in props.items())
-    spare = " ".join(_spare_props(p, fmt.line_pitch) for p in plan.pages)
-    snap = " ".join(f"#{name} {{ --snap: {pt:.3f}pt; }}" for name, pt in plan.snap.items())
-    snap += " ".join(
-        f"#{name} {{ height: {pt:.3f}pt; column-fill: auto; }}"
-        for name, pt in plan.flow_heights.items()
+    sizes = [name[len("--size-"):] for name in headings.tokens() if name.startswith("--size-")]
+    size_rules = " ".join(
+        f".testimony.size-{n} {{ font-size: var(--size-{n}); }} "
+        f".size-{n} .databox-items li, .databox-items.size-{n} li {{ font-size: var(--size-{n}); }}"
+        for n in sizes
     )
-    return "\n".join(rules) + f"\n:root {{ {root}; --snap: 0pt; }}\n{spare}\n{snap}\n"
-
-
-def _spare_props(page: PagePlan, pitch: float) -> str:
-    """The page's spare lines, whole, and split in whole lines for shared elastic space:
-    --spare-q1/--spare-q2 (a quarter each, about) and --spare-rest (the other half)."""
-    n = page.spare_lines
-    half = n // 2
-    q1 = half // 2
-    parts = {"--spare": n, "--spare-q1": q1, "--spare-q2": half - q1, "--spare-rest": n - half}
-    body = "; ".join(f"{k}: {v * pitch:.3f}pt" for k, v in parts.items())
-    return f"#{page.id} {{ {body}; }}"
+    return "\n".join(rules) + f"\n:root {{ {root}; }}\n{size_rules}\n"
 
 
 def figures(text: str) -> markupsafe.Markup:
@@ -96,9 +85,9 @@ def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["figures"] = figures
-    env.filters["lines"] = lambda value, role, size=None: headings.broken(
+    env.filters["lines"] = lambda value, role, size=None, width=None: headings.broken(
         [(value, "")] if isinstance(value, str) else list(value),
-        headings.measure_em(fmt, role, size),
+        headings.measure_em(fmt, role, size, width),
     )
     env.globals["grid_rows"] = lambda text, role, leading: headings.grid_rows(
         fmt, role, leading, text
@@ -113,7 +102,7 @@ def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
 def compose_html(
     story: Story,
     edition: Edition,
-    plan: Plan,
+    plan,
     fmt: PageFormat,
     photo_url: str,
     env: jinja2.Environment,

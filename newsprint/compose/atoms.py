@@ -1,0 +1,294 @@
+"""The make-up's modules ("atoms"): what each can be on the grid, and what it costs.
+
+An atom is one module of the copy in reading order: a head block, the editor's note,
+a section (heading and text), a testimony box, the photo, the data box. For each
+width in grid columns it offers heights in whole lines, each with the choice of
+copyfit levers that gives it (newsprint.toml [makeup]) and that choice's cost, from
+the module measurements (newsprint/typeset/modules.py). The solver only adds
+heights and compares costs; it never sees a pt.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from newsprint.compose import measures as m
+from newsprint.config import MakeupSettings, PageFormat
+from newsprint.story.model import Section, Story, Testimony
+
+# Cost of one unit of each lever (a line of air, a size down …), by its place in
+# newsprint.toml [makeup] levers: an earlier lever is cheaper to use.
+LEVER_BASE = 1.6
+
+
+@dataclass(frozen=True)
+class Choice:
+    """How an atom fills w columns × h lines: the levers' values and their cost."""
+
+    cost: float
+    air: int = 0  # lines of air (head block, under a section heading or a testimony head)
+    size: str = ""  # 字号 token name of a testimony or the data box
+    inner: int = 1  # text columns inside a box (note, data box cards)
+    boxes: tuple = ()  # a section's in-flow testimonies: (paragraph index after, box Choice)
+    rows: int = 0  # text rows in each column (box) or lines of the text (section)
+    frame: int = 0  # the photo frame's lines
+    row_air: int = 0  # the data box's extra lines between rows of cards
+
+
+@dataclass
+class Atom:
+    uid: int
+    kind: str  # head | note | lead | section | testimony | photo | databox
+    article: int
+    name: str  # for messages: "section 3 “看民生事业…” (line 40)"
+    line: int  # the copy's line
+    section: Section | None = None
+    testimony: Testimony | None = None
+    text_lines: int = 0  # body text lines at one column (sections, testimonies): for cut/add
+    options: dict[int, dict[int, Choice]] = field(default_factory=dict)  # w → h → best
+    # a section with its first k testimonies set in its text's columns: k → w → h → best
+    inflow: dict[int, dict[int, dict[int, Choice]]] = field(default_factory=dict)
+    boxes: list[Atom] = field(default_factory=list)  # a section's testimony atoms
+
+    def offer(self, w: int, h: int, choice: Choice) -> None:
+        best = self.options.setdefault(w, {})
+        if h > 0 and (h not in best or choice.cost < best[h].cost):
+            best[h] = choice
+
+    def bits(self, w: int) -> int:
+        return sum(1 << h for h in self.options.get(w, ()))
+
+    def inflow_bits(self, k: int, w: int) -> int:
+        return sum(1 << h for h in self.inflow.get(k, {}).get(w, ()))
+
+    def area_range(self) -> tuple[int, int]:
+        areas = [w * h for w, hs in self.options.items() for h in hs]
+        return (min(areas), max(areas)) if areas else (0, 0)
+
+
+def lines_of(heights: dict[str, float], key: str) -> int:
+    """A measured part's height in whole grid lines (a hair over a line is not a line)."""
+    return max(0, math.ceil(heights[key] - 0.02))
+
+
+class Costs:
+    """Each lever's unit cost, from its place in the configured order."""
+
+    def __init__(self, bounds: MakeupSettings):
+        n = len(bounds.levers)
+        self.unit = {lever: LEVER_BASE ** (i - n + 1) for i, lever in enumerate(bounds.levers)}
+
+    def __call__(self, lever: str, amount: float) -> float:
+        return self.unit.get(lever, 1.0) * amount if amount else 0.0
+
+    def allowed(self, lever: str) -> bool:
+        return lever in self.unit
+
+
+def build_atoms(
+    story: Story, fmt: PageFormat, heights: dict[str, float], bounds: MakeupSettings,
+    photo_aspect: float | None,
+) -> tuple[list[Atom], list[Atom]]:
+    """The story's atoms in reading order, and the floating ones (the photo, the data
+    box), which the solver places where the pages need them."""
+    cost = Costs(bounds)
+    full = fmt.columns
+    atoms: list[Atom] = []
+
+    def new(kind, article, name, line, **kw) -> Atom:
+        atom = Atom(len(atoms), kind, article, name, line, **kw)
+        atoms.append(atom)
+        return atom
+
+    for a, art in enumerate(story.articles):
+        head = new("head", a, f"the headline block “{art.headline.text[:12]}”", art.headline.line)
+        base = lines_of(heights, m.head_id(a))
+        top = bounds.head_air_max if cost.allowed("head-air") else 0
+        for air in range(top + 1):
+            head.offer(full, base + air, Choice(cost("head-air", air), air=air))
+        if art.note:
+            note = new("note", a, "the editor's note", art.note.label.line)
+            for i, cols in enumerate(bounds.note_columns):
+                text = heights[m.note_id(a, cols)] / 1.5  # the note is leaded 1.5 lines
+                rows = math.ceil(text / cols - 0.02)
+                if cols * rows - text > 1.02:  # only the last column may be a line short
+                    continue
+                note.offer(full, math.ceil(1 + 1.5 * rows - 0.02), Choice(0.2 * i, inner=cols, rows=rows))
+        if art.lead:
+            lead = new("lead", a, "the lead", art.lead[0].line)
+            _text(lead, 0, lines_of(heights, m.lead_id(a)), bounds, cost)
+        for sec in art.sections:
+            atom = new("section", a, f"section {sec.number} “{sec.title.text[:12]}”", sec.title.line,
+                       section=sec)
+            heading = lines_of(heights, m.heading_id(sec))
+            _text(atom, heading, lines_of(heights, m.section_id(sec)), bounds, cost)
+            for tes in sec.testimonies:
+                box = new("testimony", a, f"the testimony “{tes.title.text[:12]}” of section {sec.number}",
+                          tes.title.line, section=sec, testimony=tes)
+                _testimony(box, tes, heights, bounds, cost)
+                atom.boxes.append(box)
+            paras = [lines_of(heights, m.paragraph_id(p)) for p in sec.paragraphs]
+            _inflow(atom, heading, paras, bounds, cost)
+    floats = []
+    if story.photo:
+        photo = Atom(-1, "photo", -1, "the photo", story.photo.caption.line)
+        _photo(photo, fmt, heights, bounds, cost, photo_aspect)
+        floats.append(photo)
+    if story.databox:
+        box = Atom(-2, "databox", -1, "the data box", story.databox.title.line)
+        _databox(box, story, fmt, heights, bounds, cost)
+        floats.append(box)
+    return atoms, floats
+
+
+def _text(atom: Atom, heading: int, text: int, bounds: MakeupSettings, cost: Costs) -> None:
+    """A heading in the first column and text run through w columns, cut at any line:
+    exact when the heading, the text and the air under the heading fill w × h."""
+    atom.text_lines = text
+    top_air = bounds.section_air_max if cost.allowed("section-air") else 0
+    for w in range(1, 4):
+        for air in range(top_air + 1 if heading else 1):
+            total = heading + air + text
+            if total % w:
+                continue
+            h = total // w
+            if h - heading - air < 3 or (w > 1 and h < 8):  # a heading alone, stubs
+                continue
+            prefer = 0.0 if w == 1 else 0.1 * (w - 1)
+            atom.offer(w, h, Choice(cost("section-air", air) + prefer, air=air, rows=text))
+
+
+INFLOW_MAX = 2  # testimonies set in their section's columns, at most
+
+
+def _inflow(atom: Atom, heading: int, paras: list[int], bounds: MakeupSettings, cost: Costs) -> None:
+    """The section with its first k testimonies as one-column boxes in its text's
+    columns, each between two paragraphs with a line of air above and below (none
+    below at the very end), never across a column break: the text runs on around
+    them, so the module is exact whenever its area is."""
+    top_air = bounds.section_air_max if cost.allowed("section-air") else 0
+    for k in range(1, min(len(atom.boxes), INFLOW_MAX) + 1):
+        box_options = [
+            [(h, ch) for h, ch in atom.boxes[i].options.get(1, {}).items()] for i in range(k)
+        ]
+        for w in range(1, 4):
+            for air in range(top_air + 1):
+                for combo in _product(box_options):
+                    total = heading + air + sum(paras) + sum(h + 2 for h, _ in combo)
+                    for end in (False, True):  # the last box closes the flow: no air under it
+                        flow = total - (1 if end else 0)
+                        if flow % w:
+                            continue
+                        h = flow // w
+                        placed = _place_boxes(heading + air, paras, [b for b, _ in combo], h, end)
+                        if placed is None or h < 8:
+                            continue
+                        price = cost("section-air", air) + sum(c.cost for _, c in combo)
+                        price += 0.1 * (w - 1)
+                        boxes = tuple(zip(placed, (c for _, c in combo), strict=True))
+                        best = atom.inflow.setdefault(k, {}).setdefault(w, {})
+                        if h not in best or price < best[h].cost:
+                            best[h] = Choice(price, air=air, rows=sum(paras), boxes=boxes)
+
+
+def _product(options):
+    if not options:
+        yield ()
+        return
+    for first in options[0]:
+        for rest in _product(options[1:]):
+            yield (first, *rest)
+
+
+def _place_boxes(start: int, paras: list[int], boxes: list[int], h: int, end: bool):
+    """After which paragraph each box goes (in order), so that none crosses a column
+    break and none starts a column with air; None if no such places."""
+
+    def fits(pos: int, height: int, last: bool) -> bool:
+        if pos % h == 0:  # the line of air above would start a column
+            return False
+        stop = pos + 1 + height + (0 if last else 1)
+        return pos // h == (stop - 1) // h
+
+    def walk(i: int, j: int, pos: int, after: int) -> list[int] | None:
+        # i: next box; j: paragraphs set so far; pos: flow lines used
+        if i == len(boxes):
+            return [] if pos + sum(paras[j:]) >= 0 else None
+        last = end and i == len(boxes) - 1
+        for jj in range(max(j, after, 1), len(paras) + 1):
+            if last and jj != len(paras):
+                continue
+            if not last and jj == len(paras) and not end:
+                continue
+            at = pos + sum(paras[j:jj])
+            if fits(at, boxes[i], last):
+                rest = walk(i + 1, jj, at + 2 + boxes[i] - (1 if last else 0), jj)
+                if rest is not None:
+                    return [jj, *rest]
+        return None
+
+    return walk(0, 0, start, 1)
+
+
+def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:
+    top_air = bounds.testimony_air_max if cost.allowed("testimony-air") else 0
+    sizes = bounds.testimony_sizes if cost.allowed("testimony-size") else bounds.testimony_sizes[:1]
+    widths = range(1, bounds.testimony_max_cols + 1) if cost.allowed("testimony-width") else (1,)
+    atom.text_lines = lines_of(heights, m.testimony_body_id(tes, bounds.testimony_sizes[0]))
+    for s, size in enumerate(sizes):
+        text = lines_of(heights, m.testimony_body_id(tes, size))
+        for w in widths:
+            chrome = lines_of(heights, m.testimony_head_id(tes, w, size))
+            rows = math.ceil(text / w)
+            if w * rows - text > 1 or rows < 4:  # balanced: one column a line short at most
+                continue
+            natural = 1 if text <= 30 else 2
+            for air in range(top_air + 1):
+                atom.offer(w, chrome + air + rows, Choice(
+                    cost("testimony-size", s) + cost("testimony-width", abs(w - natural))
+                    + cost("testimony-air", air),
+                    air=air, size=size, inner=w, rows=rows,
+                ))
+
+
+def _photo(atom, fmt: PageFormat, heights, bounds: MakeupSettings, cost: Costs, aspect) -> None:
+    from newsprint.compose.headings import token_pt
+
+    design = round(token_pt("--photo-height", {"--line-pitch": 1.0}))
+    low, high = bounds.photo_min_lines, bounds.photo_max_lines
+    if not cost.allowed("photo"):
+        low = high = design
+    for w in range(bounds.photo_min_cols, fmt.columns + 1):
+        caption = lines_of(heights, m.caption_id(w))
+        for frame in range(low, high + 1):
+            if aspect:  # the frame may crop at most photo_crop_max of either side
+                ratio = fmt.span(w) / (frame * fmt.line_pitch) / aspect
+                if not 1 - bounds.photo_crop_max <= ratio <= 1 / (1 - bounds.photo_crop_max):
+                    continue
+            atom.offer(w, frame + caption, Choice(
+                cost("photo", abs(frame - design) / 4) + 0.3 * (fmt.columns - w), frame=frame))
+
+
+def _databox(atom, story: Story, fmt, heights, bounds: MakeupSettings, cost: Costs) -> None:
+    """Cards in rows (as many per row as the layout says), each row as tall as its
+    tallest card; the rows may stand further apart, up to databox_row_air_max lines."""
+    box = story.databox
+    allowed = cost.allowed("databox")
+    sizes = bounds.databox_sizes if allowed else bounds.databox_sizes[:1]
+    for span, cols in m.databox_layouts(fmt, bounds):
+        if not allowed and (span, cols) != (fmt.columns, bounds.databox_columns[0]):
+            continue
+        chrome = lines_of(heights, m.databox_title_id(span))  # padding, title and its gap
+        penalty = 0.5 * bounds.databox_columns.index(cols) + 0.3 * (fmt.columns - span)
+        for s_i, size in enumerate(sizes):
+            cards = [lines_of(heights, m.databox_item_id(i, span, cols, size))
+                     for i in range(len(box.items))]
+            rows = [max(cards[i : i + cols]) for i in range(0, len(cards), cols)]
+            gaps = max(len(rows) - 1, 0)
+            for air in range((bounds.databox_row_air_max if allowed else 0) + 1):
+                if air and not gaps:
+                    break
+                h = chrome + sum(rows) + gaps * (1 + air)
+                atom.offer(span, h, Choice(
+                    cost("databox", penalty + s_i + air), size=size, inner=cols, row_air=air))

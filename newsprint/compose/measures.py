@@ -1,0 +1,164 @@
+"""What the make-up measures: each module's parts, at each width it may be given.
+
+The solver (newsprint/compose/solve.py) needs every module's height in grid lines
+at each candidate width. WeasyPrint measures them all in one small document
+(newsprint/typeset/modules.py); this module says what goes in it and names each
+measurement, so the two sides never retype an id or a width.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsprint.compose.headings import token_pt
+from newsprint.compose.plan import ArticlePart
+from newsprint.config import MakeupSettings, PageFormat
+from newsprint.story.model import Section, Story, Testimony
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    kind: str
+    width: float  # pt
+    payload: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def __getattr__(self, name):  # the template reads payload keys as attributes
+        try:
+            return self.payload[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def inset() -> float:
+    return token_pt("--quote-inset")
+
+
+def boxed_width(fmt: PageFormat, span_cols: int, cols: int) -> float:
+    """A column of text in a box spanning `span_cols` grid columns, set in `cols`
+    columns: the box's side padding is a gutter, its inner gutters two
+    (styles/modules.css .editors-note, .databox-items)."""
+    return (fmt.span(span_cols) - 2 * fmt.gutter - (cols - 1) * 2 * fmt.gutter) / cols
+
+
+def testimony_head_width(fmt: PageFormat, cols: int) -> float:
+    """The line of a testimony box's title and speaker: the box less its side padding."""
+    return fmt.span(cols) - 2 * inset()
+
+
+def testimony_column(fmt: PageFormat) -> float:
+    """A column of a testimony's text, in a box of any width: the inner gutter is the
+    grid's gutter plus twice the inset (styles/modules.css), so each inner column is a
+    grid column less the inset on both sides, and the text is measured once."""
+    return fmt.column_width - 2 * inset()
+
+
+def size_class(size: str) -> str:
+    """The class that sets a type size from the list in newsprint.toml [makeup]
+    (a 字号 token name of styles/tokens.css, e.g. "wuhao" for --size-wuhao)."""
+    return f"size-{size}"
+
+
+def head_id(article: int) -> str:
+    return f"m-head-{article}"
+
+
+def note_id(article: int, cols: int) -> str:
+    return f"m-note-{article}-{cols}"
+
+
+def lead_id(article: int) -> str:
+    return f"m-lead-{article}"
+
+
+def paragraph_id(para) -> str:
+    """A paragraph of section text, measured inside its section's item."""
+    return f"m-p-{para.line}"
+
+
+def heading_id(sec: Section) -> str:
+    return f"m-hd-{sec.title.line}"
+
+
+def section_id(sec: Section) -> str:
+    return f"m-sec-{sec.title.line}"
+
+
+def testimony_head_id(tes: Testimony, cols: int, size: str) -> str:
+    return f"m-th-{tes.title.line}-{cols}-{size}"
+
+
+def testimony_body_id(tes: Testimony, size: str) -> str:
+    return f"m-tb-{tes.title.line}-{size}"
+
+
+def caption_id(cols: int) -> str:
+    return f"m-cap-{cols}"
+
+
+def databox_item_id(index: int, span: int, cols: int, size: str) -> str:
+    return f"m-di-{index}-{span}-{cols}-{size}"
+
+
+def databox_title_id(span: int) -> str:
+    return f"m-dt-{span}"
+
+
+def databox_layouts(fmt: PageFormat, bounds: MakeupSettings):
+    """(span, cards per row) the data box may take: cards at least 8 characters of its
+    type wide (a figure and its unit on one line)."""
+    return [
+        (span, cols)
+        for span in bounds.databox_widths
+        if span <= fmt.columns
+        for cols in bounds.databox_columns
+        if boxed_width(fmt, span, cols) >= 8 * token_pt("--databox-size")
+    ]
+
+
+def items(story: Story, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
+    """Every part to measure, with its width."""
+    out: list[Item] = []
+    full = fmt.columns
+    for a, art in enumerate(story.articles):
+        part = ArticlePart(art, a, tuple(art.sections), True)
+        out.append(Item(head_id(a), "head", fmt.type_width, {"part": part}))
+        if art.note:
+            for cols in bounds.note_columns:
+                width = boxed_width(fmt, full, cols)
+                out.append(Item(note_id(a, cols), "note", width, {"note": art.note}))
+        if art.lead:
+            out.append(Item(lead_id(a), "lead", fmt.column_width, {"paras": art.lead}))
+        for sec in art.sections:
+            out.append(Item(heading_id(sec), "heading", fmt.column_width, {"section": sec}))
+            out.append(Item(section_id(sec), "text", fmt.column_width, {"paras": sec.paragraphs}))
+            for tes in sec.testimonies:
+                for size in bounds.testimony_sizes:
+                    data = {"testimony": tes, "size": size_class(size)}
+                    out.append(
+                        Item(testimony_body_id(tes, size), "testimony-body",
+                             testimony_column(fmt), data)
+                    )
+                    for cols in range(1, bounds.testimony_max_cols + 1):
+                        head = {**data, "head_width": testimony_head_width(fmt, cols)}
+                        out.append(
+                            Item(testimony_head_id(tes, cols, size), "testimony-head",
+                                 fmt.span(cols), head)
+                        )
+    if story.photo:
+        for cols in range(bounds.photo_min_cols, full + 1):
+            out.append(Item(caption_id(cols), "caption", fmt.span(cols), {"photo": story.photo}))
+    if story.databox:
+        box = story.databox
+        layouts = databox_layouts(fmt, bounds)
+        for span in sorted({s for s, _ in layouts}):
+            out.append(Item(databox_title_id(span), "databox-title", fmt.span(span), {"databox": box}))
+        for i, entry in enumerate(box.items):
+            for span, cols in layouts:
+                for size in bounds.databox_sizes:
+                    data = {"text": entry.text, "size": size_class(size)}
+                    out.append(
+                        Item(databox_item_id(i, span, cols, size), "databox-item",
+                             boxed_width(fmt, span, cols), data)
+                    )
+    return out
