@@ -48,8 +48,10 @@ class Atom:
     text_lines: int = 0  # body text lines at one column (sections, testimonies): for cut/add
     options: dict[int, dict[int, Choice]] = field(default_factory=dict)  # w → h → best
     # a section with its first k testimonies set in its text's columns: k → w → h → best
-    inflow: dict[int, dict[int, dict[int, Choice]]] = field(default_factory=dict)
-    boxes: list[Atom] = field(default_factory=list)  # a section's testimony atoms
+    heading: int = 0  # a section's first atom: its heading's lines
+    index: int = 0  # a section's text atoms: which paragraph
+    air_max: int = 0
+    air_unit: float = 0.0
 
     def offer(self, w: int, h: int, choice: Choice) -> None:
         best = self.options.setdefault(w, {})
@@ -59,10 +61,11 @@ class Atom:
     def bits(self, w: int) -> int:
         return sum(1 << h for h in self.options.get(w, ()))
 
-    def inflow_bits(self, k: int, w: int) -> int:
-        return sum(1 << h for h in self.inflow.get(k, {}).get(w, ()))
 
     def area_range(self) -> tuple[int, int]:
+        if self.kind in ("section", "para", "lead"):
+            lines = self.heading + self.text_lines
+            return lines, lines + self.air_max
         areas = [w * h for w, hs in self.options.items() for h in hs]
         return (min(areas), max(areas)) if areas else (0, 0)
 
@@ -117,19 +120,22 @@ def build_atoms(
                 note.offer(full, math.ceil(1 + 1.5 * rows - 0.02), Choice(0.2 * i, inner=cols, rows=rows))
         if art.lead:
             lead = new("lead", a, "the lead", art.lead[0].line)
-            _text(lead, 0, lines_of(heights, m.lead_id(a)), bounds, cost)
+            lead.text_lines = lines_of(heights, m.lead_id(a))
         for sec in art.sections:
             atom = new("section", a, f"section {sec.number} “{sec.title.text[:12]}”", sec.title.line,
                        section=sec)
             heading = lines_of(heights, m.heading_id(sec))
-            _text(atom, heading, lines_of(heights, m.section_id(sec)), bounds, cost)
+            paras = [lines_of(heights, m.paragraph_id(p)) for p in sec.paragraphs]
+            atom.heading, atom.index, atom.text_lines = heading, 0, paras[0] if paras else 0
+            atom.air_max = bounds.section_air_max if cost.allowed("section-air") else 0
+            atom.air_unit = cost("section-air", 1)
+            for j, lines in enumerate(paras[1:], 1):
+                new("para", a, f"section {sec.number} “{sec.title.text[:12]}”, paragraph {j + 1}",
+                    sec.paragraphs[j].line, section=sec, text_lines=lines, index=j)
             for tes in sec.testimonies:
                 box = new("testimony", a, f"the testimony “{tes.title.text[:12]}” of section {sec.number}",
                           tes.title.line, section=sec, testimony=tes)
                 _testimony(box, tes, heights, bounds, cost)
-                atom.boxes.append(box)
-            paras = [lines_of(heights, m.paragraph_id(p)) for p in sec.paragraphs]
-            _inflow(atom, heading, paras, bounds, cost)
     floats = []
     if story.photo:
         photo = Atom(-1, "photo", -1, "the photo", story.photo.caption.line)
@@ -142,7 +148,7 @@ def build_atoms(
     return atoms, floats
 
 
-def _text(atom: Atom, heading: int, text: int, bounds: MakeupSettings, cost: Costs) -> None:
+def _text_unused(atom: Atom, heading: int, text: int, bounds: MakeupSettings, cost: Costs) -> None:
     """A heading in the first column and text run through w columns, cut at any line:
     exact when the heading, the text and the air under the heading fill w × h."""
     atom.text_lines = text
@@ -159,76 +165,38 @@ def _text(atom: Atom, heading: int, text: int, bounds: MakeupSettings, cost: Cos
             atom.offer(w, h, Choice(cost("section-air", air) + prefer, air=air, rows=text))
 
 
-INFLOW_MAX = 2  # testimonies set in their section's columns, at most
-
-
-def _inflow(atom: Atom, heading: int, paras: list[int], bounds: MakeupSettings, cost: Costs) -> None:
-    """The section with its first k testimonies as one-column boxes in its text's
-    columns, each between two paragraphs with a line of air above and below (none
-    below at the very end), never across a column break: the text runs on around
-    them, so the module is exact whenever its area is."""
-    top_air = bounds.section_air_max if cost.allowed("section-air") else 0
-    for k in range(1, min(len(atom.boxes), INFLOW_MAX) + 1):
-        box_options = [
-            [(h, ch) for h, ch in atom.boxes[i].options.get(1, {}).items()] for i in range(k)
-        ]
-        for w in range(1, 4):
-            for air in range(top_air + 1):
-                for combo in _product(box_options):
-                    total = heading + air + sum(paras) + sum(h + 2 for h, _ in combo)
-                    for end in (False, True):  # the last box closes the flow: no air under it
-                        flow = total - (1 if end else 0)
-                        if flow % w:
-                            continue
-                        h = flow // w
-                        placed = _place_boxes(heading + air, paras, [b for b, _ in combo], h, end)
-                        if placed is None or h < 8:
-                            continue
-                        price = cost("section-air", air) + sum(c.cost for _, c in combo)
-                        price += 0.1 * (w - 1)
-                        boxes = tuple(zip(placed, (c for _, c in combo), strict=True))
-                        best = atom.inflow.setdefault(k, {}).setdefault(w, {})
-                        if h not in best or price < best[h].cost:
-                            best[h] = Choice(price, air=air, rows=sum(paras), boxes=boxes)
-
-
-def _product(options):
-    if not options:
-        yield ()
-        return
-    for first in options[0]:
-        for rest in _product(options[1:]):
-            yield (first, *rest)
-
-
-def _place_boxes(start: int, paras: list[int], boxes: list[int], h: int, end: bool):
-    """After which paragraph each box goes (in order), so that none crosses a column
-    break and none starts a column with air; None if no such places."""
-
-    def fits(pos: int, height: int, last: bool) -> bool:
-        if pos % h == 0:  # the line of air above would start a column
-            return False
-        stop = pos + 1 + height + (0 if last else 1)
-        return pos // h == (stop - 1) // h
-
-    def walk(i: int, j: int, pos: int, after: int) -> list[int] | None:
-        # i: next box; j: paragraphs set so far; pos: flow lines used
-        if i == len(boxes):
-            return [] if pos + sum(paras[j:]) >= 0 else None
-        last = end and i == len(boxes) - 1
-        for jj in range(max(j, after, 1), len(paras) + 1):
-            if last and jj != len(paras):
+def text_options(run) -> dict[int, dict[int, Choice]]:
+    """A run of one section's paragraphs (its heading first if the run starts it) as one
+    module: the heading in the first column, the text through w columns, exact when
+    heading, air under it and text fill w × h; w → h → choice."""
+    first = run[0]
+    heading = first.heading if first.kind == "section" else 0
+    text = sum(a.text_lines for a in run)
+    out: dict[int, dict[int, Choice]] = {}
+    for w in range(1, 4):
+        for air in range(first.air_max + 1 if heading else 1):
+            total = heading + air + text
+            if total % w:
                 continue
-            if not last and jj == len(paras) and not end:
+            h = total // w
+            if h - heading - air < 2 or (w > 1 and h < 6):  # a heading alone, stubs
                 continue
-            at = pos + sum(paras[j:jj])
-            if fits(at, boxes[i], last):
-                rest = walk(i + 1, jj, at + 2 + boxes[i] - (1 if last else 0), jj)
-                if rest is not None:
-                    return [jj, *rest]
-        return None
+            price = air * first.air_unit + 0.1 * (w - 1)
+            best = out.setdefault(w, {})
+            if h not in best or price < best[h].cost:
+                best[h] = Choice(price, air=air, rows=text)
+    return out
 
-    return walk(0, 0, start, 1)
+
+def text_run(run) -> bool:
+    """Is run one section's consecutive paragraphs?"""
+    first = run[0]
+    if first.kind not in ("section", "para"):
+        return False
+    return all(
+        a.kind == "para" and a.section is first.section and a.index == first.index + i
+        for i, a in enumerate(run[1:], 1)
+    )
 
 
 def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from newsprint.compose.atoms import Atom, Choice
+from newsprint.compose.atoms import Atom, Choice, text_options, text_run
 
 SAMPLES = 160  # layouts tried per page, keeping the cheapest
 MAX_RUN = 40  # modules on one page at most
@@ -131,21 +131,25 @@ class Tiler:
         return best
 
 
+_TEXT: dict[tuple, dict] = {}
+
+
+def whole(run) -> dict[int, dict[int, Choice]]:
+    """w → h → choice of the run as one module: a box, or one section's paragraphs."""
+    if text_run(run):
+        key = tuple(a.uid for a in run) + (id(run[0]),)
+        if key not in _TEXT:
+            _TEXT[key] = text_options(run)
+        return _TEXT[key]
+    return run[0].options if len(run) == 1 else {}
+
+
 def whole_bits(run, w: int) -> int:
-    """Heights at which the run is one module: a single atom, or a section with its
-    first testimonies set in its columns."""
-    if len(run) == 1:
-        return run[0].bits(w)
-    first = run[0]
-    if first.kind == "section" and list(run[1:]) == first.boxes[: len(run) - 1]:
-        return first.inflow_bits(len(run) - 1, w)
-    return 0
+    return sum(1 << h for h in whole(run).get(w, ()))
 
 
 def whole_choice(run, w: int, h: int) -> Choice:
-    if len(run) == 1:
-        return run[0].options[w][h]
-    return run[0].inflow[len(run) - 1][w][h]
+    return whole(run)[w][h]
 
 
 def inside(run, atom: Atom) -> bool:
@@ -172,7 +176,7 @@ def breakable(seq: list[Atom], i: int) -> bool:
     text), not before a testimony (it stays on its section's page)."""
     if i == 0 or i == len(seq):
         return True
-    return seq[i - 1].kind not in ("head", "note") and seq[i].kind != "testimony"
+    return seq[i - 1].kind not in ("head", "note") and seq[i].kind not in ("testimony",)
 
 
 @dataclass(frozen=True)
@@ -222,7 +226,7 @@ def float_places(atoms: list[Atom]) -> list[int]:
     places = []
     for i in range(1, len(atoms) + 1):
         before, after = atoms[i - 1], atoms[i] if i < len(atoms) else None
-        if after is not None and after.kind in ("note", "testimony"):
+        if after is not None and after.kind in ("note", "testimony", "para"):
             continue
         if before.kind in ("head", "note") or after is None or after.kind in ("section", "head"):
             places.append(i)
