@@ -15,13 +15,15 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsprint.compose.html import template_env
-from newsprint.compose.plan import Plan, plan_pages
-from newsprint.config import PROJECT_ROOT, Config, PageFormat, load_config
+from newsprint.compose.diagnose import diagnose
+from newsprint.compose.headings import module_gap_lines
+from newsprint.compose.html import compose_html, geometry_css, template_env
+from newsprint.compose.makeup import Makeup, make_up
+from newsprint.config import PROJECT_ROOT, PT_PER_MM, Config, PageFormat, load_config
 from newsprint.errors import Finding, UserError
 from newsprint.output.manifest import write_manifest
 from newsprint.output.pdfx import PrintSettings, print_css, print_settings
-from newsprint.output.pictures import locate_photo
+from newsprint.output.pictures import locate_photo, picture_aspect
 from newsprint.output.stage import Staging, fail, write_failed_proof
 from newsprint.output.write import Written, file_stem, missing_picture, write_outputs
 from newsprint.preflight.check import typography_findings
@@ -38,15 +40,9 @@ from newsprint.story.model import Story
 from newsprint.story.normalize import normalize
 from newsprint.story.parse import parse_story
 from newsprint.typeset.coverage import check_coverage
-from newsprint.typeset.fit import describe_ids, lay_out
 from newsprint.typeset.fonts import check_installed, font_face_css, load_faces, role_css
-from newsprint.typeset.measure import (
-    FitLimits,
-    PageFit,
-    dropped_text,
-    fit_findings,
-    photo_frame_height_mm,
-)
+from newsprint.typeset.measure import dropped_text, overflow_findings
+from newsprint.typeset.modules import measure_modules
 from newsprint.typeset.styles import tool_css, undefined_properties
 from newsprint.typeset.typesetter import Typesetter, weasyprint_finding
 
@@ -122,7 +118,7 @@ def prepare(
     check_installed(faces)
     findings += check_coverage(story, edition, faces, config.font_roles)
     findings += undefined_properties(
-        tool_css(fmt, plan_pages(story, edition), faces, config.font_roles)
+        tool_css(fmt, None, faces, config.font_roles)
     )
     if any(f.level == "error" for f in findings):
         raise BuildFailed(findings)
@@ -166,22 +162,17 @@ def build(
     typesetter = typesetter or Typesetter(session_css(config))
     env = template_env(fmt, config)
 
-    plan = plan_pages(story, edition)
-    empty = empty_pages(plan, story.source)
-    if empty:
-        raise failed_run(out_dir, job.findings + empty)
-    planned = plan
-    document, warnings, fits, plan = lay_out(
-        story, edition, planned, fmt, job.photo_url, typesetter, env, config.photo_lines
+    try:
+        plan = compose_pages(job, config, typesetter, env)
+    except BuildFailed as exc:  # the copy does not fill its pages: the desk's cut/add message
+        raise failed_run(out_dir, exc.findings) from None
+    job = scaled_photo(job, plan)
+    findings = list(job.findings)
+    document, warnings = typesetter.render(
+        compose_html(story, edition, plan, fmt, job.photo_url, env), geometry_css(fmt)
     )
-    refit = refit_photo(job, document)
-    if refit is not None:  # the frame came out taller than its width says: more pixels
-        job = refit  # the same layout (the fit cache knows it), with the picture rescaled
-        document, warnings, fits, plan = lay_out(
-            story, edition, planned, fmt, job.photo_url, typesetter, env, config.photo_lines
-        )
-    extra_pages = len(document.pages) - len(plan.pages)
-    findings = job.findings + layout_findings(job, config, plan, warnings, fits, extra_pages)
+    findings += [weasyprint_finding(w) for w in warnings]
+    findings += overflow_findings(document, plan, fmt, story.source)
     findings += dropped_text(document, story)
     stem = file_stem(edition)
     if any(f.level == "error" for f in findings):
@@ -241,6 +232,24 @@ def build(
     )
 
 
+def compose_pages(job: Prepared, config: Config, typesetter: Typesetter, env) -> Makeup:
+    """Measure every module, then make up the pages (compose/makeup.py); BuildFailed with
+    the desk's cut/add message when the copy cannot fill them."""
+    story, edition, fmt = job.story, job.edition, job.fmt
+    heights, warnings = measure_modules(story, fmt, config.makeup, typesetter, env)
+    if warnings:
+        raise BuildFailed(job.findings + [weasyprint_finding(w) for w in warnings])
+    aspect = picture_aspect(job.story_path.parent, edition)
+    plan, atoms = make_up(story, edition, fmt, config.makeup, heights, aspect, module_gap_lines())
+    if plan is None:
+        found = diagnose(atoms, story, edition, fmt, config.makeup, module_gap_lines())
+        raise BuildFailed(job.findings + found)
+    empty = [p for p in plan.pages if not p.has_copy]
+    if empty:
+        raise BuildFailed(job.findings + empty_pages(plan, story.source))
+    return plan
+
+
 def locate_text(story: Story, text: str) -> tuple[str, int]:
     """(copy path, line) of the paragraph, heading or speaker line a PDF line comes from."""
     wanted = text.replace(" ", "")
@@ -256,27 +265,23 @@ def locate_text(story: Story, text: str) -> tuple[str, int]:
     return story.source, 0
 
 
-def refit_photo(job: Prepared, document) -> Prepared | None:
-    """The story with its picture scaled for the frame as laid out, if that needs other pixels.
-
-    Pictures are scaled before layout for the frame's width; when the elastic frame grows
-    tall, the height binds (object-fit: cover) and would print below max_ppi.
-    """
-    height_mm = photo_frame_height_mm(document)
-    if not job.photo_url or height_mm is None:
-        return None
+def scaled_photo(job: Prepared, plan: Makeup) -> Prepared:
+    """The story with its picture scaled for the frame the make-up gave it: a tall frame
+    binds the picture's height (object-fit: cover) and needs its pixels."""
+    frames = [m.choice.frame for p in plan.pages for m in p.modules if m.kind == "photo"]
+    if not job.photo_url or not frames:
+        return job
+    height_mm = frames[0] * job.fmt.line_pitch / PT_PER_MM
     url, findings = locate_photo(
         job.story, job.edition, job.story_path.parent, job.fmt, job.settings, height_mm
     )
-    if url == job.photo_url:
-        return None
     kept = [f for f in job.findings if not f.rule.startswith("picture")]
     return replace(job, photo_url=url, findings=kept + findings)
 
 
-def empty_pages(plan: Plan, source: str) -> list[Finding]:
+def empty_pages(plan: Makeup, source: str) -> list[Finding]:
     """A page with no copy is never printed: the desk hears which and what to do."""
-    filled = [p for p in plan.pages if any(part.with_head or part.sections for part in p.parts)]
+    filled = [p for p in plan.pages if p.has_copy]
     return [
         Finding(
             "error",
@@ -310,27 +315,6 @@ def session_css(config: Config) -> str:
     settings = print_settings(config.print_table or {}, base=PROJECT_ROOT)
     faces = load_faces()
     return font_face_css(faces) + role_css(faces, config.font_roles) + print_css(settings)
-
-
-def layout_findings(
-    job: Prepared,
-    config: Config,
-    plan: Plan,
-    warnings: list[str],
-    fits: list[PageFit],
-    extra_pages: int,
-) -> list[Finding]:
-    """What the layout tells the desk: WeasyPrint's warnings (errors here), overset, empty feet."""
-    limits = FitLimits(
-        max_empty=config.max_empty_lines,
-        photo_lines=config.photo_lines,
-        photo_page=next((p.index for p in plan.pages if p.photo), None),
-        pages=len(plan.pages),
-    )
-    findings = [weasyprint_finding(w) for w in warnings]
-    return findings + fit_findings(
-        fits, job.fmt, describe_ids(job.story), limits, job.story.source, extra_pages
-    )
 
 
 def preflight_outputs(written: Written, fmt: PageFormat, settings: PrintSettings) -> list[Finding]:

@@ -129,6 +129,7 @@ class MakeupSettings:
     photo_crop_max: float = 0.3  # share of the picture's width or height that may be cut
     head_air_max: int = 8
     section_air_max: int = 2
+    text_chunk_lines: int = 3  # a section's text may be cut after every this many lines
     testimony_air_max: int = 1
     testimony_max_cols: int = 3
     testimony_sizes: tuple[str, ...] = ("wuhao", "xiaowu")

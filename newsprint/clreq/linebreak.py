@@ -230,7 +230,8 @@ def _metrics(text, style, justification_spacing) -> totalfit.Metrics:
 def _total_fit(text, style, justification_spacing, max_units: int, measure: int):
     """(chars on the first line, trim its end, per-character extras, trims) from the
     paragraph's total fit; a suffix of text already broken is answered from memory."""
-    key = (id(style), measure, justification_spacing, _ROOT[0], STRATEGY[0])
+    open_end = style["text_align_last"] == "justify"  # a piece that runs on (make-up)
+    key = (id(style), measure, justification_spacing, _ROOT[0], STRATEGY[0], open_end)
     entry = _PARAGRAPHS.get(key)
     offset = -1
     if entry is not None and entry[0] is style and entry[1].text.endswith(text):
@@ -240,8 +241,10 @@ def _total_fit(text, style, justification_spacing, max_units: int, measure: int)
             offset = -1
     if offset < 0:
         metrics = _metrics(text, style, justification_spacing)
-        chooser = totalfit.choose if STRATEGY[0] == "total-fit" else totalfit.first_fit
-        step = chooser(metrics, max_units, measure, True)
+        if STRATEGY[0] == "total-fit":
+            step = totalfit.choose(metrics, max_units, measure, True, open_end)
+        else:
+            step = totalfit.first_fit(metrics, max_units, measure, True)
         if len(_PARAGRAPHS) > _PARAGRAPHS_MAX:
             _PARAGRAPHS.clear()
         entry = _PARAGRAPHS[key] = (style, metrics, step, max_units)

@@ -145,9 +145,12 @@ class _Lines:
         return []
 
 
-def choose(m: Metrics, first: int, measure: int, whole: bool):
+def choose(m: Metrics, first: int, measure: int, whole: bool, open_end: bool = False):
     """The paragraph's breaks: [(end, trim)] per line, the first line `first` wide and
     the others `measure`. When the text is not `whole` its end is not a paragraph end.
+    `open_end`: the text is the first piece of a paragraph cut at a line by the make-up
+    (it runs on in the next column); its last line is costed as any other, so the piece
+    keeps the breaks the whole paragraph had.
 
     Backward dynamic programme: best[i] is the least demerits of setting text[i:],
     so the answer for any suffix is already known (linebreak asks line by line).
@@ -162,7 +165,7 @@ def choose(m: Metrics, first: int, measure: int, whole: bool):
             continue
         width = first if i == 0 else measure
         for k in lines.candidates(i, width, whole):
-            found = lines.cost(i, k, width, k == n and whole)
+            found = lines.cost(i, k, width, k == n and whole and not open_end)
             if found is None or best[k] == math.inf:
                 continue
             total = found[0] + best[k]

@@ -49,7 +49,8 @@ class Atom:
     options: dict[int, dict[int, Choice]] = field(default_factory=dict)  # w → h → best
     # a section with its first k testimonies set in its text's columns: k → w → h → best
     heading: int = 0  # a section's first atom: its heading's lines
-    index: int = 0  # a section's text atoms: which paragraph
+    index: int = 0  # a section's text atoms: which chunk of its lines
+    first_line: int = 0  # … and the first of its lines, counted in the section's text
     air_max: int = 0
     air_unit: float = 0.0
 
@@ -63,7 +64,7 @@ class Atom:
 
 
     def area_range(self) -> tuple[int, int]:
-        if self.kind in ("section", "para", "lead"):
+        if self.kind in ("section", "text", "lead"):
             lines = self.heading + self.text_lines
             return lines, lines + self.air_max
         areas = [w * h for w, hs in self.options.items() for h in hs]
@@ -125,13 +126,14 @@ def build_atoms(
             atom = new("section", a, f"section {sec.number} “{sec.title.text[:12]}”", sec.title.line,
                        section=sec)
             heading = lines_of(heights, m.heading_id(sec))
-            paras = [lines_of(heights, m.paragraph_id(p)) for p in sec.paragraphs]
-            atom.heading, atom.index, atom.text_lines = heading, 0, paras[0] if paras else 0
+            total = sum(lines_of(heights, m.paragraph_id(p)) for p in sec.paragraphs)
+            chunks = text_chunks(total, bounds.text_chunk_lines)
+            atom.heading, atom.index, atom.text_lines = heading, 0, chunks[0][1]
             atom.air_max = bounds.section_air_max if cost.allowed("section-air") else 0
             atom.air_unit = cost("section-air", 1)
-            for j, lines in enumerate(paras[1:], 1):
-                new("para", a, f"section {sec.number} “{sec.title.text[:12]}”, paragraph {j + 1}",
-                    sec.paragraphs[j].line, section=sec, text_lines=lines, index=j)
+            for j, (start, lines) in enumerate(chunks[1:], 1):
+                new("text", a, f"section {sec.number} “{sec.title.text[:12]}”", sec.title.line,
+                    section=sec, text_lines=lines, index=j, first_line=start)
             for tes in sec.testimonies:
                 box = new("testimony", a, f"the testimony “{tes.title.text[:12]}” of section {sec.number}",
                           tes.title.line, section=sec, testimony=tes)
@@ -165,6 +167,16 @@ def _text_unused(atom: Atom, heading: int, text: int, bounds: MakeupSettings, co
             atom.offer(w, h, Choice(cost("section-air", air) + prefer, air=air, rows=text))
 
 
+def text_chunks(total: int, size: int) -> list[tuple[int, int]]:
+    """(first line, lines) of each chunk of a section's text: the make-up may end a
+    module after any chunk, so the text runs on at those lines (cut mid-paragraph)."""
+    chunks = [(start, min(size, total - start)) for start in range(0, total, size)] or [(0, 0)]
+    if len(chunks) > 1 and chunks[-1][1] < 2:  # no chunk of one line alone
+        start, lines = chunks[-2]
+        chunks[-2:] = [(start, lines + chunks[-1][1])]
+    return chunks
+
+
 def text_options(run) -> dict[int, dict[int, Choice]]:
     """A run of one section's paragraphs (its heading first if the run starts it) as one
     module: the heading in the first column, the text through w columns, exact when
@@ -179,7 +191,7 @@ def text_options(run) -> dict[int, dict[int, Choice]]:
             if total % w:
                 continue
             h = total // w
-            if h - heading - air < 2 or (w > 1 and h < 6):  # a heading alone, stubs
+            if h - heading - air < 3 or h < 5:  # a heading alone, stubs of text
                 continue
             price = air * first.air_unit + 0.1 * (w - 1)
             best = out.setdefault(w, {})
@@ -191,10 +203,10 @@ def text_options(run) -> dict[int, dict[int, Choice]]:
 def text_run(run) -> bool:
     """Is run one section's consecutive paragraphs?"""
     first = run[0]
-    if first.kind not in ("section", "para"):
+    if first.kind not in ("section", "text"):
         return False
     return all(
-        a.kind == "para" and a.section is first.section and a.index == first.index + i
+        a.kind == "text" and a.section is first.section and a.index == first.index + i
         for i, a in enumerate(run[1:], 1)
     )
 

@@ -281,3 +281,8 @@ def grid_rows(fmt, role: str, leading_token: str, text: str) -> tuple[int, float
     height = (len(breaks(text, measure_em(fmt, role))) + 1) * token_pt(leading_token)
     rows = math.ceil(height / fmt.line_pitch - 1e-6)
     return rows, round((rows * fmt.line_pitch - height) / 2, 3)
+
+
+def module_gap_lines() -> int:
+    """styles/tokens.css --module-gap-lines: whole lines between two stacked modules."""
+    return int(float(tokens().get("--module-gap-lines", "1")))

@@ -107,7 +107,11 @@ def compose_html(
     photo_url: str,
     env: jinja2.Environment,
 ) -> str:
-    """Fill layout/spread.html.j2 with the story and the page plan (env: template_env)."""
+    """Fill layout/spread.html.j2 with the story and its make-up (env: template_env)."""
+    from newsprint.compose.plan import ArticlePart
+
+    parts = [ArticlePart(a, i, tuple(a.sections), True) for i, a in enumerate(story.articles)]
     return env.get_template("spread.html.j2").render(
-        story=story, edition=edition, plan=plan, fmt=fmt, photo_url=photo_url
+        story=story, edition=edition, plan=plan, fmt=fmt, photo_url=photo_url, parts=parts,
+        inset=headings.token_pt("--quote-inset"),
     )

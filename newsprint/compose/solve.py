@@ -19,10 +19,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from newsprint.compose.atoms import Atom, Choice, text_options, text_run
+from newsprint.compose.atoms import Atom, Choice, text_options
 
 SAMPLES = 160  # layouts tried per page, keeping the cheapest
-MAX_RUN = 40  # modules on one page at most
+MAX_RUN = 60  # atoms on one page at most
+MODULE_COST = 0.3  # each module more on a page: fewer, larger modules read better
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Placed:
     """One module on the page: its atom, its rectangle on the grid, its levers."""
 
     atom: Atom
+    run: tuple  # the atoms it holds: one, or a run of one section's text chunks
     col: int
     line: int
     cols: int
@@ -46,82 +48,138 @@ def bits(value: int):
         h += 1
 
 
+class Seq:
+    """Atoms in one reading order (the floats placed), with what the tiler asks often."""
+
+    def __init__(self, atoms: list[Atom]):
+        self.atoms = atoms
+        self.uids = [a.uid for a in atoms]
+        self.floats = [(i, a.uid) for i, a in enumerate(atoms) if a.uid < 0]
+        self.area = [0]
+        for a in atoms:
+            self.area.append(self.area[-1] + a.area_range()[0])
+        self.text_start: list[int | None] = []
+        for k, a in enumerate(atoms):
+            if k and continues(atoms[k - 1], a):
+                self.text_start.append(self.text_start[-1])
+            else:
+                self.text_start.append(k if a.kind in ("section", "text") else None)
+
+    def key(self, i: int, j: int) -> tuple:
+        """The run's identity across sequences: its ends, length and floats inside."""
+        inside = tuple((p - i, u) for p, u in self.floats if i <= p < j)
+        return (self.uids[i], self.uids[j - 1], j - i, inside)
+
+    def is_text(self, i: int, j: int) -> bool:
+        start = self.text_start[j - 1]
+        return start is not None and start <= i
+
+    def runs_on(self, k: int) -> bool:
+        return continues(self.atoms[k - 1], self.atoms[k])
+
+
 class Tiler:
-    """Which heights each run of modules can fill, per width (memoised)."""
+    """Which heights each run of modules can fill, per width (memoised across the
+    sequences, which share most of their runs)."""
 
     def __init__(self, columns: int, lines: int, gap: int):
         self.columns, self.lines, self.gap = columns, lines, gap
         self.mask = (1 << (lines + 1)) - 1
         self.memo: dict[tuple, int] = {}
+        self.text: dict[tuple, dict] = {}
 
-    def heights(self, run: tuple[Atom, ...], w: int) -> int:
-        key = (tuple(a.uid for a in run), w)
+    def whole(self, seq: Seq, i: int, j: int) -> dict[int, dict[int, Choice]]:
+        """w → h → choice of atoms[i:j] as one module: a box, or one section's text."""
+        if seq.is_text(i, j):
+            key = (seq.uids[i], seq.uids[j - 1])
+            if key not in self.text:
+                self.text[key] = text_options(seq.atoms[i:j])
+            return self.text[key]
+        return seq.atoms[i].options if j - i == 1 else {}
+
+    def whole_bits(self, seq: Seq, i: int, j: int, w: int) -> int:
+        return sum(1 << h for h in self.whole(seq, i, j).get(w, ()))
+
+    def splits(self, seq: Seq, i: int, j: int):
+        """(k, may cut down, may cut across) for each place a run may be cut."""
+        for k in range(i + 1, j):
+            if seq.runs_on(k):
+                if seq.is_text(i, k) and not seq.is_text(k, j):
+                    yield k, True, False
+            else:
+                yield k, True, True
+
+    def heights(self, seq: Seq, i: int, j: int, w: int) -> int:
+        key = (seq.key(i, j), w)
         found = self.memo.get(key)
         if found is not None:
             return found
-        value = whole_bits(run, w) & self.mask
-        if len(run) == 1:
-            pass
-        elif sum(a.area_range()[0] for a in run if not inside(run, a)) > w * self.lines:
-            pass
-        else:
-            for k in range(1, len(run)):
-                head, tail = run[:k], run[k:]
-                for w1 in range(1, w):
-                    left = self.heights(head, w1)
-                    if left:
-                        value |= left & self.heights(tail, w - w1)
-                top = self.heights(head, w)
-                if top:
-                    below = self.heights(tail, w)
-                    if below:
-                        for h1 in bits(top):
-                            value |= below << (h1 + self.gap)
+        value = self.whole_bits(seq, i, j, w) & self.mask
+        area = seq.area
+        if j - i > 1 and area[j] - area[i] <= w * self.lines:
+            for k, down, across in self.splits(seq, i, j):
+                if down:
+                    # each side needs at least its area's columns
+                    low = -(-(area[k] - area[i]) // self.lines)
+                    high = w - -(-(area[j] - area[k]) // self.lines)
+                    for w1 in range(max(1, low), min(w - 1, high) + 1):
+                        left = self.heights(seq, i, k, w1)
+                        if left:
+                            value |= left & self.heights(seq, k, j, w - w1)
+                if across:
+                    top = self.heights(seq, i, k, w)
+                    if top:
+                        below = self.heights(seq, k, j, w)
+                        if below:
+                            for h1 in bits(top):
+                                value |= below << (h1 + self.gap)
             value &= self.mask
         self.memo[key] = value
         return value
 
-    def fits(self, run: tuple[Atom, ...]) -> bool:
-        return bool(self.heights(run, self.columns) >> self.lines & 1)
+    def fits(self, seq: Seq, i: int, j: int) -> bool:
+        return bool(self.heights(seq, i, j, self.columns) >> self.lines & 1)
 
-    def cuts(self, run, w: int, h: int):
-        """Every first cut of run's w × h rectangle that leaves two fillable parts, and
-        ("whole", 0, 0) if the run is one module that fills it (a section with its boxes)."""
-        out = [("whole", 0, 0)] if whole_bits(run, w) >> h & 1 else []
-        for k in range(1, len(run)):
-            head, tail = run[:k], run[k:]
-            for w1 in range(1, w):
-                if self.heights(head, w1) >> h & 1 and self.heights(tail, w - w1) >> h & 1:
-                    out.append(("down", k, w1))
-            top = self.heights(head, w)
-            below = self.heights(tail, w)
-            for h1 in bits(top):
-                h2 = h - h1 - self.gap
-                if h2 > 0 and below >> h2 & 1:
-                    out.append(("across", k, h1))
+    def cuts(self, seq: Seq, i: int, j: int, w: int, h: int):
+        """Every first cut of the run's w × h rectangle that leaves two fillable parts, and
+        ("whole", 0, 0) if the run is one module that fills it."""
+        out = [("whole", 0, 0)] if self.whole_bits(seq, i, j, w) >> h & 1 else []
+        for k, down, across in self.splits(seq, i, j):
+            if down:
+                for w1 in range(1, w):
+                    if (self.heights(seq, i, k, w1) >> h & 1
+                            and self.heights(seq, k, j, w - w1) >> h & 1):
+                        out.append(("down", k, w1))
+            if across:
+                below = self.heights(seq, k, j, w)
+                for h1 in bits(self.heights(seq, i, k, w)):
+                    h2 = h - h1 - self.gap
+                    if h2 > 0 and below >> h2 & 1:
+                        out.append(("across", k, h1))
         return out
 
-    def layout(self, run, w, h, col, line, rng) -> tuple[float, list[Placed]]:
-        """One layout of run in the rectangle, its cuts chosen at random; (cost, modules)."""
-        how, k, size = rng.choice(self.cuts(run, w, h))
+    def layout(self, seq: Seq, i, j, w, h, col, line, rng) -> tuple[float, list[Placed]]:
+        """One layout of the run in the rectangle, its cuts chosen at random."""
+        how, k, size = rng.choice(self.cuts(seq, i, j, w, h))
         if how == "whole":
-            choice = whole_choice(run, w, h)
-            return choice.cost, [Placed(run[0], col, line, w, h, choice)]
+            choice = self.whole(seq, i, j)[w][h]
+            placed = Placed(seq.atoms[i], tuple(seq.atoms[i:j]), col, line, w, h, choice)
+            return choice.cost, [placed]
         if how == "down":
-            c1, p1 = self.layout(run[:k], size, h, col, line, rng)
-            c2, p2 = self.layout(run[k:], w - size, h, col + size, line, rng)
+            c1, p1 = self.layout(seq, i, k, size, h, col, line, rng)
+            c2, p2 = self.layout(seq, k, j, w - size, h, col + size, line, rng)
         else:
-            c1, p1 = self.layout(run[:k], w, size, col, line, rng)
-            c2, p2 = self.layout(run[k:], w, h - size - self.gap, col, line + size + self.gap, rng)
+            c1, p1 = self.layout(seq, i, k, w, size, col, line, rng)
+            c2, p2 = self.layout(seq, k, j, w, h - size - self.gap, col, line + size + self.gap, rng)
         return c1 + c2, p1 + p2
 
-    def best_layout(self, run, seed: int = 0) -> tuple[float, list[Placed]]:
+    def best_layout(self, seq: Seq, i: int, j: int, seed: int = 0) -> tuple[float, list[Placed]]:
         rng = random.Random(seed)
         best = None
         seen = set()
         for _ in range(SAMPLES):
-            cost, placed = self.layout(run, self.columns, self.lines, 0, 0, rng)
-            cost += shape_cost(placed, self.columns)
+            cost, placed = self.layout(seq, i, j, self.columns, self.lines, 0, 0, rng)
+            cost += shape_cost(placed, self.columns) + MODULE_COST * len(placed)
             key = tuple((p.atom.uid, p.col, p.line, p.cols, p.lines) for p in placed)
             if key in seen:
                 continue
@@ -131,30 +189,16 @@ class Tiler:
         return best
 
 
-_TEXT: dict[tuple, dict] = {}
-
-
-def whole(run) -> dict[int, dict[int, Choice]]:
-    """w → h → choice of the run as one module: a box, or one section's paragraphs."""
-    if text_run(run):
-        key = tuple(a.uid for a in run) + (id(run[0]),)
-        if key not in _TEXT:
-            _TEXT[key] = text_options(run)
-        return _TEXT[key]
-    return run[0].options if len(run) == 1 else {}
-
-
-def whole_bits(run, w: int) -> int:
-    return sum(1 << h for h in whole(run).get(w, ()))
-
-
-def whole_choice(run, w: int, h: int) -> Choice:
-    return whole(run)[w][h]
-
-
-def inside(run, atom: Atom) -> bool:
-    """A testimony that the run's section could hold in its columns (area counted there)."""
-    return False
+def continues(before: Atom, after: Atom) -> bool:
+    """Does `after` carry on `before`'s text (the next chunk of one section)? A cut there
+    puts the text's next lines at the top of the next column: only from a text module
+    that fills the left side (a leg of text jumping to the next leg), never under it (a
+    gap inside a text), and not beside it when both sides are only that text (one
+    module of more columns sets it the same)."""
+    return (
+        after.kind == "text" and after.section is before.section
+        and before.kind in ("section", "text")
+    )
 
 
 def shape_cost(placed: list[Placed], columns: int) -> float:
@@ -185,23 +229,20 @@ class Solution:
     cost: float
 
 
-def partitions(seq: list[Atom], pages: int, tiler: Tiler, limit: int = 24):
+def partitions(seq: Seq, pages: int, tiler: Tiler, limit: int = 24):
     """Ways to cut seq into `pages` runs that each fill a page exactly (at most limit)."""
-    n = len(seq)
+    n = len(seq.atoms)
     can = {}  # (start, pages left) → can the rest be made up
 
+    def ends(i: int):
+        for j in range(i + 1, min(n, i + MAX_RUN) + 1):
+            if breakable(seq.atoms, j) and tiler.fits(seq, i, j):
+                yield j
+
     def ok(i: int, left: int) -> bool:
-        if (i, left) in can:
-            return can[(i, left)]
-        if left == 0:
-            result = i == n
-        else:
-            result = any(
-                breakable(seq, j) and tiler.fits(tuple(seq[i:j])) and ok(j, left - 1)
-                for j in range(i + 1, min(n, i + MAX_RUN) + 1)
-            )
-        can[(i, left)] = result
-        return result
+        if (i, left) not in can:
+            can[(i, left)] = i == n if left == 0 else any(ok(j, left - 1) for j in ends(i))
+        return can[(i, left)]
 
     found = []
 
@@ -211,9 +252,9 @@ def partitions(seq: list[Atom], pages: int, tiler: Tiler, limit: int = 24):
         if left == 0:
             found.append(cuts)
             return
-        for j in range(i + 1, min(n, i + MAX_RUN) + 1):
-            if breakable(seq, j) and tiler.fits(tuple(seq[i:j])) and ok(j, left - 1):
-                walk(j, left - 1, cuts + [(i, j)])
+        for j in ends(i):
+            if ok(j, left - 1):
+                walk(j, left - 1, [*cuts, (i, j)])
 
     if ok(0, pages):
         walk(0, pages, [])
@@ -221,14 +262,14 @@ def partitions(seq: list[Atom], pages: int, tiler: Tiler, limit: int = 24):
 
 
 def float_places(atoms: list[Atom]) -> list[int]:
-    """Where the photo or the data box may stand in reading order: after a head block
-    (and its note), before a section, or last."""
+    """Where the photo or the data box may stand in reading order: under a head block
+    (and its note), before the next article's head, or last."""
     places = []
     for i in range(1, len(atoms) + 1):
         before, after = atoms[i - 1], atoms[i] if i < len(atoms) else None
-        if after is not None and after.kind in ("note", "testimony", "para"):
+        if after is not None and after.kind in ("note", "testimony", "text"):
             continue
-        if before.kind in ("head", "note") or after is None or after.kind in ("section", "head"):
+        if before.kind in ("head", "note") or after is None or after.kind == "head":
             places.append(i)
     return places
 
@@ -252,9 +293,10 @@ def solve(atoms: list[Atom], floats: list[Atom], pages: int, columns: int, lines
     """The cheapest make-up of the atoms on `pages` pages, or None when none fits."""
     tiler = Tiler(columns, lines, gap)
     best: Solution | None = None
-    for seq in sequences(atoms, floats):
+    for order in sequences(atoms, floats):
+        seq = Seq(order)
         for cuts in partitions(seq, pages, tiler):
-            laid = [tiler.best_layout(tuple(seq[i:j])) for i, j in cuts]
+            laid = [tiler.best_layout(seq, i, j) for i, j in cuts]
             cost = sum(c for c, _ in laid)
             if best is None or cost < best.cost:
                 best = Solution(tuple(tuple(p) for _, p in laid), cost)

@@ -312,3 +312,16 @@ def locate_photo(
         max_ppi=settings.max_ppi,
     )
     return (picture.path.as_uri() if picture.path else ""), list(picture.findings)
+
+
+def picture_aspect(story_dir: Path, edition) -> float | None:
+    """The picture's width over its height, if the edition names one that opens."""
+    if not edition.photo_file:
+        return None
+    try:
+        from PIL import Image
+
+        with Image.open(story_dir / edition.photo_file) as image:
+            return image.width / image.height
+    except (OSError, ValueError):
+        return None

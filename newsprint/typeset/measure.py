@@ -194,10 +194,15 @@ def dropped_text(document, story: Story) -> list[Finding]:
     from weasyprint.formatting_structure.boxes import TextBox
 
     laid = Counter()
+
+    def walk(box):  # by children: descendants() does not enter absolutely placed modules
+        if isinstance(box, TextBox):
+            laid.update(c for c in box.text if not c.isspace())
+        for child in getattr(box, "children", None) or ():
+            walk(child)
+
     for page in document.pages:
-        for box in page._page_box.descendants():
-            if isinstance(box, TextBox):
-                laid.update(c for c in box.text if not c.isspace())
+        walk(page._page_box)
     wanted = Counter(c for p in story.paragraphs() for c in p.text if not c.isspace())
     missing = wanted - laid
     if not missing:
@@ -213,3 +218,23 @@ def dropped_text(document, story: Story) -> list[Finding]:
             "dropped-text",
         )
     ]
+
+
+def overflow_findings(document, plan, fmt: PageFormat, source: str) -> list[Finding]:
+    """Text that came out longer than the make-up measured: a text module whose last
+    line lands outside its rectangle (a column more, or below its foot)."""
+    anchors = anchored(document)
+    out = []
+    for page in plan.pages:
+        for mod in page.modules:
+            if mod.kind != "text" or f"{mod.id}-end" not in anchors:
+                continue
+            _, rect = anchors[mod.id]
+            _, end = anchors[f"{mod.id}-end"]
+            if end[2] > rect[2] + 1 or end[3] > rect[3] + 1:
+                out.append(Finding(
+                    "error",
+                    f"page {page.index + 1}: {mod.atom.name} set longer than measured: its text "
+                    "runs out of its module (a tool fault: report it with the copy)",
+                    source, mod.atom.line, "makeup-overflow"))
+    return out

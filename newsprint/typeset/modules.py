@@ -21,6 +21,40 @@ from newsprint.typeset.measure import PX_TO_PT
 CACHE_DIR = PROJECT_ROOT / ".cache" / "measure"
 
 
+def paragraph_lines(document) -> dict[str, list[str]]:
+    """The text of each line of each measured paragraph (div id m-p-<line>)."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, list[str]] = {}
+
+    def walk(box, into):
+        element = getattr(box, "element", None)
+        name = element.get("id") if element is not None and box.element_tag == "div" else None
+        if name and name.startswith("m-p-") and name not in found:
+            into = found[name] = []
+        if into is not None and isinstance(box, boxes.LineBox):
+            into.append("".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox)))
+            return
+        for child in getattr(box, "children", None) or ():
+            walk(child, into)
+
+    for page in document.pages:
+        walk(page._page_box, None)
+    return found
+
+
+def line_starts(text: str, lines: list[str]) -> list[int]:
+    """Where each laid-out line starts in the paragraph's text (spaces at a break are
+    dropped by the layout, so they are skipped here)."""
+    starts, pos = [], 0
+    for line in lines:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        starts.append(pos)
+        pos += len(line.lstrip()) if line.strip() else 0
+    return starts
+
+
 def measure_modules(
     story: Story, fmt: PageFormat, bounds: MakeupSettings, typesetter, env,
     cache_dir: Path | None = CACHE_DIR,
@@ -39,11 +73,16 @@ def measure_modules(
         except (OSError, ValueError):
             pass
     document, warnings = typesetter.render(html, css)
-    heights: dict[str, float] = {}
+    heights: dict = {}
     for page in document.pages:
         for name, rect in page.anchors.items():
             if name.startswith("m-") and name not in heights:
                 heights[name] = round((rect[3] - rect[1]) * PX_TO_PT / fmt.line_pitch, 4)
+    texts = {f"m-p-{p.line}": p.text for art in story.articles for sec in art.sections
+             for p in sec.paragraphs}
+    for name, lines in paragraph_lines(document).items():
+        if name in texts:
+            heights[f"starts:{name}"] = line_starts(texts[name], lines)
     if path and not warnings:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")

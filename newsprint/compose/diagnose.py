@@ -1,0 +1,102 @@
+"""When no make-up fills the pages: how far each page is from full, and what to do.
+
+The solver's height sets say, for every run of modules, which heights it can fill
+with the levers at any value within their bounds. Taking for each page the height
+nearest the type area's, over every way to share the modules out, gives the
+smallest change that would let the pages fit: "page 5 is 6 lines short", "page 4 is
+overset by 12 lines". The desk hears it in lines and characters, with where to cut
+and which bound or page count would let it fit.
+"""
+
+from __future__ import annotations
+
+from newsprint.compose.atoms import Atom
+from newsprint.compose.solve import Seq, Tiler, bits, breakable, partitions, sequences
+from newsprint.config import MakeupSettings, PageFormat
+from newsprint.errors import Finding
+from newsprint.story.edition import Edition
+from newsprint.story.model import Story
+
+
+def nearest_pages(seq: Seq, pages: int, tiler: Tiler) -> tuple[int, list[int]] | None:
+    """(total distance, each page's nearest height) of the best split of seq into pages."""
+    n, full = len(seq.atoms), tiler.lines
+    best: dict[tuple[int, int], tuple[int, list[int]]] = {(0, 0): (0, [])}
+    for p in range(pages):
+        for i in range(n):
+            if (i, p) not in best:
+                continue
+            dist, heights = best[(i, p)]
+            for j in range(i + 1, n + 1):
+                if not breakable(seq.atoms, j):
+                    continue
+                reach = list(bits(tiler.heights(seq, i, j, tiler.columns)))
+                if not reach:
+                    continue
+                h = min(reach, key=lambda x: (abs(x - full), x))
+                cand = (dist + abs(h - full), [*heights, h])
+                if (j, p + 1) not in best or cand[0] < best[(j, p + 1)][0]:
+                    best[(j, p + 1)] = cand
+    return best.get((n, pages))
+
+
+def fits_on(atoms, floats, pages: int, tiler: Tiler) -> bool:
+    return pages > 0 and any(
+        partitions(Seq(order), pages, tiler, limit=1) for order in sequences(atoms, floats)
+    )
+
+
+def diagnose(
+    all_atoms: list[Atom], story: Story, edition: Edition, fmt: PageFormat,
+    bounds: MakeupSettings, gap: int,
+) -> list[Finding]:
+    atoms = [a for a in all_atoms if a.uid >= 0]
+    floats = [a for a in all_atoms if a.uid < 0]
+    pages = len(edition.pages)
+    tiler = Tiler(fmt.columns, fmt.lines, gap)
+    tiler.mask = (1 << (3 * fmt.lines)) - 1  # see how far over a page goes, too
+    found = None
+    for order in sequences(atoms, floats):
+        got = nearest_pages(Seq(order), pages, tiler)
+        if got and (found is None or got[0] < found[0]):
+            found = got
+    tiler.mask = (1 << (fmt.lines + 1)) - 1
+    other = [k for k in (pages - 1, pages + 1, pages + 2) if k >= 1 and fits_on(atoms, floats, k, tiler)]
+    hint = (f"; it makes up on {other[0]} page(s) (render.py {story.source} --pages {other[0]})"
+            if other else "")
+    per_line = fmt.column_chars
+    if found is None:
+        return [Finding("error", f"the copy cannot be made up on {pages} page(s) of {fmt.label}: "
+                        f"no arrangement of its modules fills a page{hint}", story.source, 0, "makeup")]
+    out = []
+    for k, h in enumerate(found[1]):
+        slot = edition.pages[k]
+        lines = abs(h - fmt.lines) * fmt.columns  # lines of one column
+        where = f"page {k + 1} (第{slot.number:02d}版)"
+        if h < fmt.lines:
+            out.append(Finding(
+                "error",
+                f"{where} is {fmt.lines - h} lines short across its {fmt.columns} columns, with "
+                f"every module grown as far as newsprint.toml [makeup] allows: add about "
+                f"{lines} lines of text (≈ {lines * per_line} characters), or a picture, or "
+                f"allow more air (head_air_max {bounds.head_air_max}, photo_max_lines "
+                f"{bounds.photo_max_lines}){hint}",
+                story.source, 0, "makeup-short"))
+        elif h > fmt.lines:
+            longest = sorted(
+                (a for a in atoms if a.kind in ("section", "testimony")),
+                key=lambda a: -a.text_lines,
+            )[:3]
+            names = ", ".join(f"{a.name} (line {a.line})" for a in longest)
+            out.append(Finding(
+                "error",
+                f"{where} is overset by {h - fmt.lines} lines across its {fmt.columns} columns, "
+                f"with every module as small as newsprint.toml [makeup] allows: cut about "
+                f"{lines} lines of text (≈ {lines * per_line} characters), e.g. from {names}; or "
+                f"allow the photo to shrink below {bounds.photo_min_lines} lines, or add a "
+                f"page{hint}",
+                story.source, 0, "makeup-overset"))
+    if not out:  # each page alone could fit, but not with these neighbours
+        out.append(Finding("error", f"no make-up fills all {pages} page(s) at once{hint}",
+                           story.source, 0, "makeup"))
+    return out

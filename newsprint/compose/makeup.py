@@ -1,0 +1,155 @@
+"""Page make-up: the story's modules placed on each page's grid, or the desk told why not.
+
+    measure   each module at each width it may take (typeset/modules.py, done by the
+              caller: this stage never lays out text itself)
+    atoms     what each module can be, with the levers' costs (compose/atoms.py)
+    solve     a tiling of every page, in reading order (compose/solve.py)
+    diagnose  when none exists: how many lines to cut or add, and where
+
+The result is a plain value (`Makeup`) that the templates place absolutely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsprint.compose import measures as m
+from newsprint.compose.atoms import build_atoms
+from newsprint.compose.solve import Placed, Solution, solve
+from newsprint.config import MakeupSettings, PageFormat
+from newsprint.story.edition import Edition, PageSlot
+from newsprint.story.model import Section, Story
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A paragraph, or the part of it a text module holds (cut at a measured line)."""
+
+    text: str
+    line: int  # the copy's line
+    continued: bool  # starts mid-paragraph: no indent
+    runs_on: bool  # ends mid-paragraph: its last line is justified like the others
+
+
+@dataclass(frozen=True)
+class Module:
+    """One placed module, as the templates read it."""
+
+    id: str
+    kind: str
+    col: int
+    line: int
+    cols: int
+    lines: int
+    placed: Placed
+    pieces: tuple[Piece, ...] = ()
+    heading: bool = False  # a text module that starts its section: the heading goes first
+
+    @property
+    def choice(self):
+        return self.placed.choice
+
+    @property
+    def atom(self):
+        return self.placed.atom
+
+
+@dataclass(frozen=True)
+class PageMakeup:
+    index: int
+    slot: PageSlot
+    side: str
+    modules: tuple[Module, ...]
+
+    @property
+    def id(self) -> str:
+        from newsprint.compose import ids
+
+        return ids.page(self.index)
+
+    @property
+    def photo(self) -> bool:
+        return any(mod.kind == "photo" for mod in self.modules)
+
+    @property
+    def has_copy(self) -> bool:
+        return any(mod.kind in ("head", "text", "testimony", "note") for mod in self.modules)
+
+
+@dataclass(frozen=True)
+class Makeup:
+    pages: tuple[PageMakeup, ...]
+    cost: float = 0.0
+    levers: tuple[str, ...] = ()  # what the copyfit used, for the desk: "photo 31 lines"
+
+
+def section_lines(sec: Section, heights: dict) -> list[tuple[int, list[int]]]:
+    """(first line in the section's text, line starts) of each paragraph."""
+    out, at = [], 0
+    for p in sec.paragraphs:
+        starts = heights.get(f"starts:{m.paragraph_id(p)}") or [0]
+        out.append((at, starts))
+        at += len(starts)
+    return out
+
+
+def pieces(sec: Section, heights: dict, first: int, last: int) -> tuple[Piece, ...]:
+    """The section's text lines [first, last) as paragraph pieces."""
+    out = []
+    for p, (at, starts) in zip(sec.paragraphs, section_lines(sec, heights), strict=True):
+        lo, hi = max(first, at), min(last, at + len(starts))
+        if lo >= hi:
+            continue
+        begin = starts[lo - at]
+        end = starts[hi - at] if hi - at < len(starts) else len(p.text)
+        out.append(Piece(p.text[begin:end], p.line, lo > at, hi < at + len(starts)))
+    return tuple(out)
+
+
+def module_of(placed: Placed, heights: dict, n: int) -> Module:
+    atom = placed.atom
+    kind = atom.kind
+    if kind in ("section", "text"):
+        first = placed.run[0].first_line
+        last = placed.run[-1].first_line + placed.run[-1].text_lines
+        return Module(f"module-{n}", "text", placed.col, placed.line, placed.cols, placed.lines,
+                      placed, pieces(atom.section, heights, first, last), kind == "section")
+    return Module(f"module-{n}", kind, placed.col, placed.line, placed.cols, placed.lines, placed)
+
+
+def levers_used(solution: Solution, design_photo: int) -> tuple[str, ...]:
+    """The copyfit's departures from the design, in words for the desk."""
+    used = []
+    for k, page in enumerate(solution.pages):
+        for p in page:
+            c, name = p.choice, p.atom.name
+            if p.atom.kind == "head" and c.air:
+                used.append(f"page {k + 1}: {c.air} lines of air in {name}")
+            elif p.atom.kind == "photo" and c.frame != design_photo:
+                used.append(f"page {k + 1}: the photo frame {c.frame} lines (designed {design_photo})")
+            elif p.atom.kind == "databox" and c.row_air:
+                used.append(f"page {k + 1}: the data box rows {c.row_air} lines further apart")
+    return tuple(used)
+
+
+def make_up(
+    story: Story, edition: Edition, fmt: PageFormat, bounds: MakeupSettings,
+    heights: dict, photo_aspect: float | None, gap: int,
+) -> tuple[Makeup | None, list]:
+    """(the make-up, the atoms) — the make-up None when the copy cannot fill the pages."""
+    atoms, floats = build_atoms(story, fmt, heights, bounds, photo_aspect)
+    solution = solve(atoms, floats, len(edition.pages), fmt.columns, fmt.lines, gap)
+    if solution is None:
+        return None, atoms + floats
+    from newsprint.compose.headings import token_pt
+
+    design = round(token_pt("--photo-height", {"--line-pitch": 1.0}))
+    pages, n = [], 0
+    for index, (slot, placed) in enumerate(zip(edition.pages, solution.pages, strict=True)):
+        modules = []
+        for p in placed:
+            modules.append(module_of(p, heights, n))
+            n += 1
+        side = "left" if slot.number % 2 == 0 else "right"
+        pages.append(PageMakeup(index, slot, side, tuple(modules)))
+    return Makeup(tuple(pages), solution.cost, levers_used(solution, design)), atoms + floats
