@@ -171,6 +171,7 @@ def _measure_page(page, number: int, fmt: PageFormat, report: PageReport, limits
         for k in grid.columns_of(mark):
             for r in rows:
                 filled[k].setdefault(r, set()).add(mark.kind)
+    _captions(marks, grid, filled)
     for char, baseline, x0 in glyphs:
         mark = Mark("text", x0, x0 + char["width"], baseline - 1, baseline)
         if grid.top - EDGE <= baseline <= grid.bottom + EDGE:
@@ -190,6 +191,20 @@ def _measure_page(page, number: int, fmt: PageFormat, report: PageReport, limits
             )
         )
         report.holes += _holes(rows, number, k + 1, limits, bands)
+
+
+def _captions(marks: list[Mark], grid: Grid, filled: list[dict[int, set[str]]]) -> None:
+    """A caption is the line right under its picture: it fills that line across the
+    picture's columns, however short its text."""
+    for mark in marks:
+        rows = grid.rows_of(mark)
+        if mark.kind != "area" or not rows:
+            continue
+        under = rows[-1] + 1
+        cols = grid.columns_of(mark)
+        if any("text" in filled[k].get(under, ()) for k in cols):
+            for k in cols:
+                filled[k].setdefault(under, set()).add("caption")
 
 
 def _headline_bands(marks: list[Mark], grid: Grid) -> list[range]:
