@@ -12,6 +12,7 @@ order and decides, from their findings, whether the pages may go to the plant.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -240,7 +241,14 @@ def compose_pages(job: Prepared, config: Config, typesetter: Typesetter, env) ->
     if warnings:
         raise BuildFailed(job.findings + [weasyprint_finding(w) for w in warnings])
     aspect = picture_aspect(job.story_path.parent, edition)
-    plan, atoms = make_up(story, edition, fmt, config.makeup, heights, aspect, module_gap_lines())
+    cache = getattr(typesetter, "fit_cache", None)
+    key = _makeup_key(heights, job, config, aspect)
+    kept = cache.get(key) if cache is not None else None
+    plan, atoms, found = make_up(
+        story, edition, fmt, config.makeup, heights, aspect, module_gap_lines(), kept
+    )
+    if cache is not None and found is not None:
+        cache[key] = found
     if plan is None:
         found = diagnose(atoms, story, edition, fmt, config.makeup, module_gap_lines())
         raise BuildFailed(job.findings + found)
@@ -248,6 +256,20 @@ def compose_pages(job: Prepared, config: Config, typesetter: Typesetter, env) ->
     if empty:
         raise BuildFailed(job.findings + empty_pages(plan, story.source))
     return plan
+
+
+def _makeup_key(heights: dict, job: Prepared, config: Config, aspect) -> str:
+    """What decides the make-up: the measurements, the bounds, the pages, the gap."""
+    digest = hashlib.sha256(json.dumps(heights, sort_keys=True).encode())
+    digest.update(repr((config.makeup, job.fmt, len(job.edition.pages), aspect)).encode())
+    digest.update(str(module_gap_lines()).encode())
+    return digest.hexdigest()
+
+
+def makeup_key(job: Prepared, config: Config, typesetter: Typesetter, env) -> str:
+    """The make-up cache's key for this story as it is now (measured, or from disk)."""
+    heights, _ = measure_modules(job.story, job.fmt, config.makeup, typesetter, env)
+    return _makeup_key(heights, job, config, picture_aspect(job.story_path.parent, job.edition))
 
 
 def locate_text(story: Story, text: str) -> tuple[str, int]:

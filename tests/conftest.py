@@ -73,3 +73,28 @@ def on():
 settings.register_profile("default", max_examples=50, deadline=None)
 settings.register_profile("fuzz", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+_TYPESETTER: list = []
+
+
+def made_up(story, edition):
+    """The make-up of a story model on its edition's pages (compose/makeup.py), for
+    tests that compose the spread's HTML without rendering it."""
+    from newsprint.build import session_css
+    from newsprint.compose.headings import module_gap_lines
+    from newsprint.compose.html import template_env
+    from newsprint.compose.makeup import make_up
+    from newsprint.config import load_config
+    from newsprint.typeset.modules import measure_modules
+    from newsprint.typeset.typesetter import Typesetter
+
+    config = load_config()
+    fmt = config.page_format(edition.format)
+    if not _TYPESETTER:
+        _TYPESETTER.append(Typesetter(session_css(config)))
+    env = template_env(fmt, config)
+    heights, _ = measure_modules(story, fmt, config.makeup, _TYPESETTER[0], env)
+    plan, _, _ = make_up(story, edition, fmt, config.makeup, heights, None, module_gap_lines())
+    assert plan is not None, "the story does not make up on its pages"
+    return plan

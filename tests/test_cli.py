@@ -7,12 +7,11 @@ import sys
 
 import pytest
 import weasyprint
-from conftest import ROOT, SEED, write_story
+from conftest import ROOT, SEED, made_up, write_story
 
 from newsprint import clreq
 from newsprint.cli import main as cli_main
 from newsprint.compose.html import compose_html, template_env
-from newsprint.compose.plan import plan_pages
 from newsprint.config import load_config
 from newsprint.story.edition import load_edition
 from newsprint.story.normalize import normalize
@@ -123,7 +122,7 @@ def test_copy_is_escaped_in_the_html():
     edition = load_edition(SEED, config.paper_name, config.default_format)
     fmt = config.page_format()
     env = template_env(fmt, load_config())
-    html = compose_html(story, edition, plan_pages(story, edition), fmt, "", env)
+    html = compose_html(story, edition, made_up(story, edition), fmt, "", env)
     assert '<img src="file:///etc/passwd">' not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
 

@@ -10,7 +10,6 @@ from conftest import ROOT, SEED
 from newsprint.build import BuildFailed, prepare, session_css
 from newsprint.cli import main as cli_main
 from newsprint.compose.html import geometry_css
-from newsprint.compose.plan import plan_pages
 from newsprint.config import load_config
 from newsprint.story.edition import load_edition
 from newsprint.story.parse import parse_story
@@ -42,7 +41,7 @@ def seed_tool_css() -> str:
     story, _ = parse_story(SEED)
     edition = load_edition(SEED, config.paper_name, config.default_format)
     fmt = config.page_format(edition.format)
-    return tool_css(fmt, plan_pages(story, edition), load_faces(), config.font_roles)
+    return tool_css(fmt, None, load_faces(), config.font_roles)
 
 
 def test_a_mistyped_property_stops_the_render_naming_file_and_line(styles, tmp_path, capsys):
@@ -110,7 +109,7 @@ def test_a_value_made_invalid_through_a_property_names_the_sheet_that_uses_it(st
     config = load_config()
     story, _ = parse_story(SEED)
     edition = load_edition(SEED, config.paper_name, config.default_format)
-    grid = geometry_css(config.page_format(edition.format), plan_pages(story, edition))
+    grid = geometry_css(config.page_format(edition.format))
     typeset = Typesetter(session_css(config))
     _document, warnings = typeset.render('<div class="photo-frame"></div>', grid)
     (finding,) = [weasyprint_finding(w) for w in warnings]

@@ -54,30 +54,24 @@ def clreq_cost(story: Path, repeat: int = 2) -> dict:
     WeasyPrint layout passes alone (what clreq changes) are both timed.
     """
     from newsprint import clreq
-    from newsprint.build import lay_out, session_css
-    from newsprint.compose.html import template_env
-    from newsprint.compose.plan import plan_pages
+    from newsprint.build import compose_pages, prepare, session_css
+    from newsprint.compose.html import compose_html, geometry_css, template_env
     from newsprint.config import load_config
-    from newsprint.story.edition import load_edition
-    from newsprint.story.normalize import normalize
-    from newsprint.story.parse import parse_story
     from newsprint.typeset.typesetter import Typesetter
 
     config = load_config()
-    story_model, _ = parse_story(story)
-    story_model, _ = normalize(story_model)
-    edition = load_edition(story, config.paper_name, config.default_format)
-    fmt = config.page_format(edition.format)
-    env = template_env(fmt, config)
+    job = prepare(story, config)
+    env = template_env(job.fmt, config)
     typesetter = Typesetter(session_css(config))
-    typesetter.fit_cache = None  # time the full fit, every run
+    typesetter.fit_cache = None  # solve the make-up every run (its measurements are cached)
 
     def best() -> float:
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            plan = plan_pages(story_model, edition)
-            lay_out(story_model, edition, plan, fmt, "", typesetter, env, config.photo_lines)
+            plan = compose_pages(job, config, typesetter, env)
+            html = compose_html(job.story, job.edition, plan, job.fmt, "", env)
+            typesetter.render(html, geometry_css(job.fmt))
             times.append(time.perf_counter() - started)
         return min(times)
 

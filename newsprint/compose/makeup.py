@@ -132,15 +132,43 @@ def levers_used(solution: Solution, design_photo: int) -> tuple[str, ...]:
     return tuple(used)
 
 
+def structure(solution: Solution) -> tuple:
+    """The solution without the copy: what a cache may keep (the atoms are made anew from
+    the story each time, so a cached make-up never sets yesterday's words)."""
+    return tuple(
+        tuple((p.run[0].uid, p.run[-1].uid, p.col, p.line, p.cols, p.lines, p.choice) for p in page)
+        for page in solution.pages
+    )
+
+
+def rebuilt(kept: tuple, atoms: list, cost: float = 0.0) -> Solution | None:
+    """A kept structure with these atoms, or None if they no longer match it."""
+    by_uid = {a.uid: a for a in atoms}
+    order = {a.uid: i for i, a in enumerate(atoms)}
+    pages = []
+    for page in kept:
+        placed = []
+        for first, last, col, line, cols, lines, choice in page:
+            if first not in by_uid or last not in by_uid:
+                return None
+            run = tuple(atoms[order[first] : order[last] + 1])
+            placed.append(Placed(run[0], run, col, line, cols, lines, choice))
+        pages.append(tuple(placed))
+    return Solution(tuple(pages), cost)
+
+
 def make_up(
     story: Story, edition: Edition, fmt: PageFormat, bounds: MakeupSettings,
-    heights: dict, photo_aspect: float | None, gap: int,
-) -> tuple[Makeup | None, list]:
-    """(the make-up, the atoms) — the make-up None when the copy cannot fill the pages."""
+    heights: dict, photo_aspect: float | None, gap: int, kept: tuple | None = None,
+) -> tuple[Makeup | None, list, tuple | None]:
+    """(the make-up, the atoms, its structure for a cache); the make-up None when the copy
+    cannot fill the pages. `kept`: a structure an earlier run found for these measurements."""
     atoms, floats = build_atoms(story, fmt, heights, bounds, photo_aspect)
-    solution = solve(atoms, floats, len(edition.pages), fmt.columns, fmt.lines, gap)
+    solution = rebuilt(kept, atoms + floats) if kept else None
     if solution is None:
-        return None, atoms + floats
+        solution = solve(atoms, floats, len(edition.pages), fmt.columns, fmt.lines, gap)
+    if solution is None:
+        return None, atoms + floats, None
     from newsprint.compose.headings import token_pt
 
     design = round(token_pt("--photo-height", {"--line-pitch": 1.0}))
@@ -152,4 +180,5 @@ def make_up(
             n += 1
         side = "left" if slot.number % 2 == 0 else "right"
         pages.append(PageMakeup(index, slot, side, tuple(modules)))
-    return Makeup(tuple(pages), solution.cost, levers_used(solution, design)), atoms + floats
+    makeup = Makeup(tuple(pages), solution.cost, levers_used(solution, design))
+    return makeup, atoms + floats, structure(solution)

@@ -14,14 +14,14 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.util
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
-from newsprint.build import BuildResult, layout_findings, preflight_outputs
+from newsprint.build import BuildFailed, BuildResult, compose_pages, preflight_outputs
 from newsprint.compose.html import compose_html, geometry_css, template_env
-from newsprint.compose.plan import Plan, plan_pages
+from newsprint.compose.makeup import Makeup
 from newsprint.output.manifest import write_manifest
 from newsprint.output.pdfx import write_print_pages
 from newsprint.output.proof import rasterise, save_spread
@@ -34,9 +34,8 @@ from newsprint.output.write import (
     proof_path,
     story_meta,
 )
-from newsprint.typeset.fit import cached_plan, same_fit
-from newsprint.typeset.measure import measure_fit
-from newsprint.typeset.typesetter import Typesetter, remove_font_folders
+from newsprint.typeset.measure import overflow_findings
+from newsprint.typeset.typesetter import Typesetter, remove_font_folders, weasyprint_finding
 
 _WORKER: dict = {}  # the worker process's Typesetter, made once by _start
 
@@ -54,7 +53,7 @@ def _start(session_css: str) -> None:
 class PageJob:
     story: object
     edition: object
-    page: object  # compose.PagePlan
+    page: object  # compose.makeup.PageMakeup
     fmt: object
     photo_url: str
     out_dir: Path
@@ -63,14 +62,12 @@ class PageJob:
     settings: object  # output.PrintSettings
     dpi: float
     config: object  # config.Config: the paper's language and timezone
-    snap: dict = field(default_factory=dict)  # the spread plan's grid snaps (by box id)
-    flow_heights: dict = field(default_factory=dict)  # and its known column-flow heights
 
 
 @dataclass(frozen=True)
 class PageDone:
     index: int
-    fit: object  # check.PageFit, indexed as in the spread
+    problems: list  # findings of the page's own layout (text out of its module)
     warnings: list[str]
     pages_made: int
     pdf: Path | None
@@ -83,17 +80,17 @@ def render_page(job: PageJob) -> PageDone:
 
     typesetter = _WORKER["typesetter"]
     env = template_env(job.fmt, job.config)
-    plan = Plan((job.page,), snap=dict(job.snap), flow_heights=dict(job.flow_heights))
+    plan = Makeup((job.page,))
     html = compose_html(job.story, job.edition, plan, job.fmt, job.photo_url, env)
-    document, warnings = typesetter.render(html, geometry_css(job.fmt, plan))
-    fit = replace(measure_fit(document, [job.page.id])[0], index=job.page.index)
-    if len(document.pages) != 1 or fit.spare_pt < 0 or fit.overset_ids:
-        return PageDone(job.page.index, fit, warnings, len(document.pages), None, None)
+    document, warnings = typesetter.render(html, geometry_css(job.fmt))
+    problems = overflow_findings(document, plan, job.fmt, job.story.source)
+    if len(document.pages) != 1 or problems:
+        return PageDone(job.page.index, problems, warnings, len(document.pages), None, None)
     pdf = write_print_pages(document, [job.info], job.meta, job.out_dir, job.settings)[0]
     image = rasterise(pdf, job.dpi)[0]
     checked = preflight_outputs(Written([pdf], pdf, None), job.fmt, job.settings)
     pixels = (image.mode, image.size, image.tobytes())
-    return PageDone(job.page.index, fit, warnings, 1, pdf, pixels, checked)
+    return PageDone(job.page.index, [], warnings, 1, pdf, pixels, checked)
 
 
 class PagePool:
@@ -146,19 +143,19 @@ def build_in_pool(
         return None  # the workers set type with other fonts or page marks
     story, edition, fmt = job.story, job.edition, job.fmt
     env = template_env(fmt, config)
-    plan = plan_pages(story, edition)
-    _key, hit = cached_plan(story, edition, plan, fmt, job.photo_url, typesetter, env)
-    if hit is None:
+    if not _known(typesetter, job, config, env):
+        return None  # a new make-up: the sequential build solves it (and says what to cut)
+    try:
+        final = compose_pages(job, config, typesetter, env)
+    except BuildFailed:
         return None
-    final, expected = hit
     out_dir = Path(out_root) / job.story_path.stem
     with Staging(out_dir) as staging:  # like build(): files move in once all checks passed
         done = _render_pages(pool, job, config, final, staging.dir, proof_dpi)
-        fits = [d.fit for d in done]
-        if any(d.pdf is None for d in done) or not same_fit(fits, expected):
+        if any(d.pdf is None for d in done):
             return None
         warnings = list(dict.fromkeys(w for d in done for w in d.warnings))
-        findings = job.findings + layout_findings(job, config, final, warnings, fits, 0)
+        findings = job.findings + [weasyprint_finding(w) for w in warnings]
         findings += staging.relocate([f for d in done for f in d.preflight])
         if any(f.level == "error" for f in findings):
             return None  # the sequential build reports it and leaves the FAILED proof
@@ -186,8 +183,16 @@ def build_in_pool(
     )
 
 
+def _known(typesetter, job, config, env) -> bool:
+    """Is the make-up of this copy and these styles in the typesetter's cache already?"""
+    from newsprint.build import makeup_key
+
+    cache = getattr(typesetter, "fit_cache", None)
+    return cache is not None and makeup_key(job, config, typesetter, env) in cache
+
+
 def _render_pages(
-    pool: PagePool, job, config, final: Plan, out_dir: Path, dpi: float
+    pool: PagePool, job, config, final: Makeup, out_dir: Path, dpi: float
 ) -> list[PageDone]:
     """Each page of the final plan laid out, written and rasterised by a worker."""
     story, edition = job.story, job.edition
@@ -207,8 +212,6 @@ def _render_pages(
             job.settings,
             dpi,
             config,
-            final.snap,
-            final.flow_heights,
         )
         for page, info in zip(final.pages, infos, strict=True)
     ]

@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 from newsprint.compose.html import geometry_css
-from newsprint.compose.plan import Plan
 from newsprint.config import LAYOUT_DIR, PROJECT_ROOT, PageFormat
 from newsprint.errors import Finding
 from newsprint.typeset import typesetter
@@ -31,10 +30,11 @@ def _uncommented(css: str) -> str:
     return COMMENT.sub(lambda m: "\n" * m[0].count("\n"), css)
 
 
-def tool_css(fmt: PageFormat, plan: Plan, faces: dict[str, Face], roles: dict) -> str:
-    """What the tool sets beside styles/: grid and spare space, faces, the templates' styles."""
+def tool_css(fmt: PageFormat, plan, faces: dict[str, Face], roles: dict) -> str:
+    """What the tool sets beside styles/: the grid, faces, the templates' inline styles
+    (`plan` is not used: kept for callers that pass one)."""
     templates = "".join(p.read_text(encoding="utf-8") for p in sorted(LAYOUT_DIR.glob("*.j2")))
-    return geometry_css(fmt, plan) + role_css(faces, roles) + templates
+    return geometry_css(fmt) + role_css(faces, roles) + templates
 
 
 def _shown(path: Path) -> str:
