@@ -118,9 +118,7 @@ def prepare(
     faces = load_faces()
     check_installed(faces)
     findings += check_coverage(story, edition, faces, config.font_roles)
-    findings += undefined_properties(
-        tool_css(fmt, None, faces, config.font_roles)
-    )
+    findings += undefined_properties(tool_css(fmt, None, faces, config.font_roles))
     if any(f.level == "error" for f in findings):
         raise BuildFailed(findings)
     settings = replace(

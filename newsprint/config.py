@@ -110,8 +110,13 @@ class PageFormat:
 
 # The make-up's copyfit levers (newsprint.toml [makeup] levers orders them).
 LEVERS = (
-    "photo", "section-air", "testimony-width", "testimony-air", "databox",
-    "head-air", "testimony-size",
+    "photo",
+    "section-air",
+    "testimony-width",
+    "testimony-air",
+    "databox",
+    "head-air",
+    "testimony-size",
 )
 
 
@@ -130,7 +135,8 @@ class MakeupSettings:
     head_air_max: int = 8
     section_air_max: int = 2
     text_chunk_lines: int = 3  # a section's text may be cut after every this many lines
-    testimony_air_max: int = 1
+    testimony_air_max: int = 1  # lines of air under a testimony's head
+    testimony_pad_max: int = 2  # lines of air at the foot of a testimony box
     testimony_max_cols: int = 3
     testimony_sizes: tuple[str, ...] = ("wuhao", "xiaowu")
     note_columns: tuple[int, ...] = (4, 3, 2)
@@ -138,7 +144,6 @@ class MakeupSettings:
     databox_widths: tuple[int, ...] = (8, 6, 5, 4)  # grid columns the box may span
     databox_sizes: tuple[str, ...] = ("sanhao", "sihao")
     databox_row_air_max: int = 2
-    short_page_max_lines: int = 0  # a page may end this many lines short; more is an error
     levers: tuple[str, ...] = LEVERS
 
 
@@ -222,7 +227,9 @@ def _makeup(table: dict, where: str) -> MakeupSettings:
     known = set(MakeupSettings.__dataclass_fields__)
     unknown = sorted(set(table) - known)
     if unknown:
-        raise UserError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise UserError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     values = {}
     for key in known:
         default = getattr(defaults, key)
@@ -231,10 +238,14 @@ def _makeup(table: dict, where: str) -> MakeupSettings:
         value = table[key]
         if isinstance(default, tuple):
             kind = type(default[0])
-            if not isinstance(value, list) or not value or not all(
-                isinstance(v, kind) and not isinstance(v, bool) for v in value
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, kind) and not isinstance(v, bool) for v in value)
             ):
-                raise UserError(f"{where}: {key!r} must be a non-empty list of {kind.__name__}, not {value!r}")
+                raise UserError(
+                    f"{where}: {key!r} must be a non-empty list of {kind.__name__}, not {value!r}"
+                )
             values[key] = tuple(value)
         else:
             values[key] = _typed(table, key, type(default), where)
@@ -250,7 +261,9 @@ def _makeup(table: dict, where: str) -> MakeupSettings:
             f"{settings.photo_min_lines}, {settings.photo_max_lines}"
         )
     if not 1 <= settings.testimony_max_cols <= 3:
-        raise UserError(f"{where}: testimony_max_cols must be 1–3, not {settings.testimony_max_cols}")
+        raise UserError(
+            f"{where}: testimony_max_cols must be 1–3, not {settings.testimony_max_cols}"
+        )
     return settings
 
 

@@ -131,7 +131,6 @@ def test_check_exit_status_and_json(tmp_path, capsys):
     assert entries[1]["page"]["worst_foot_gap"] == 3
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="page make-up, issue 10")
 def test_seed_pages_are_made_up_flush(seed_build):
     reports = [measure_page_report(pdf) for pdf in seed_build.print_pdfs]
     assert all(report.ok for report in reports), "\n".join(map(format_page_report, reports))

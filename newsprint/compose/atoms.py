@@ -62,7 +62,6 @@ class Atom:
     def bits(self, w: int) -> int:
         return sum(1 << h for h in self.options.get(w, ()))
 
-
     def area_range(self) -> tuple[int, int]:
         if self.kind in ("section", "text", "lead"):
             lines = self.heading + self.text_lines
@@ -91,7 +90,10 @@ class Costs:
 
 
 def build_atoms(
-    story: Story, fmt: PageFormat, heights: dict[str, float], bounds: MakeupSettings,
+    story: Story,
+    fmt: PageFormat,
+    heights: dict[str, float],
+    bounds: MakeupSettings,
     photo_aspect: float | None,
 ) -> tuple[list[Atom], list[Atom]]:
     """The story's atoms in reading order, and the floating ones (the photo, the data
@@ -118,13 +120,20 @@ def build_atoms(
                 rows = math.ceil(text / cols - 0.02)
                 if cols * rows - text > 1.02:  # only the last column may be a line short
                     continue
-                note.offer(full, math.ceil(1 + 1.5 * rows - 0.02), Choice(0.2 * i, inner=cols, rows=rows))
+                note.offer(
+                    full, math.ceil(1 + 1.5 * rows - 0.02), Choice(0.2 * i, inner=cols, rows=rows)
+                )
         if art.lead:
             lead = new("lead", a, "the lead", art.lead[0].line)
             lead.text_lines = lines_of(heights, m.lead_id(a))
         for sec in art.sections:
-            atom = new("section", a, f"section {sec.number} “{sec.title.text[:12]}”", sec.title.line,
-                       section=sec)
+            atom = new(
+                "section",
+                a,
+                f"section {sec.number} “{sec.title.text[:12]}”",
+                sec.title.line,
+                section=sec,
+            )
             heading = lines_of(heights, m.heading_id(sec))
             total = sum(lines_of(heights, m.paragraph_id(p)) for p in sec.paragraphs)
             chunks = text_chunks(total, bounds.text_chunk_lines)
@@ -132,11 +141,25 @@ def build_atoms(
             atom.air_max = bounds.section_air_max if cost.allowed("section-air") else 0
             atom.air_unit = cost("section-air", 1)
             for j, (start, lines) in enumerate(chunks[1:], 1):
-                new("text", a, f"section {sec.number} “{sec.title.text[:12]}”", sec.title.line,
-                    section=sec, text_lines=lines, index=j, first_line=start)
+                new(
+                    "text",
+                    a,
+                    f"section {sec.number} “{sec.title.text[:12]}”",
+                    sec.title.line,
+                    section=sec,
+                    text_lines=lines,
+                    index=j,
+                    first_line=start,
+                )
             for tes in sec.testimonies:
-                box = new("testimony", a, f"the testimony “{tes.title.text[:12]}” of section {sec.number}",
-                          tes.title.line, section=sec, testimony=tes)
+                box = new(
+                    "testimony",
+                    a,
+                    f"the testimony “{tes.title.text[:12]}” of section {sec.number}",
+                    tes.title.line,
+                    section=sec,
+                    testimony=tes,
+                )
                 _testimony(box, tes, heights, bounds, cost)
     floats = []
     if story.photo:
@@ -150,26 +173,15 @@ def build_atoms(
     return atoms, floats
 
 
-def _text_unused(atom: Atom, heading: int, text: int, bounds: MakeupSettings, cost: Costs) -> None:
-    """A heading in the first column and text run through w columns, cut at any line:
-    exact when the heading, the text and the air under the heading fill w × h."""
-    atom.text_lines = text
-    top_air = bounds.section_air_max if cost.allowed("section-air") else 0
-    for w in range(1, 4):
-        for air in range(top_air + 1 if heading else 1):
-            total = heading + air + text
-            if total % w:
-                continue
-            h = total // w
-            if h - heading - air < 3 or (w > 1 and h < 8):  # a heading alone, stubs
-                continue
-            prefer = 0.0 if w == 1 else 0.1 * (w - 1)
-            atom.offer(w, h, Choice(cost("section-air", air) + prefer, air=air, rows=text))
+TEXT_MAX_COLS = 4  # a text module may run through this many columns
+MAX_CHUNKS = 24  # pieces a section's text may be cut into, at most
 
 
 def text_chunks(total: int, size: int) -> list[tuple[int, int]]:
     """(first line, lines) of each chunk of a section's text: the make-up may end a
-    module after any chunk, so the text runs on at those lines (cut mid-paragraph)."""
+    module after any chunk, so the text runs on at those lines (cut mid-paragraph).
+    A long text takes longer chunks: never more than MAX_CHUNKS (the solver's time)."""
+    size = max(size, -(-total // MAX_CHUNKS))
     chunks = [(start, min(size, total - start)) for start in range(0, total, size)] or [(0, 0)]
     if len(chunks) > 1 and chunks[-1][1] < 2:  # no chunk of one line alone
         start, lines = chunks[-2]
@@ -185,13 +197,14 @@ def text_options(run) -> dict[int, dict[int, Choice]]:
     heading = first.heading if first.kind == "section" else 0
     text = sum(a.text_lines for a in run)
     out: dict[int, dict[int, Choice]] = {}
-    for w in range(1, 4):
+    for w in range(1, TEXT_MAX_COLS + 1):
         for air in range(first.air_max + 1 if heading else 1):
             total = heading + air + text
             if total % w:
                 continue
             h = total // w
-            if h - heading - air < 3 or h < 5:  # a heading alone, stubs of text
+            # a heading alone, stubs of text (a short section may be short in one column)
+            if h - heading - air < min(3, text) or (w > 1 and h < 5):
                 continue
             price = air * first.air_unit + 0.1 * (w - 1)
             best = out.setdefault(w, {})
@@ -221,15 +234,26 @@ def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:
         for w in widths:
             chrome = lines_of(heights, m.testimony_head_id(tes, w, size))
             rows = math.ceil(text / w)
-            if w * rows - text > 1 or rows < 4:  # balanced: one column a line short at most
+            if w * rows - text > 1 or (w > 1 and rows < 4):  # balanced, no stubs
                 continue
             natural = 1 if text <= 30 else 2
             for air in range(top_air + 1):
-                atom.offer(w, chrome + air + rows, Choice(
-                    cost("testimony-size", s) + cost("testimony-width", abs(w - natural))
-                    + cost("testimony-air", air),
-                    air=air, size=size, inner=w, rows=rows,
-                ))
+                for pad in range(
+                    bounds.testimony_pad_max + 1 if cost.allowed("testimony-air") else 1
+                ):
+                    atom.offer(
+                        w,
+                        chrome + air + rows + pad,
+                        Choice(
+                            cost("testimony-size", s)
+                            + cost("testimony-width", abs(w - natural))
+                            + cost("testimony-air", air + 1.5 * pad),
+                            air=air,
+                            size=size,
+                            inner=w,
+                            rows=rows,
+                        ),
+                    )
 
 
 def _photo(atom, fmt: PageFormat, heights, bounds: MakeupSettings, cost: Costs, aspect) -> None:
@@ -246,8 +270,13 @@ def _photo(atom, fmt: PageFormat, heights, bounds: MakeupSettings, cost: Costs, 
                 ratio = fmt.span(w) / (frame * fmt.line_pitch) / aspect
                 if not 1 - bounds.photo_crop_max <= ratio <= 1 / (1 - bounds.photo_crop_max):
                     continue
-            atom.offer(w, frame + caption, Choice(
-                cost("photo", abs(frame - design) / 4) + 0.3 * (fmt.columns - w), frame=frame))
+            atom.offer(
+                w,
+                frame + caption,
+                Choice(
+                    cost("photo", abs(frame - design) / 4) + 0.3 * (fmt.columns - w), frame=frame
+                ),
+            )
 
 
 def _databox(atom, story: Story, fmt, heights, bounds: MakeupSettings, cost: Costs) -> None:
@@ -262,13 +291,20 @@ def _databox(atom, story: Story, fmt, heights, bounds: MakeupSettings, cost: Cos
         chrome = lines_of(heights, m.databox_title_id(span))  # padding, title and its gap
         penalty = 0.5 * bounds.databox_columns.index(cols) + 0.3 * (fmt.columns - span)
         for s_i, size in enumerate(sizes):
-            cards = [lines_of(heights, m.databox_item_id(i, span, cols, size))
-                     for i in range(len(box.items))]
+            cards = [
+                lines_of(heights, m.databox_item_id(i, span, cols, size))
+                for i in range(len(box.items))
+            ]
             rows = [max(cards[i : i + cols]) for i in range(0, len(cards), cols)]
             gaps = max(len(rows) - 1, 0)
             for air in range((bounds.databox_row_air_max if allowed else 0) + 1):
                 if air and not gaps:
                     break
                 h = chrome + sum(rows) + gaps * (1 + air)
-                atom.offer(span, h, Choice(
-                    cost("databox", penalty + s_i + air), size=size, inner=cols, row_air=air))
+                atom.offer(
+                    span,
+                    h,
+                    Choice(
+                        cost("databox", penalty + s_i + air), size=size, inner=cols, row_air=air
+                    ),
+                )

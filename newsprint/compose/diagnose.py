@@ -40,6 +40,48 @@ def nearest_pages(seq: Seq, pages: int, tiler: Tiler) -> tuple[int, list[int]] |
     return best.get((n, pages))
 
 
+def _longest(atoms: list[Atom], most: int = 3) -> list[str]:
+    """The longest sections and testimonies, in lines of one column, for where to cut."""
+    lines: dict[str, int] = {}
+    where: dict[str, int] = {}
+    for a in atoms:
+        if a.kind in ("section", "text", "testimony"):
+            key = (
+                a.name
+                if a.kind == "testimony"
+                else f"section {a.section.number} “{a.section.title.text[:12]}”"
+            )
+            lines[key] = lines.get(key, 0) + a.text_lines
+            where.setdefault(key, a.line)
+    ranked = sorted(lines, key=lambda k: -lines[k])[:most]
+    return [f"{k} (line {where[k]}, {lines[k]} lines)" for k in ranked]
+
+
+def _by_area(all_atoms: list[Atom], pages: int, fmt: PageFormat) -> str:
+    """What the areas say when no page can be tiled at all: too much, too little, or the
+    modules too rigid to tile (then the desk's cut or add of a few lines frees them)."""
+    low = sum(a.area_range()[0] for a in all_atoms)
+    high = sum(a.area_range()[1] for a in all_atoms)
+    room = pages * fmt.columns * fmt.lines
+    start = f"the copy cannot be made up on {pages} page(s) of {fmt.label}: "
+    if low > room:
+        over = low - room
+        return (
+            start + f"it is about {over} lines of one column too long (≈ {over * fmt.column_chars}"
+            " characters) even with every module as small as newsprint.toml [makeup] allows"
+        )
+    if high < room:
+        short = room - high
+        return (
+            start + f"it is about {short} lines of one column short (≈ {short * fmt.column_chars}"
+            " characters) even with every module as large as newsprint.toml [makeup] allows"
+        )
+    return (
+        start + "its modules fill the pages' area but no arrangement of them fills a page "
+        "exactly; cut or add a few lines in a section, or give a testimony a picture"
+    )
+
+
 def fits_on(atoms, floats, pages: int, tiler: Tiler) -> bool:
     return pages > 0 and any(
         partitions(Seq(order), pages, tiler, limit=1) for order in sequences(atoms, floats)
@@ -47,12 +89,41 @@ def fits_on(atoms, floats, pages: int, tiler: Tiler) -> bool:
 
 
 def diagnose(
-    all_atoms: list[Atom], story: Story, edition: Edition, fmt: PageFormat,
-    bounds: MakeupSettings, gap: int,
+    all_atoms: list[Atom],
+    story: Story,
+    edition: Edition,
+    fmt: PageFormat,
+    bounds: MakeupSettings,
+    gap: int,
 ) -> list[Finding]:
     atoms = [a for a in all_atoms if a.uid >= 0]
     floats = [a for a in all_atoms if a.uid < 0]
     pages = len(edition.pages)
+    copy = [a for a in atoms if a.kind in ("section", "text", "testimony", "lead")]
+    if not copy:
+        return [
+            Finding(
+                "error",
+                f"the story has no text besides its head block: nothing to print on its {pages} "
+                "page(s); add its copy",
+                story.source,
+                0,
+                "empty-page",
+            )
+        ]
+    if len(copy) < pages:  # a page would hold a head block alone, or nothing
+        filled = max(1, len(copy))
+        return [
+            Finding(
+                "error",
+                f"page {filled + 1} (第{edition.pages[filled].number:02d}版) has no copy: the "
+                f"story has text for {filled} page(s) at most; render it on {filled} "
+                f"(render.py {story.source} --pages {filled}) or add copy",
+                story.source,
+                0,
+                "empty-page",
+            )
+        ]
     tiler = Tiler(fmt.columns, fmt.lines, gap)
     tiler.mask = (1 << (3 * fmt.lines)) - 1  # see how far over a page goes, too
     found = None
@@ -61,42 +132,60 @@ def diagnose(
         if got and (found is None or got[0] < found[0]):
             found = got
     tiler.mask = (1 << (fmt.lines + 1)) - 1
-    other = [k for k in (pages - 1, pages + 1, pages + 2) if k >= 1 and fits_on(atoms, floats, k, tiler)]
-    hint = (f"; it makes up on {other[0]} page(s) (render.py {story.source} --pages {other[0]})"
-            if other else "")
+    other = [
+        k for k in (pages - 1, pages + 1, pages + 2) if k >= 1 and fits_on(atoms, floats, k, tiler)
+    ]
+    hint = (
+        f"; it makes up on {other[0]} page(s) (render.py {story.source} --pages {other[0]})"
+        if other
+        else ""
+    )
     per_line = fmt.column_chars
     if found is None:
-        return [Finding("error", f"the copy cannot be made up on {pages} page(s) of {fmt.label}: "
-                        f"no arrangement of its modules fills a page{hint}", story.source, 0, "makeup")]
+        return [Finding("error", _by_area(all_atoms, pages, fmt) + hint, story.source, 0, "makeup")]
     out = []
     for k, h in enumerate(found[1]):
         slot = edition.pages[k]
         lines = abs(h - fmt.lines) * fmt.columns  # lines of one column
         where = f"page {k + 1} (第{slot.number:02d}版)"
         if h < fmt.lines:
-            out.append(Finding(
-                "error",
-                f"{where} is {fmt.lines - h} lines short across its {fmt.columns} columns, with "
-                f"every module grown as far as newsprint.toml [makeup] allows: add about "
-                f"{lines} lines of text (≈ {lines * per_line} characters), or a picture, or "
-                f"allow more air (head_air_max {bounds.head_air_max}, photo_max_lines "
-                f"{bounds.photo_max_lines}){hint}",
-                story.source, 0, "makeup-short"))
+            out.append(
+                Finding(
+                    "error",
+                    f"{where} is {fmt.lines - h} lines short across its {fmt.columns} columns, "
+                    "with every module grown as far as newsprint.toml [makeup] allows: add about "
+                    f"{lines} lines of text (≈ {lines * per_line} characters), or a picture, or "
+                    f"allow more air (head_air_max {bounds.head_air_max}, photo_max_lines "
+                    f"{bounds.photo_max_lines}){hint}",
+                    story.source,
+                    0,
+                    "makeup-short",
+                )
+            )
         elif h > fmt.lines:
-            longest = sorted(
-                (a for a in atoms if a.kind in ("section", "testimony")),
-                key=lambda a: -a.text_lines,
-            )[:3]
-            names = ", ".join(f"{a.name} (line {a.line})" for a in longest)
-            out.append(Finding(
-                "error",
-                f"{where} is overset by {h - fmt.lines} lines across its {fmt.columns} columns, "
-                f"with every module as small as newsprint.toml [makeup] allows: cut about "
-                f"{lines} lines of text (≈ {lines * per_line} characters), e.g. from {names}; or "
-                f"allow the photo to shrink below {bounds.photo_min_lines} lines, or add a "
-                f"page{hint}",
-                story.source, 0, "makeup-overset"))
+            names = ", ".join(_longest(atoms))
+            out.append(
+                Finding(
+                    "error",
+                    f"{where} is overset by {h - fmt.lines} lines across its {fmt.columns} "
+                    "columns, with every module as small as newsprint.toml [makeup] allows: cut "
+                    f"about {lines} lines of text (≈ {lines * per_line} characters), e.g. from "
+                    f"{names}; or "
+                    f"allow the photo to shrink below {bounds.photo_min_lines} lines, or add a "
+                    f"page{hint}",
+                    story.source,
+                    0,
+                    "makeup-overset",
+                )
+            )
     if not out:  # each page alone could fit, but not with these neighbours
-        out.append(Finding("error", f"no make-up fills all {pages} page(s) at once{hint}",
-                           story.source, 0, "makeup"))
+        out.append(
+            Finding(
+                "error",
+                f"no make-up fills all {pages} page(s) at once{hint}",
+                story.source,
+                0,
+                "makeup",
+            )
+        )
     return out

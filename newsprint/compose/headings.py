@@ -263,7 +263,9 @@ def measures(fmt) -> dict[str, tuple[float, str, float]]:
     }
 
 
-def measure_em(fmt, role: str, size_pt: float | None = None, width_pt: float | None = None) -> float:
+def measure_em(
+    fmt, role: str, size_pt: float | None = None, width_pt: float | None = None
+) -> float:
     """The role's line in ems of its type; size_pt: a fitted size below the token's;
     width_pt: the line when the make-up gives the role another width (a wide box).
     Headlines are letter-spaced 0.04 em (styles/text.css)."""

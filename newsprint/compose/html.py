@@ -45,7 +45,7 @@ def geometry_css(fmt: PageFormat, plan=None) -> str:
     for k in range(1, fmt.columns + 1):
         props[f"--span-{k}"] = f"{fmt.span(k):.3f}pt"
     root = "; ".join(f"{k}: {v}" for k, v in props.items())
-    sizes = [name[len("--size-"):] for name in headings.tokens() if name.startswith("--size-")]
+    sizes = [name[len("--size-") :] for name in headings.tokens() if name.startswith("--size-")]
     size_rules = " ".join(
         f".testimony.size-{n} {{ font-size: var(--size-{n}); }} "
         f".size-{n} .databox-items li, .databox-items.size-{n} li {{ font-size: var(--size-{n}); }}"
@@ -112,6 +112,11 @@ def compose_html(
 
     parts = [ArticlePart(a, i, tuple(a.sections), True) for i, a in enumerate(story.articles)]
     return env.get_template("spread.html.j2").render(
-        story=story, edition=edition, plan=plan, fmt=fmt, photo_url=photo_url, parts=parts,
+        story=story,
+        edition=edition,
+        plan=plan,
+        fmt=fmt,
+        photo_url=photo_url,
+        parts=parts,
         inset=headings.token_pt("--quote-inset"),
     )

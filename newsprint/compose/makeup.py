@@ -112,8 +112,17 @@ def module_of(placed: Placed, heights: dict, n: int) -> Module:
     if kind in ("section", "text"):
         first = placed.run[0].first_line
         last = placed.run[-1].first_line + placed.run[-1].text_lines
-        return Module(f"module-{n}", "text", placed.col, placed.line, placed.cols, placed.lines,
-                      placed, pieces(atom.section, heights, first, last), kind == "section")
+        return Module(
+            f"module-{n}",
+            "text",
+            placed.col,
+            placed.line,
+            placed.cols,
+            placed.lines,
+            placed,
+            pieces(atom.section, heights, first, last),
+            kind == "section",
+        )
     return Module(f"module-{n}", kind, placed.col, placed.line, placed.cols, placed.lines, placed)
 
 
@@ -126,7 +135,9 @@ def levers_used(solution: Solution, design_photo: int) -> tuple[str, ...]:
             if p.atom.kind == "head" and c.air:
                 used.append(f"page {k + 1}: {c.air} lines of air in {name}")
             elif p.atom.kind == "photo" and c.frame != design_photo:
-                used.append(f"page {k + 1}: the photo frame {c.frame} lines (designed {design_photo})")
+                used.append(
+                    f"page {k + 1}: the photo frame {c.frame} lines (designed {design_photo})"
+                )
             elif p.atom.kind == "databox" and c.row_air:
                 used.append(f"page {k + 1}: the data box rows {c.row_air} lines further apart")
     return tuple(used)
@@ -158,8 +169,14 @@ def rebuilt(kept: tuple, atoms: list, cost: float = 0.0) -> Solution | None:
 
 
 def make_up(
-    story: Story, edition: Edition, fmt: PageFormat, bounds: MakeupSettings,
-    heights: dict, photo_aspect: float | None, gap: int, kept: tuple | None = None,
+    story: Story,
+    edition: Edition,
+    fmt: PageFormat,
+    bounds: MakeupSettings,
+    heights: dict,
+    photo_aspect: float | None,
+    gap: int,
+    kept: tuple | None = None,
 ) -> tuple[Makeup | None, list, tuple | None]:
     """(the make-up, the atoms, its structure for a cache); the make-up None when the copy
     cannot fill the pages. `kept`: a structure an earlier run found for these measurements."""

@@ -116,6 +116,21 @@ def databox_layouts(fmt: PageFormat, bounds: MakeupSettings):
     ]
 
 
+def testimony_items(tes: Testimony, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
+    """A testimony's text at its inner column and its head at each box width, per size."""
+    out = []
+    for size in bounds.testimony_sizes:
+        data = {"testimony": tes, "size": size_class(size)}
+        body = testimony_body_id(tes, size)
+        out.append(Item(body, "testimony-body", testimony_column(fmt), data))
+        for cols in range(1, bounds.testimony_max_cols + 1):
+            head = {**data, "head_width": testimony_head_width(fmt, cols)}
+            out.append(
+                Item(testimony_head_id(tes, cols, size), "testimony-head", fmt.span(cols), head)
+            )
+    return out
+
+
 def items(story: Story, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
     """Every part to measure, with its width."""
     out: list[Item] = []
@@ -133,18 +148,7 @@ def items(story: Story, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
             out.append(Item(heading_id(sec), "heading", fmt.column_width, {"section": sec}))
             out.append(Item(section_id(sec), "text", fmt.column_width, {"paras": sec.paragraphs}))
             for tes in sec.testimonies:
-                for size in bounds.testimony_sizes:
-                    data = {"testimony": tes, "size": size_class(size)}
-                    out.append(
-                        Item(testimony_body_id(tes, size), "testimony-body",
-                             testimony_column(fmt), data)
-                    )
-                    for cols in range(1, bounds.testimony_max_cols + 1):
-                        head = {**data, "head_width": testimony_head_width(fmt, cols)}
-                        out.append(
-                            Item(testimony_head_id(tes, cols, size), "testimony-head",
-                                 fmt.span(cols), head)
-                        )
+                out += testimony_items(tes, fmt, bounds)
     if story.photo:
         for cols in range(bounds.photo_min_cols, full + 1):
             out.append(Item(caption_id(cols), "caption", fmt.span(cols), {"photo": story.photo}))
@@ -152,13 +156,19 @@ def items(story: Story, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
         box = story.databox
         layouts = databox_layouts(fmt, bounds)
         for span in sorted({s for s, _ in layouts}):
-            out.append(Item(databox_title_id(span), "databox-title", fmt.span(span), {"databox": box}))
+            out.append(
+                Item(databox_title_id(span), "databox-title", fmt.span(span), {"databox": box})
+            )
         for i, entry in enumerate(box.items):
             for span, cols in layouts:
                 for size in bounds.databox_sizes:
                     data = {"text": entry.text, "size": size_class(size)}
                     out.append(
-                        Item(databox_item_id(i, span, cols, size), "databox-item",
-                             boxed_width(fmt, span, cols), data)
+                        Item(
+                            databox_item_id(i, span, cols, size),
+                            "databox-item",
+                            boxed_width(fmt, span, cols),
+                            data,
+                        )
                     )
     return out

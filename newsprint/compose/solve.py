@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from newsprint.compose.atoms import Atom, Choice, text_options
 
 SAMPLES = 160  # layouts tried per page, keeping the cheapest
-MAX_RUN = 60  # atoms on one page at most
+MAX_RUN = 90  # atoms on one page at most
 MODULE_COST = 0.3  # each module more on a page: fewer, larger modules read better
 
 
@@ -104,7 +104,7 @@ class Tiler:
         """(k, may cut down, may cut across) for each place a run may be cut."""
         for k in range(i + 1, j):
             if seq.runs_on(k):
-                if seq.is_text(i, k) and not seq.is_text(k, j):
+                if seq.is_text(i, k):  # a leg of text, going on at the next column's top
                     yield k, True, False
             else:
                 yield k, True, True
@@ -147,8 +147,10 @@ class Tiler:
         for k, down, across in self.splits(seq, i, j):
             if down:
                 for w1 in range(1, w):
-                    if (self.heights(seq, i, k, w1) >> h & 1
-                            and self.heights(seq, k, j, w - w1) >> h & 1):
+                    if (
+                        self.heights(seq, i, k, w1) >> h & 1
+                        and self.heights(seq, k, j, w - w1) >> h & 1
+                    ):
                         out.append(("down", k, w1))
             if across:
                 below = self.heights(seq, k, j, w)
@@ -170,7 +172,9 @@ class Tiler:
             c2, p2 = self.layout(seq, k, j, w - size, h, col + size, line, rng)
         else:
             c1, p1 = self.layout(seq, i, k, w, size, col, line, rng)
-            c2, p2 = self.layout(seq, k, j, w, h - size - self.gap, col, line + size + self.gap, rng)
+            c2, p2 = self.layout(
+                seq, k, j, w, h - size - self.gap, col, line + size + self.gap, rng
+            )
         return c1 + c2, p1 + p2
 
     def best_layout(self, seq: Seq, i: int, j: int, seed: int = 0) -> tuple[float, list[Placed]]:
@@ -193,10 +197,10 @@ def continues(before: Atom, after: Atom) -> bool:
     """Does `after` carry on `before`'s text (the next chunk of one section)? A cut there
     puts the text's next lines at the top of the next column: only from a text module
     that fills the left side (a leg of text jumping to the next leg), never under it (a
-    gap inside a text), and not beside it when both sides are only that text (one
-    module of more columns sets it the same)."""
+    gap inside a text)."""
     return (
-        after.kind == "text" and after.section is before.section
+        after.kind == "text"
+        and after.section is before.section
         and before.kind in ("section", "text")
     )
 
@@ -210,7 +214,9 @@ def shape_cost(placed: list[Placed], columns: int) -> float:
         if p.atom.kind == "testimony":
             sec = where.get(p.atom.section.title.line)
             if sec is not None:
-                apart = max(0, p.line - (sec.line + sec.lines)) + max(0, p.col - (sec.col + sec.cols))
+                apart = max(0, p.line - (sec.line + sec.lines)) + max(
+                    0, p.col - (sec.col + sec.cols)
+                )
                 cost += 0.02 * apart
     return cost
 
@@ -288,8 +294,9 @@ def sequences(atoms: list[Atom], floats: list[Atom]):
             yield seq[:j] + [first] + seq[j:]
 
 
-def solve(atoms: list[Atom], floats: list[Atom], pages: int, columns: int, lines: int,
-          gap: int) -> Solution | None:
+def solve(
+    atoms: list[Atom], floats: list[Atom], pages: int, columns: int, lines: int, gap: int
+) -> Solution | None:
     """The cheapest make-up of the atoms on `pages` pages, or None when none fits."""
     tiler = Tiler(columns, lines, gap)
     best: Solution | None = None

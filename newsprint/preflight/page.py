@@ -23,6 +23,7 @@ from newsprint.preflight.paint import EM_ASCENT, EM_DESCENT, ROW_SHARE, Mark, ma
 SPREAD = 0.25  # of a column's width: how much of a column an area or rule must cover
 EDGE = 0.5  # pt: how far a glyph may poke out of the type area
 HEADLINE = 3.0  # a glyph this many times the body size is a headline's (section numbers: 2.4)
+LINE_END_MARKS = "，。、：；！？"  # their ink is in the left half of the em
 FULL_WIDTH = 0.9  # of the type area's width: a rule this long closes a module
 
 
@@ -248,10 +249,12 @@ def _strays(glyphs, grid: Grid, fmt: PageFormat, number: int) -> list[Stray]:
     lines: dict[float, list[tuple[float, str]]] = {}
     for char, baseline, x0 in glyphs:
         size = char["size"]
+        # a line-end mark is set half width (clreq): its blank half is not on the page
+        width = char["width"] / 2 if char["text"] in LINE_END_MARKS else char["width"]
         mark = Mark(
             "text",
             x0,
-            x0 + char["width"],
+            x0 + width,
             baseline - EM_ASCENT * size,
             baseline + EM_DESCENT * size,
         )

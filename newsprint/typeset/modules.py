@@ -56,7 +56,11 @@ def line_starts(text: str, lines: list[str]) -> list[int]:
 
 
 def measure_modules(
-    story: Story, fmt: PageFormat, bounds: MakeupSettings, typesetter, env,
+    story: Story,
+    fmt: PageFormat,
+    bounds: MakeupSettings,
+    typesetter,
+    env,
     cache_dir: Path | None = CACHE_DIR,
 ) -> tuple[dict[str, float], list[str]]:
     """({measurement id: height in grid lines}, WeasyPrint's warnings)."""
@@ -78,8 +82,12 @@ def measure_modules(
         for name, rect in page.anchors.items():
             if name.startswith("m-") and name not in heights:
                 heights[name] = round((rect[3] - rect[1]) * PX_TO_PT / fmt.line_pitch, 4)
-    texts = {f"m-p-{p.line}": p.text for art in story.articles for sec in art.sections
-             for p in sec.paragraphs}
+    texts = {
+        f"m-p-{p.line}": p.text
+        for art in story.articles
+        for sec in art.sections
+        for p in sec.paragraphs
+    }
     for name, lines in paragraph_lines(document).items():
         if name in texts:
             heights[f"starts:{name}"] = line_starts(texts[name], lines)
