@@ -28,7 +28,7 @@ def nearest_pages(seq: Seq, pages: int, tiler: Tiler) -> tuple[int, list[int]] |
                 continue
             dist, heights = best[(i, p)]
             for j in range(i + 1, n + 1):
-                if not breakable(seq.atoms, j):
+                if not breakable(seq.atoms, j) or seq.copy[j] == seq.copy[i]:
                     continue
                 reach = list(bits(tiler.heights(seq, i, j, tiler.columns)))
                 if not reach:
@@ -100,29 +100,19 @@ def diagnose(
     floats = [a for a in all_atoms if a.uid < 0]
     pages = len(edition.pages)
     copy = [a for a in atoms if a.kind in ("section", "text", "testimony", "lead")]
-    if not copy:
-        return [
-            Finding(
-                "error",
-                f"the story has no text besides its head block: nothing to print on its {pages} "
-                "page(s); add its copy",
-                story.source,
-                0,
-                "empty-page",
-            )
-        ]
     if len(copy) < pages:  # a page would hold a head block alone, or nothing
         filled = max(1, len(copy))
         return [
             Finding(
                 "error",
-                f"page {filled + 1} (第{edition.pages[filled].number:02d}版) has no copy: the "
-                f"story has text for {filled} page(s) at most; render it on {filled} "
+                f"page {k + 1} (第{edition.pages[k].number:02d}版) has no copy: the story has "
+                f"text for {filled} page(s) at most; render it on {filled} "
                 f"(render.py {story.source} --pages {filled}) or add copy",
                 story.source,
                 0,
                 "empty-page",
             )
+            for k in range(filled, pages)
         ]
     tiler = Tiler(fmt.columns, fmt.lines, gap)
     tiler.mask = (1 << (3 * fmt.lines)) - 1  # see how far over a page goes, too

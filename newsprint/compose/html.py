@@ -26,9 +26,11 @@ def geometry_css(fmt: PageFormat, plan=None) -> str:
     rules = []
     for side in ("left", "right"):
         top, right, bottom, left = fmt.margins(side)
+        # a point more at the foot than the type area: a module's last line that ends on
+        # the type area's last line must not be pushed off the page by rounding
         rules.append(
             f"@page {side} {{ size: {fmt.page_width_mm}mm {fmt.page_height_mm}mm; "
-            f"margin: {top:.3f}pt {right:.3f}pt {bottom:.3f}pt {left:.3f}pt; }}"
+            f"margin: {top:.3f}pt {right:.3f}pt {bottom - 1:.3f}pt {left:.3f}pt; }}"
         )
     props = {
         "--page-width": f"{fmt.page_width_mm}mm",

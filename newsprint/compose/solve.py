@@ -56,8 +56,10 @@ class Seq:
         self.uids = [a.uid for a in atoms]
         self.floats = [(i, a.uid) for i, a in enumerate(atoms) if a.uid < 0]
         self.area = [0]
+        self.copy = [0]  # how many atoms carry copy, up to each place
         for a in atoms:
             self.area.append(self.area[-1] + a.area_range()[0])
+            self.copy.append(self.copy[-1] + (a.kind not in ("photo", "databox")))
         self.text_start: list[int | None] = []
         for k, a in enumerate(atoms):
             if k and continues(atoms[k - 1], a):
@@ -242,7 +244,8 @@ def partitions(seq: Seq, pages: int, tiler: Tiler, limit: int = 24):
 
     def ends(i: int):
         for j in range(i + 1, min(n, i + MAX_RUN) + 1):
-            if breakable(seq.atoms, j) and tiler.fits(seq, i, j):
+            has_copy = seq.copy[j] > seq.copy[i]  # a page of a picture alone is no page
+            if has_copy and breakable(seq.atoms, j) and tiler.fits(seq, i, j):
                 yield j
 
     def ok(i: int, left: int) -> bool:

@@ -59,25 +59,40 @@ def dropped_text(document, story: Story) -> list[Finding]:
 
 
 def overflow_findings(document, plan, fmt: PageFormat, source: str) -> list[Finding]:
-    """Text that came out longer than the make-up measured: a text module whose last
-    line lands outside its rectangle (a column more, or below its foot)."""
-    anchors = anchored(document)
+    """Text that came out longer than the make-up measured: a text module whose columns
+    are more than it was given (WeasyPrint sets overflowing text in columns beyond)."""
+    wanted = {m.id: (page, m) for page in plan.pages for m in page.modules if m.kind == "text"}
+    used: dict[str, int] = {}
+
+    def walk(box):
+        element = getattr(box, "element", None)
+        name = element.get("id") if element is not None else None
+        if name in wanted:
+            flows = [c for c in getattr(box, "children", None) or () if _is_flow(c)]
+            columns = [c for f in flows for c in f.children if _is_flow(c)]
+            used[name] = len(columns) or len(flows)
+            return
+        for child in getattr(box, "children", None) or ():
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
     out = []
-    for page in plan.pages:
-        for mod in page.modules:
-            if mod.kind != "text" or f"{mod.id}-end" not in anchors:
-                continue
-            _, rect = anchors[mod.id]
-            _, end = anchors[f"{mod.id}-end"]
-            if end[2] > rect[2] + 1 or end[3] > rect[3] + 1:
-                out.append(
-                    Finding(
-                        "error",
-                        f"page {page.index + 1}: {mod.atom.name} set longer than measured: its "
-                        "text runs out of its module (a tool fault: report it with the copy)",
-                        source,
-                        mod.atom.line,
-                        "makeup-overflow",
-                    )
+    for name, (page, mod) in wanted.items():
+        if used.get(name, 0) > mod.cols:
+            out.append(
+                Finding(
+                    "error",
+                    f"page {page.index + 1}: {mod.atom.name} set longer than measured: its "
+                    "text runs out of its module (a tool fault: report it with the copy)",
+                    source,
+                    mod.atom.line,
+                    "makeup-overflow",
                 )
+            )
     return out
+
+
+def _is_flow(box) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and "text-flow" in (element.get("class") or "")
