@@ -57,7 +57,7 @@ def test_every_property_the_styles_use_is_set_by_them_or_by_the_tool(styles):
     assert undefined_properties(seed_tool_css()) == []
     # the grid, faces, spare space and the templates' inline styles come from the tool
     unset = {f.message.split(")")[0][4:] for f in undefined_properties("")}
-    assert {"--line-pitch", "--type-width", "--face-headline", "--spare-q1", "--fit"} <= unset
+    assert {"--line-pitch", "--type-width", "--face-headline", "--cols", "--fit"} <= unset
     assert "--headline-size" not in unset  # tokens.css defines it
 
 
@@ -71,7 +71,7 @@ def test_a_fallback_or_a_comment_is_no_use_of_an_undefined_property(styles):
 
 
 def test_prepare_refuses_a_property_defined_nowhere(styles):
-    line = edit(styles / "modules.css", "var(--photo-height)", "var(--photo-hieght)")
+    line = edit(styles / "modules.css", "var(--quote-inset)", "var(--quote-insett)")
     with pytest.raises(BuildFailed) as failed:
         prepare(SEED, load_config())
     (finding,) = [f for f in failed.value.findings if f.level == "error"]
@@ -101,17 +101,17 @@ def test_a_stray_brace_names_its_line(styles):
 def test_a_value_made_invalid_through_a_property_names_the_sheet_that_uses_it(styles):
     edit(
         styles / "tokens.css",
-        "--photo-height: calc(var(--line-pitch) * 24);",
-        "--photo-height: 3 apples;",
+        "--tint-note: device-cmyk(0.05 0 0 0.04);",
+        "--tint-note: 3 apples;",
     )
     text = (styles / "modules.css").read_text(encoding="utf-8")
-    line = text.count("\n", 0, text.index("height: var(--photo-height);")) + 1
+    line = text.count("\n", 0, text.index("background: var(--tint-note);")) + 1
     config = load_config()
     story, _ = parse_story(SEED)
     edition = load_edition(SEED, config.paper_name, config.default_format)
     grid = geometry_css(config.page_format(edition.format))
     typeset = Typesetter(session_css(config))
-    _document, warnings = typeset.render('<div class="photo-frame"></div>', grid)
+    _document, warnings = typeset.render('<aside class="editors-note"></aside>', grid)
     (finding,) = [weasyprint_finding(w) for w in warnings]
     assert (finding.path, finding.line) == (str(styles / "modules.css"), line)
-    assert "Ignored `height: 3 apples`" in finding.message
+    assert "Ignored `background: 3 apples`" in finding.message

@@ -105,14 +105,14 @@ def databox_title_id(span: int) -> str:
 
 
 def databox_layouts(fmt: PageFormat, bounds: MakeupSettings):
-    """(span, cards per row) the data box may take: cards at least 8 characters of its
-    type wide (a figure and its unit on one line)."""
+    """(span, cards per row) the data box may take: cards at least 12 characters of its
+    type wide, so that a large figure and its unit never leave a line half empty."""
     return [
         (span, cols)
         for span in bounds.databox_widths
         if span <= fmt.columns
         for cols in bounds.databox_columns
-        if boxed_width(fmt, span, cols) >= 8 * token_pt("--databox-size")
+        if boxed_width(fmt, span, cols) >= 12 * token_pt("--databox-size")
     ]
 
 
