@@ -64,7 +64,7 @@ def test_the_example_plan_reads_and_groups_pages_by_story():
     plan = load_plan(EXAMPLE, load_settings(), config.paper_name, config.formats)
     assert [p.number for p in plan.pages] == list(range(1, 9))
     spans = {s.name: [p.number for p in s.pages] for s in plan.stories}
-    assert spans["000_47b12d432780679e"] == [4, 5] and spans["corpus_0012"] == [2, 3]
+    assert spans["000_47b12d432780679e"] == [4, 5] and spans["corpus_0004"] == [2, 3]
     assert len(plan.stories) == 6 and all(s.path.is_file() for s in plan.stories)
     assert plan.file_name(plan.pages[0]) == "20261201-01.pdf"
 
@@ -216,7 +216,7 @@ def test_only_names_a_story_of_the_plan(tmp_path):
     result = edition_command(EXAMPLE, tmp_path, "--only", "nope")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "--only nope: no such story in" in result.stderr
-    assert "corpus_0016, corpus_0012, 000_47b12d432780679e" in result.stderr
+    assert "corpus_0018, corpus_0004, 000_47b12d432780679e" in result.stderr
 
 
 def test_the_desk_side_never_loads_weasyprint():

@@ -223,7 +223,7 @@ def typography_copy(seed: int) -> str:
     with their units in the testimonies' narrow Kai measure, runs of quoted terms."""
     rng = random.Random(f"hard-{seed}")
     parts = ["# 专题报道 生成稿件", "", "## 测试标题：数字与符号的排版", "", "——自动生成的样稿", ""]
-    for n in range(1, 5):
+    for n in range(1, 7):
         parts += [f"### {n}. {hard_title(rng)}", "", "#### 报告解读", ""]
         parts += [sample_paragraph(rng) + "。" + hard_sentence(rng), ""]
         parts += [f"### 一线见证 第{n}位讲述人", "", hard_speaker(rng), ""]

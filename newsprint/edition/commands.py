@@ -20,7 +20,7 @@ EDITION_EPILOG = """\
 examples:
   python render.py edition source/edition-2026-12-01.plan.toml          all stories, local
   python render.py edition PLAN --jobs 2                                two processes
-  python render.py edition PLAN --only corpus_0016                      after a correction
+  python render.py edition PLAN --only corpus_0018                      after a correction
   python render.py edition PLAN --broker redis://HOST:6379/0 --store /shared/store
 
 The plan (docs/EDITION_PLAN.md) gives paper, date, 期号, the plant and for each page
