@@ -18,12 +18,6 @@ from newsprint.output.proof import rasterise
 from newsprint.output.stage import STALE_S, STAMP, Staging, stamp
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
-OVERSET = SEED_TEXT.replace(
-    "#### 报告解读\n\n五年来,荷塘区深入推进供给侧",
-    "#### 报告解读\n\n"
-    + "\n\n".join(["五年来，荷塘区深入推进各项工作，成效显著。" * 40] * 12)
-    + "\n\n五年来,荷塘区深入推进供给侧",
-)
 EARLIER = ["2026-12-01-archive.pdf", "20261201-p04-p05-spread.png", "manifest.json"]
 EARLIER += ["20261201-p04-print.pdf", "20261201-p05-print.pdf"]
 
@@ -74,7 +68,10 @@ def test_failed_run_leaves_only_a_stamped_proof_and_sets_the_earlier_run_aside(s
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["preflight"] == "passed" and manifest["archive_copy"] is True
 
-    path.write_text(OVERSET, encoding="utf-8")
+    # a picture too coarse to print: laid out, then stopped by the preflight
+    Image.new("RGB", (800, 500), (120, 160, 200)).save(story_dir / "small.jpg", quality=90)
+    edition = SEED_EDITION.read_text(encoding="utf-8").replace('file = ""', 'file = "small.jpg"')
+    path.with_suffix(".edition.toml").write_text(edition, encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
         build(path, tmp_path)
     assert files(folder) == sorted(
@@ -88,7 +85,7 @@ def test_failed_run_leaves_only_a_stamped_proof_and_sets_the_earlier_run_aside(s
         folder / "superseded/2/20261201-p04-print.pdf"
     )
     texts = page_texts(folder / "20261201-FAILED-proof.pdf")
-    assert len(texts) == 3 and all(STAMP in t for t in texts)  # overset: an extra page
+    assert len(texts) == 2 and all(STAMP in t for t in texts)
 
 
 def test_preflight_failure_writes_no_print_pdf(story_dir, tmp_path):

@@ -1,6 +1,6 @@
-"""The fit cache on disk (typeset/fitstore.py): a new process starts with the fits an
-earlier one found, renders a known story once instead of the whole fit, and gets the
-same pages; a torn file is no cache."""
+"""The make-up cache on disk (typeset/fitstore.py): a new process starts with the
+make-ups an earlier one found, renders a known story once without solving its make-up
+again, and gets the same pages; a torn file is no cache."""
 
 from __future__ import annotations
 
@@ -26,19 +26,24 @@ def _typesetter(renders: list[int]) -> Typesetter:
 
 
 def test_a_new_process_renders_a_known_story_once(tmp_path, monkeypatch):
+    from newsprint.compose import makeup
+
+    solved: list[int] = []
+    solve = makeup.solve
+    monkeypatch.setattr(makeup, "solve", lambda *a, **k: solved.append(1) or solve(*a, **k))
     monkeypatch.setenv("NEWSPRINT_FIT_CACHE", str(tmp_path / "fit"))
     first_renders: list[int] = []
     first = _typesetter(first_renders)
     fitstore.load(first)
     before = build(SEED, tmp_path / "first", typesetter=first, archive=False)
     fitstore.save(first)
-    assert len(first_renders) > 1 and list((tmp_path / "fit").glob("*.pickle"))
+    assert solved == [1] and list((tmp_path / "fit").glob("*.pickle"))
 
     again: list[int] = []
     second = _typesetter(again)  # what the next `render.py` makes
     fitstore.load(second)
     after = build(SEED, tmp_path / "second", typesetter=second, archive=False)
-    assert len(again) == 1
+    assert solved == [1] and len(again) == 1  # the spread, its modules measured on disk
     with Image.open(before.proof) as a, Image.open(after.proof) as b:
         assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None
 
