@@ -89,10 +89,9 @@ def test_sikai_preset_renders(story_dir, tmp_path):
     # the first article's note and first three sections (the third a little longer), the
     # data box and the photo: copy that fills two 四开 pages within the copyfit bounds
     first_sections = SEED_TEXT.split("### 回顾这五年")[0].split("### 4.")[0].rstrip()
-    first_sections = first_sections.replace(
-        "五年来,荷塘区聚焦基础设施完善", "荷塘区深入推进各项工作，成效显著，群众获得感不断增强。" * 4
-        + "五年来,荷塘区聚焦基础设施完善"
-    )
+    more = "荷塘区深入推进各项工作，成效显著，群众获得感不断增强。" * 4
+    anchor = "五年来,荷塘区聚焦基础设施完善"
+    first_sections = first_sections.replace(anchor, more + anchor)
     databox = "\n".join(SEED_TEXT.splitlines()[104:117])
     caption = SEED_TEXT.rstrip().splitlines()[-1]
     path = write_story(

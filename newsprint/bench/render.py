@@ -174,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
         figures["warm_render_s"] = [round(t, 2) for t in warm_render(story, Path(tmp) / "warm")]
     from newsprint.bench.browser import designer_loop
     from newsprint.bench.designer import bench_warm
+    from newsprint.bench.makeup import bench_makeup
 
+    figures["makeup_corpus"] = bench_makeup(8 if args.quick else 24)
     figures["designer_loop_browser"] = designer_loop(story)
     figures["designer_warm"] = bench_warm(story)
     if not args.quick:
