@@ -65,3 +65,30 @@ def test_a_headline_alone_is_never_printed(story_dir, tmp_path):
         raise AssertionError("a headline-only story went to print")
     assert errors
     assert not list(tmp_path.rglob("*-print.pdf"))
+
+
+def test_corpus_stories_make_up_flush_or_say_what_to_cut_or_add(tmp_path):
+    """Issue 10's rule over generated stories of every mix of modules: either every page
+    is flush and without holes, or the render stops with the make-up's message."""
+    from newsprint.bench.corpus import spec_for
+    from newsprint.bench.makeup import pages_for
+
+    made = 0
+    for seed in (0, 3, 4, 7, 9, 18):
+        spec = spec_for(seed)
+        path = write_corpus_story(spec, tmp_path / "copy")
+        out = tmp_path / "out"
+        try:
+            result = build(path, out, pages=pages_for(spec.scale), archive=False, typography=False)
+        except BuildFailed as failed:
+            errors = [f for f in failed.findings if f.level == "error"]
+            assert errors and all(
+                f.rule.startswith("makeup") or f.rule == "empty-page" for f in errors
+            ), (spec, [str(f) for f in errors])
+            assert all("lines" in f.message for f in errors)
+            assert not list((out / spec.name).glob("*-print.pdf"))
+        else:
+            made += 1
+            reports = [measure_page_report(pdf) for pdf in result.print_pdfs]
+            assert all(r.ok for r in reports), "\n".join(map(format_page_report, reports))
+    assert made >= 2  # and some of them make up
