@@ -92,3 +92,27 @@ def test_corpus_stories_make_up_flush_or_say_what_to_cut_or_add(tmp_path):
             reports = [measure_page_report(pdf) for pdf in result.print_pdfs]
             assert all(r.ok for r in reports), "\n".join(map(format_page_report, reports))
     assert made >= 2  # and some of them make up
+
+
+def test_text_before_the_first_section_is_made_up_as_a_module():
+    """Body text before any section (an article's lead) is set like a section's, without
+    a heading: measured, cut at lines, placed."""
+    from conftest import made_up
+
+    from newsprint.config import load_config
+    from newsprint.story.edition import load_edition
+    from newsprint.story.parse import parse_story
+
+    story, _ = parse_story(SEED)
+    first = story.articles[0]
+    first.lead, first.sections[0].paragraphs = first.sections[0].paragraphs, []
+    config = load_config()
+    edition = load_edition(SEED, config.paper_name, config.default_format)
+    plan = made_up(story, edition)
+    texts = [
+        "".join(p.text for p in m.pieces)
+        for page in plan.pages
+        for m in page.modules
+        if m.kind == "text"
+    ]
+    assert first.lead[0].text in "".join(texts)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from newsprint.compose import measures as m
 from newsprint.config import MakeupSettings, PageFormat
-from newsprint.story.model import Section, Story, Testimony
+from newsprint.story.model import Para, Section, Story, Testimony
 
 # Cost of one unit of each lever (a line of air, a size down …), by its place in
 # newsprint.toml [makeup] levers: an earlier lever is cheaper to use.
@@ -123,34 +123,13 @@ def build_atoms(
                 note.offer(
                     full, math.ceil(1 + 1.5 * rows - 0.02), Choice(0.2 * i, inner=cols, rows=rows)
                 )
-        if art.lead:
-            lead = new("lead", a, "the lead", art.lead[0].line)
-            lead.text_lines = lines_of(heights, m.lead_id(a))
+        if art.lead:  # text before the first section: a section without a heading
+            lead = Section("", Para("", art.lead[0].line), None, list(art.lead))
+            _text_atoms(new, a, lead, "the lead", 0, heights, bounds, cost)
         for sec in art.sections:
-            atom = new(
-                "section",
-                a,
-                f"section {sec.number} “{sec.title.text[:12]}”",
-                sec.title.line,
-                section=sec,
-            )
             heading = lines_of(heights, m.heading_id(sec))
-            total = sum(lines_of(heights, m.paragraph_id(p)) for p in sec.paragraphs)
-            chunks = text_chunks(total, bounds.text_chunk_lines)
-            atom.heading, atom.index, atom.text_lines = heading, 0, chunks[0][1]
-            atom.air_max = bounds.section_air_max if cost.allowed("section-air") else 0
-            atom.air_unit = cost("section-air", 1)
-            for j, (start, lines) in enumerate(chunks[1:], 1):
-                new(
-                    "text",
-                    a,
-                    f"section {sec.number} “{sec.title.text[:12]}”",
-                    sec.title.line,
-                    section=sec,
-                    text_lines=lines,
-                    index=j,
-                    first_line=start,
-                )
+            name = f"section {sec.number} “{sec.title.text[:12]}”"
+            _text_atoms(new, a, sec, name, heading, heights, bounds, cost)
             for tes in sec.testimonies:
                 box = new(
                     "testimony",
@@ -222,6 +201,28 @@ def text_run(run) -> bool:
         a.kind == "text" and a.section is first.section and a.index == first.index + i
         for i, a in enumerate(run[1:], 1)
     )
+
+
+def _text_atoms(new, article: int, sec: Section, name: str, heading: int, heights, bounds, cost):
+    """A section's text as atoms: its first chunk with the heading, then the chunks its
+    text may run on after (text_chunks)."""
+    total = sum(lines_of(heights, m.paragraph_id(p)) for p in sec.paragraphs)
+    chunks = text_chunks(total, bounds.text_chunk_lines)
+    first = new("section", article, name, sec.title.line, section=sec)
+    first.heading, first.index, first.text_lines = heading, 0, chunks[0][1]
+    first.air_max = bounds.section_air_max if cost.allowed("section-air") and heading else 0
+    first.air_unit = cost("section-air", 1)
+    for j, (start, lines) in enumerate(chunks[1:], 1):
+        new(
+            "text",
+            article,
+            name,
+            sec.title.line,
+            section=sec,
+            text_lines=lines,
+            index=j,
+            first_line=start,
+        )
 
 
 def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:

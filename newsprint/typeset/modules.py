@@ -82,12 +82,9 @@ def measure_modules(
         for name, rect in page.anchors.items():
             if name.startswith("m-") and name not in heights:
                 heights[name] = round((rect[3] - rect[1]) * PX_TO_PT / fmt.line_pitch, 4)
-    texts = {
-        f"m-p-{p.line}": p.text
-        for art in story.articles
-        for sec in art.sections
-        for p in sec.paragraphs
-    }
+    paras = [p for art in story.articles for p in art.lead]
+    paras += [p for art in story.articles for sec in art.sections for p in sec.paragraphs]
+    texts = {f"m-p-{p.line}": p.text for p in paras}
     for name, lines in paragraph_lines(document).items():
         if name in texts:
             heights[f"starts:{name}"] = line_starts(texts[name], lines)
