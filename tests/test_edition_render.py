@@ -184,7 +184,7 @@ def _plan_with(folder: Path, stories: dict[int, str]) -> Path:
 
 
 def test_a_failed_story_fails_the_edition_and_only_renders_it_again(tmp_path):
-    overset = write_story(spec_for(0), tmp_path / "copy")  # far too long for one page
+    overset = write_story(spec_for(6), tmp_path / "copy")  # far too long for one page
     plan = _plan_with(tmp_path, {8: overset})
     out, store = tmp_path / "out", tmp_path / "store"
     args = ("--out", out, "--store", store, "--archive", tmp_path / "archive")
@@ -194,22 +194,22 @@ def test_a_failed_story_fails_the_edition_and_only_renders_it_again(tmp_path):
         rf"{overset}: error: (page 1 .* is overset by \d+ lines|.* too long)", failed.stderr
     )
     line = next(k for k, t in enumerate(plan.read_text().splitlines(), 1) if str(overset) in t)
-    assert f"{plan}:{line}: error: corpus_0000 (page 8) did not render; correct its copy" in (
+    assert f"{plan}:{line}: error: corpus_0006 (page 8) did not render; correct its copy" in (
         failed.stderr
     )
-    assert "1 story(ies) failed (corpus_0000); nothing was written for the plant" in failed.stderr
+    assert "1 story(ies) failed (corpus_0006); nothing was written for the plant" in failed.stderr
     folder = out / "edition-2026-12-01"
     assert not (folder / "plant").exists()
     stories = folder / "stories"
     # nothing for print (no make-up, so no layout to stamp as a failed proof either)
-    assert not list((stories / "corpus_0000").glob("*-print.pdf"))
+    assert not list((stories / "corpus_0006").glob("*-print.pdf"))
     for name in ("corpus_0018", "corpus_0004", "000_47b12d432780679e", "corpus_0023"):
         assert list((stories / name).glob("*-print.pdf")), name  # the others still rendered
     assert not (tmp_path / "archive").exists()
 
     # the correction: shorter copy; only that story is rendered again
     overset.write_text(story_text_of(53), encoding="utf-8")
-    fixed = edition(plan, "--only", "corpus_0000", *args)
+    fixed = edition(plan, "--only", "corpus_0006", *args)
     assert fixed.returncode == 0, fixed.stderr
     assert "(1 rendered, 5 from the store)" in fixed.stdout
     plant = folder / "plant"
@@ -219,8 +219,8 @@ def test_a_failed_story_fails_the_edition_and_only_renders_it_again(tmp_path):
     assert not (folder / "superseded").exists()
 
     # a correction that breaks the story again: the plant's folder is set aside
-    overset.write_text(story_text_of(7), encoding="utf-8")
-    broken = edition(plan, "--only", "corpus_0000", *args)
+    overset.write_text(story_text_of(6), encoding="utf-8")
+    broken = edition(plan, "--only", "corpus_0006", *args)
     assert broken.returncode == 1 and not plant.exists()
     assert len(list((folder / "superseded").glob("*/plant/*.pdf"))) == 8
 
