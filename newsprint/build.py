@@ -77,6 +77,7 @@ class BuildResult:
     archive_pdf: Path | None = None
     findings: list[Finding] = field(default_factory=list)
     typography: str = ""  # the typography report's one-line summary
+    makeup: str = ""  # what the copyfit moved, in one line
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def build(
         out_dir / written.archive_pdf.name if written.archive_pdf else None,
         findings,
         summary,
+        "make-up: " + ("; ".join(plan.levers) if plan.levers else "as designed"),
     )
 
 

@@ -98,6 +98,8 @@ def cmd_render(args) -> int:
         print(f"{story}: rendered in {time.perf_counter() - started:.1f} s → {result.out_dir}")
         if result.typography:
             print(f"  {result.typography}")
+        if result.makeup:
+            print(f"  {result.makeup}")
         for path in [*result.print_pdfs, result.archive_pdf, result.proof, result.manifest]:
             if path:
                 print(f"  {path.relative_to(result.out_dir)}")

@@ -126,20 +126,20 @@ def module_of(placed: Placed, heights: dict, n: int) -> Module:
     return Module(f"module-{n}", kind, placed.col, placed.line, placed.cols, placed.lines, placed)
 
 
-def levers_used(solution: Solution, design_photo: int) -> tuple[str, ...]:
+def levers_used(solution: Solution, design_photo: int, numbers: list[int]) -> tuple[str, ...]:
     """The copyfit's departures from the design, in words for the desk."""
     used = []
-    for k, page in enumerate(solution.pages):
+    for number, page in zip(numbers, solution.pages, strict=True):
         for p in page:
             c, name = p.choice, p.atom.name
             if p.atom.kind == "head" and c.air:
-                used.append(f"page {k + 1}: {c.air} lines of air in {name}")
+                used.append(f"第{number:02d}版 {c.air} lines of air in {name}")
             elif p.atom.kind == "photo" and c.frame != design_photo:
                 used.append(
-                    f"page {k + 1}: the photo frame {c.frame} lines (designed {design_photo})"
+                    f"第{number:02d}版 the photo frame {c.frame} lines (designed {design_photo})"
                 )
             elif p.atom.kind == "databox" and c.row_air:
-                used.append(f"page {k + 1}: the data box rows {c.row_air} lines further apart")
+                used.append(f"第{number:02d}版 the data box rows {c.row_air} lines further apart")
     return tuple(used)
 
 
@@ -197,5 +197,9 @@ def make_up(
             n += 1
         side = "left" if slot.number % 2 == 0 else "right"
         pages.append(PageMakeup(index, slot, side, tuple(modules)))
-    makeup = Makeup(tuple(pages), solution.cost, levers_used(solution, design))
+    makeup = Makeup(
+        tuple(pages),
+        solution.cost,
+        levers_used(solution, design, [s.number for s in edition.pages]),
+    )
     return makeup, atoms + floats, structure(solution)
