@@ -122,9 +122,10 @@ def diagnose(
         if got and (found is None or got[0] < found[0]):
             found = got
     tiler.mask = (1 << (fmt.lines + 1)) - 1
-    other = [
-        k for k in (pages - 1, pages + 1, pages + 2) if k >= 1 and fits_on(atoms, floats, k, tiler)
-    ]
+    nearest = sorted(range(1, pages + 3), key=lambda k: (abs(k - pages), k))
+    other = next(
+        ([k] for k in nearest[1:5] if fits_on(atoms, floats, k, tiler)), []
+    )  # the nearest page counts first, four at most: a refusal must come quickly
     hint = (
         f"; it makes up on {other[0]} page(s) (render.py {story.source} --pages {other[0]})"
         if other

@@ -23,6 +23,8 @@ from newsprint.compose.atoms import Atom, Choice, text_options
 
 SAMPLES = 160  # layouts tried per page, keeping the cheapest
 MAX_RUN = 90  # atoms on one page at most
+PARTITIONS = 8  # ways to share the modules out over the pages, per reading order
+MAX_TRIED = 48  # ways laid out and compared in all
 MODULE_COST = 0.3  # each module more on a page: fewer, larger modules read better
 
 
@@ -303,9 +305,13 @@ def solve(
     """The cheapest make-up of the atoms on `pages` pages, or None when none fits."""
     tiler = Tiler(columns, lines, gap)
     best: Solution | None = None
+    tried = 0
     for order in sequences(atoms, floats):
         seq = Seq(order)
-        for cuts in partitions(seq, pages, tiler):
+        for cuts in partitions(seq, pages, tiler, limit=PARTITIONS):
+            if tried >= MAX_TRIED:  # enough ways compared: a long story must not take minutes
+                return best
+            tried += 1
             laid = [tiler.best_layout(seq, i, j) for i, j in cuts]
             cost = sum(c for c, _ in laid)
             if best is None or cost < best.cost:
