@@ -119,7 +119,7 @@ def prepare(
     faces = load_faces()
     check_installed(faces)
     findings += check_coverage(story, edition, faces, config.font_roles)
-    findings += undefined_properties(tool_css(fmt, None, faces, config.font_roles))
+    findings += undefined_properties(tool_css(fmt, faces, config.font_roles))
     if any(f.level == "error" for f in findings):
         raise BuildFailed(findings)
     settings = replace(
@@ -233,9 +233,12 @@ def build(
     )
 
 
-def compose_pages(job: Prepared, config: Config, typesetter: Typesetter, env) -> Makeup:
+def compose_pages(
+    job: Prepared, config: Config, typesetter: Typesetter, env, known_only: bool = False
+) -> Makeup | None:
     """Measure every module, then make up the pages (compose/makeup.py); BuildFailed with
-    the desk's cut/add message when the copy cannot fill them."""
+    the desk's cut/add message when the copy cannot fill them. `known_only`: None unless
+    the typesetter's cache holds the make-up already (the studio's parallel path)."""
     story, edition, fmt = job.story, job.edition, job.fmt
     heights, warnings = measure_modules(story, fmt, config.makeup, typesetter, env)
     if warnings:
@@ -244,6 +247,8 @@ def compose_pages(job: Prepared, config: Config, typesetter: Typesetter, env) ->
     cache = getattr(typesetter, "fit_cache", None)
     key = _makeup_key(heights, job, config, aspect)
     kept = cache.get(key) if cache is not None else None
+    if known_only and kept is None:
+        return None
     plan, atoms, found = make_up(
         story, edition, fmt, config.makeup, heights, aspect, module_gap_lines(), kept
     )
@@ -264,12 +269,6 @@ def _makeup_key(heights: dict, job: Prepared, config: Config, aspect) -> str:
     digest.update(repr((config.makeup, job.fmt, len(job.edition.pages), aspect)).encode())
     digest.update(str(module_gap_lines()).encode())
     return digest.hexdigest()
-
-
-def makeup_key(job: Prepared, config: Config, typesetter: Typesetter, env) -> str:
-    """The make-up cache's key for this story as it is now (measured, or from disk)."""
-    heights, _ = measure_modules(job.story, job.fmt, config.makeup, typesetter, env)
-    return _makeup_key(heights, job, config, picture_aspect(job.story_path.parent, job.edition))
 
 
 def locate_text(story: Story, text: str) -> tuple[str, int]:

@@ -155,14 +155,12 @@ class Config:
     timezone: str  # UTC offset of the paper's dates, +HH:MM (the PDFs' dates, the XMP)
     formats: dict[str, PageFormat]
     font_roles: dict[str, list[str]]
-    max_empty_lines: int
     normalize_disabled: frozenset[str] = frozenset()
     suspect_words: dict[str, str] | None = None
     print_table: dict | None = None  # [print]: read by output.print_settings
     module_gap_lines: int = 1  # [checks]: page report (preflight/page.py) limits
     max_hole_lines: int = 1
     max_foot_gap_lines: int = 0
-    photo_lines: tuple[int, int] = (16, 40)  # [makeup]: the photo frame's bounds
     makeup: MakeupSettings = MakeupSettings()
     typography_errors: frozenset[str] = frozenset(TYPOGRAPHY_RULES)  # [typography] errors
 
@@ -211,14 +209,6 @@ def _timezone(paper: dict, where: str) -> str:
 def _limit(table: dict, key: str, default: int, where: str) -> int:
     """An optional whole-number limit of [checks]; a wrong type is an error, not a default."""
     return _typed(table, key, int, where) if key in table else default
-
-
-def _photo_lines(makeup: dict, where: str) -> tuple[int, int]:
-    low = _typed(makeup, "photo_min_lines", int, where)
-    high = _typed(makeup, "photo_max_lines", int, where)
-    if not 1 <= low <= high:
-        raise UserError(f"{where}: need 1 ≤ photo_min_lines ≤ photo_max_lines, not {low}, {high}")
-    return low, high
 
 
 def _makeup(table: dict, where: str) -> MakeupSettings:
@@ -312,11 +302,9 @@ def load_config(path: Path = CONFIG_PATH) -> Config:
         timezone=_timezone(paper, f"{path} [paper]"),
         formats=formats,
         font_roles={k: list(v) for k, v in roles.items()},
-        max_empty_lines=int(checks.get("max_empty_lines", 6)),
         module_gap_lines=_limit(checks, "module_gap_lines", 1, where),
         max_hole_lines=_limit(checks, "max_hole_lines", 1, where),
         max_foot_gap_lines=_limit(checks, "max_foot_gap_lines", 0, where),
-        photo_lines=_photo_lines(data.get("makeup", {}), f"{path} [makeup]"),
         makeup=_makeup(data.get("makeup", {}), f"{path} [makeup]"),
         typography_errors=_typography_errors(data.get("typography", {}), f"{path} [typography]"),
         normalize_disabled=frozenset(data.get("normalize", {}).get("disable", [])),

@@ -41,7 +41,7 @@ def seed_tool_css() -> str:
     story, _ = parse_story(SEED)
     edition = load_edition(SEED, config.paper_name, config.default_format)
     fmt = config.page_format(edition.format)
-    return tool_css(fmt, None, load_faces(), config.font_roles)
+    return tool_css(fmt, load_faces(), config.font_roles)
 
 
 def test_a_mistyped_property_stops_the_render_naming_file_and_line(styles, tmp_path, capsys):

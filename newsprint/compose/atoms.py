@@ -257,10 +257,15 @@ def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:
                     )
 
 
-def _photo(atom, fmt: PageFormat, heights, bounds: MakeupSettings, cost: Costs, aspect) -> None:
+def design_photo_lines() -> int:
+    """The photo frame's designed height in lines (styles/tokens.css --photo-height)."""
     from newsprint.compose.headings import token_pt
 
-    design = round(token_pt("--photo-height", {"--line-pitch": 1.0}))
+    return round(token_pt("--photo-height", {"--line-pitch": 1.0}))
+
+
+def _photo(atom, fmt: PageFormat, heights, bounds: MakeupSettings, cost: Costs, aspect) -> None:
+    design = design_photo_lines()
     low, high = bounds.photo_min_lines, bounds.photo_max_lines
     if not cost.allowed("photo"):
         low = high = design

@@ -20,7 +20,7 @@ from newsprint.story.model import Story
 FIGURE_RE = re.compile(r"\d+(?:\.\d+)?(?:%|倍)?")
 
 
-def geometry_css(fmt: PageFormat, plan=None) -> str:
+def geometry_css(fmt: PageFormat) -> str:
     """@page rules and grid custom properties, derived from the configuration; and a
     class per 字号 token (size-<name>) for the sizes the make-up may choose."""
     rules = []

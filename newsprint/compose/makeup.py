@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsprint.compose import ids
 from newsprint.compose import measures as m
-from newsprint.compose.atoms import build_atoms
+from newsprint.compose.atoms import build_atoms, design_photo_lines
 from newsprint.compose.solve import Placed, Solution, solve
 from newsprint.config import MakeupSettings, PageFormat
 from newsprint.story.edition import Edition, PageSlot
@@ -63,8 +64,6 @@ class PageMakeup:
 
     @property
     def id(self) -> str:
-        from newsprint.compose import ids
-
         return ids.page(self.index)
 
     @property
@@ -113,7 +112,7 @@ def module_of(placed: Placed, heights: dict, n: int) -> Module:
         first = placed.run[0].first_line
         last = placed.run[-1].first_line + placed.run[-1].text_lines
         return Module(
-            f"module-{n}",
+            ids.module(n),
             "text",
             placed.col,
             placed.line,
@@ -123,7 +122,7 @@ def module_of(placed: Placed, heights: dict, n: int) -> Module:
             pieces(atom.section, heights, first, last),
             kind == "section",
         )
-    return Module(f"module-{n}", kind, placed.col, placed.line, placed.cols, placed.lines, placed)
+    return Module(ids.module(n), kind, placed.col, placed.line, placed.cols, placed.lines, placed)
 
 
 def levers_used(solution: Solution, design_photo: int, numbers: list[int]) -> tuple[str, ...]:
@@ -186,9 +185,7 @@ def make_up(
         solution = solve(atoms, floats, len(edition.pages), fmt.columns, fmt.lines, gap)
     if solution is None:
         return None, atoms + floats, None
-    from newsprint.compose.headings import token_pt
-
-    design = round(token_pt("--photo-height", {"--line-pitch": 1.0}))
+    design = design_photo_lines()
     pages, n = [], 0
     for index, (slot, placed) in enumerate(zip(edition.pages, solution.pages, strict=True)):
         modules = []

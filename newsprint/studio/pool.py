@@ -143,12 +143,12 @@ def build_in_pool(
         return None  # the workers set type with other fonts or page marks
     story, edition, fmt = job.story, job.edition, job.fmt
     env = template_env(fmt, config)
-    if not _known(typesetter, job, config, env):
-        return None  # a new make-up: the sequential build solves it (and says what to cut)
     try:
-        final = compose_pages(job, config, typesetter, env)
+        final = compose_pages(job, config, typesetter, env, known_only=True)
     except BuildFailed:
         return None
+    if final is None:
+        return None  # a new make-up: the sequential build solves it (and says what to cut)
     out_dir = Path(out_root) / job.story_path.stem
     with Staging(out_dir) as staging:  # like build(): files move in once all checks passed
         done = _render_pages(pool, job, config, final, staging.dir, proof_dpi)
@@ -181,14 +181,6 @@ def build_in_pool(
     return BuildResult(
         out_dir, pdfs, out_dir / proof.name, out_dir / "manifest.json", None, findings
     )
-
-
-def _known(typesetter, job, config, env) -> bool:
-    """Is the make-up of this copy and these styles in the typesetter's cache already?"""
-    from newsprint.build import makeup_key
-
-    cache = getattr(typesetter, "fit_cache", None)
-    return cache is not None and makeup_key(job, config, typesetter, env) in cache
 
 
 def _render_pages(

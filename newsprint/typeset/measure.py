@@ -12,15 +12,6 @@ from newsprint.story.model import Story
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px
 
 
-def anchored(document) -> dict[str, tuple[int, tuple[float, ...]]]:
-    """Each id's page number and border box (CSS px) where it first lands."""
-    anchors: dict[str, tuple[int, tuple[float, ...]]] = {}
-    for number, page in enumerate(document.pages):
-        for name, rect in page.anchors.items():
-            anchors.setdefault(name, (number, rect))
-    return anchors
-
-
 def dropped_text(document, story: Story) -> list[Finding]:
     """Characters of the copy that the layout did not place: the tool never drops words.
 

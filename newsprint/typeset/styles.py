@@ -30,9 +30,8 @@ def _uncommented(css: str) -> str:
     return COMMENT.sub(lambda m: "\n" * m[0].count("\n"), css)
 
 
-def tool_css(fmt: PageFormat, plan, faces: dict[str, Face], roles: dict) -> str:
-    """What the tool sets beside styles/: the grid, faces, the templates' inline styles
-    (`plan` is not used: kept for callers that pass one)."""
+def tool_css(fmt: PageFormat, faces: dict[str, Face], roles: dict) -> str:
+    """What the tool sets beside styles/: the grid, faces, the templates' inline styles."""
     templates = "".join(p.read_text(encoding="utf-8") for p in sorted(LAYOUT_DIR.glob("*.j2")))
     return geometry_css(fmt) + role_css(faces, roles) + templates
 
