@@ -116,3 +116,15 @@ def test_text_before_the_first_section_is_made_up_as_a_module():
         if m.kind == "text"
     ]
     assert first.lead[0].text in "".join(texts)
+
+
+def test_the_seed_on_sikai_makes_up_on_three_pages_and_says_so_on_four(tmp_path):
+    """The whole seed on 四开: three pages, flush; on four the copy is short, and the
+    message names the command that renders it, format included."""
+    result = build(SEED, tmp_path / "three", format_name="sikai", pages=3, archive=False)
+    reports = [measure_page_report(pdf) for pdf in result.print_pdfs]
+    assert len(reports) == 3 and all(r.format == "sikai" for r in reports)
+    assert all(r.ok for r in reports), "\n".join(map(format_page_report, reports))
+    said = failed_findings(SEED, tmp_path / "four", format_name="sikai", pages=4)
+    assert any("short" in s and "add about" in s for s in said), said
+    assert all("--format sikai --pages 3" in s for s in said), said

@@ -20,6 +20,9 @@ from newsprint.story.model import Para, Section, Story, Testimony
 # Cost of one unit of each lever (a line of air, a size down …), by its place in
 # newsprint.toml [makeup] levers: an earlier lever is cheaper to use.
 LEVER_BASE = 1.6
+# Air is priced by its area: a line of air across this many columns is one unit, so a
+# line under a one-column heading costs a quarter of one across a four-column box.
+AIR_COLUMNS = 4
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Choice:
     rows: int = 0  # text rows in each column (box) or lines of the text (section)
     frame: int = 0  # the photo frame's lines
     row_air: int = 0  # the data box's extra lines between rows of cards
+    pad: int = 0  # lines of air at the foot of a testimony box
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Atom:
     first_line: int = 0  # … and the first of its lines, counted in the section's text
     air_max: int = 0
     air_unit: float = 0.0
+    home: int = -1  # a floating module's article (the data box's), -1: it may go anywhere
 
     def offer(self, w: int, h: int, choice: Choice) -> None:
         best = self.options.setdefault(w, {})
@@ -112,7 +117,9 @@ def build_atoms(
         base = lines_of(heights, m.head_id(a))
         top = bounds.head_air_max if cost.allowed("head-air") else 0
         for air in range(top + 1):
-            head.offer(full, base + air, Choice(cost("head-air", air), air=air))
+            head.offer(
+                full, base + air, Choice(cost("head-air", air * full / AIR_COLUMNS), air=air)
+            )
         if art.note:
             note = new("note", a, "the editor's note", art.note.label.line)
             for i, cols in enumerate(bounds.note_columns):
@@ -147,6 +154,9 @@ def build_atoms(
         floats.append(photo)
     if story.databox:
         box = Atom(-2, "databox", -1, "the data box", story.databox.title.line)
+        box.home = max(
+            (a for a, art in enumerate(story.articles) if art.headline.line < box.line), default=-1
+        )
         _databox(box, story, fmt, heights, bounds, cost)
         floats.append(box)
     return atoms, floats
@@ -211,7 +221,7 @@ def _text_atoms(new, article: int, sec: Section, name: str, heading: int, height
     first = new("section", article, name, sec.title.line, section=sec)
     first.heading, first.index, first.text_lines = heading, 0, chunks[0][1]
     first.air_max = bounds.section_air_max if cost.allowed("section-air") and heading else 0
-    first.air_unit = cost("section-air", 1)
+    first.air_unit = cost("section-air", 1 / AIR_COLUMNS)
     for j, (start, lines) in enumerate(chunks[1:], 1):
         new(
             "text",
@@ -248,11 +258,12 @@ def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:
                         Choice(
                             cost("testimony-size", s)
                             + cost("testimony-width", abs(w - natural))
-                            + cost("testimony-air", air + 1.5 * pad),
+                            + cost("testimony-air", (air + 1.5 * pad) * w / AIR_COLUMNS),
                             air=air,
                             size=size,
                             inner=w,
                             rows=rows,
+                            pad=pad,
                         ),
                     )
 
@@ -311,6 +322,9 @@ def _databox(atom, story: Story, fmt, heights, bounds: MakeupSettings, cost: Cos
                     span,
                     h,
                     Choice(
-                        cost("databox", penalty + s_i + air), size=size, inner=cols, row_air=air
+                        cost("databox", penalty + s_i + air * gaps * span / AIR_COLUMNS),
+                        size=size,
+                        inner=cols,
+                        row_air=air,
                     ),
                 )

@@ -82,6 +82,12 @@ def _by_area(all_atoms: list[Atom], pages: int, fmt: PageFormat) -> str:
     )
 
 
+def command(story: Story, edition: Edition, fmt: PageFormat, pages: int) -> str:
+    """The command that renders the story on `pages` pages, in the format asked for."""
+    chosen = f" --format {fmt.name}" if fmt.name != edition.format else ""
+    return f"render.py {story.source}{chosen} --pages {pages}"
+
+
 def fits_on(atoms, floats, pages: int, tiler: Tiler) -> bool:
     return pages > 0 and any(
         partitions(Seq(order), pages, tiler, limit=1) for order in sequences(atoms, floats)
@@ -107,7 +113,7 @@ def diagnose(
                 "error",
                 f"page {k + 1} (第{edition.pages[k].number:02d}版) has no copy: the story has "
                 f"text for {filled} page(s) at most; render it on {filled} "
-                f"(render.py {story.source} --pages {filled}) or add copy",
+                f"({command(story, edition, fmt, filled)}) or add copy",
                 story.source,
                 0,
                 "empty-page",
@@ -127,7 +133,7 @@ def diagnose(
         ([k] for k in nearest[1:5] if fits_on(atoms, floats, k, tiler)), []
     )  # the nearest page counts first, four at most: a refusal must come quickly
     hint = (
-        f"; it makes up on {other[0]} page(s) (render.py {story.source} --pages {other[0]})"
+        f"; it makes up on {other[0]} page(s) ({command(story, edition, fmt, other[0])})"
         if other
         else ""
     )

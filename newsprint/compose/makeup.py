@@ -125,20 +125,41 @@ def module_of(placed: Placed, heights: dict, n: int) -> Module:
     return Module(ids.module(n), kind, placed.col, placed.line, placed.cols, placed.lines, placed)
 
 
-def levers_used(solution: Solution, design_photo: int, numbers: list[int]) -> tuple[str, ...]:
-    """The copyfit's departures from the design, in words for the desk."""
+def levers_used(
+    solution: Solution, design_photo: int, numbers: list[int], bounds: MakeupSettings
+) -> tuple[str, ...]:
+    """The copyfit's departures from the design, in words for the desk, page by page."""
     used = []
     for number, page in zip(numbers, solution.pages, strict=True):
+        section_air = testimony_air = 0
+        smaller = []
         for p in page:
-            c, name = p.choice, p.atom.name
-            if p.atom.kind == "head" and c.air:
+            c, kind, name = p.choice, p.atom.kind, p.atom.name
+            if kind == "head" and c.air:
                 used.append(f"第{number:02d}版 {c.air} lines of air in {name}")
-            elif p.atom.kind == "photo" and c.frame != design_photo:
+            elif kind == "photo" and c.frame != design_photo:
                 used.append(
                     f"第{number:02d}版 the photo frame {c.frame} lines (designed {design_photo})"
                 )
-            elif p.atom.kind == "databox" and c.row_air:
-                used.append(f"第{number:02d}版 the data box rows {c.row_air} lines further apart")
+            elif kind == "databox":
+                if c.size != bounds.databox_sizes[0]:
+                    used.append(f"第{number:02d}版 the data box in {c.size}")
+                if c.row_air:
+                    used.append(
+                        f"第{number:02d}版 the data box rows {c.row_air} lines further apart"
+                    )
+            elif kind == "section":
+                section_air += c.air
+            elif kind == "testimony":
+                testimony_air += c.air + c.pad
+                if c.size != bounds.testimony_sizes[0]:
+                    smaller.append(name)
+        if section_air:
+            used.append(f"第{number:02d}版 {section_air} lines of air under section headings")
+        if testimony_air:
+            used.append(f"第{number:02d}版 {testimony_air} lines of air in testimony boxes")
+        if smaller:
+            used.append(f"第{number:02d}版 {len(smaller)} testimony box(es) a size smaller")
     return tuple(used)
 
 
@@ -197,6 +218,6 @@ def make_up(
     makeup = Makeup(
         tuple(pages),
         solution.cost,
-        levers_used(solution, design, [s.number for s in edition.pages]),
+        levers_used(solution, design, [s.number for s in edition.pages], bounds),
     )
     return makeup, atoms + floats, structure(solution)

@@ -16,16 +16,16 @@ picks a cheap one (the levers' costs, compose/atoms.py).
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 from newsprint.compose.atoms import Atom, Choice, text_options
 
-SAMPLES = 160  # layouts tried per page, keeping the cheapest
 MAX_RUN = 90  # atoms on one page at most
 PARTITIONS = 8  # ways to share the modules out over the pages, per reading order
 MAX_TRIED = 48  # ways laid out and compared in all
 MODULE_COST = 0.3  # each module more on a page: fewer, larger modules read better
+FLOAT_AWAY = 8.0  # a floating module set in another article than its own
+CUT_COST = 0.05  # each cut: of two tilings that cost the same, the simpler one
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,7 @@ class Tiler:
         self.mask = (1 << (lines + 1)) - 1
         self.memo: dict[tuple, int] = {}
         self.text: dict[tuple, dict] = {}
+        self.best: dict[tuple, tuple[float, tuple]] = {}
 
     def whole(self, seq: Seq, i: int, j: int) -> dict[int, dict[int, Choice]]:
         """w → h → choice of atoms[i:j] as one module: a box, or one section's text."""
@@ -164,37 +165,54 @@ class Tiler:
                         out.append(("across", k, h1))
         return out
 
-    def layout(self, seq: Seq, i, j, w, h, col, line, rng) -> tuple[float, list[Placed]]:
-        """One layout of the run in the rectangle, its cuts chosen at random."""
-        how, k, size = rng.choice(self.cuts(seq, i, j, w, h))
+    def cheapest(self, seq: Seq, i: int, j: int, w: int, h: int) -> tuple[float, tuple]:
+        """(cost, how) of the cheapest tiling of the run in a w × h rectangle, over every
+        cut that leaves two fillable parts: a dynamic programme over the rectangles the
+        height sets say can be filled, so the levers' order decides, not chance."""
+        key = (seq.key(i, j), w, h)
+        found = self.best.get(key)
+        if found is not None:
+            return found
+        best = (float("inf"), ())
+        for how, k, size in self.cuts(seq, i, j, w, h):
+            if how == "whole":
+                cost = self.whole(seq, i, j)[w][h].cost + MODULE_COST
+            elif how == "down":
+                cost = (
+                    self.cheapest(seq, i, k, size, h)[0]
+                    + self.cheapest(seq, k, j, w - size, h)[0]
+                    + CUT_COST
+                )
+            else:
+                cost = (
+                    self.cheapest(seq, i, k, w, size)[0]
+                    + self.cheapest(seq, k, j, w, h - size - self.gap)[0]
+                    + CUT_COST
+                )
+            if cost < best[0]:
+                best = (cost, (how, k - i, size))  # k relative: the memo serves every order
+        self.best[key] = best
+        return best
+
+    def place(self, seq: Seq, i, j, w, h, col, line) -> list[Placed]:
+        """The cheapest tiling's modules, at their places on the page."""
+        how, k, size = self.cheapest(seq, i, j, w, h)[1]
+        k += i
         if how == "whole":
             choice = self.whole(seq, i, j)[w][h]
-            placed = Placed(seq.atoms[i], tuple(seq.atoms[i:j]), col, line, w, h, choice)
-            return choice.cost, [placed]
+            return [Placed(seq.atoms[i], tuple(seq.atoms[i:j]), col, line, w, h, choice)]
         if how == "down":
-            c1, p1 = self.layout(seq, i, k, size, h, col, line, rng)
-            c2, p2 = self.layout(seq, k, j, w - size, h, col + size, line, rng)
-        else:
-            c1, p1 = self.layout(seq, i, k, w, size, col, line, rng)
-            c2, p2 = self.layout(
-                seq, k, j, w, h - size - self.gap, col, line + size + self.gap, rng
+            return self.place(seq, i, k, size, h, col, line) + self.place(
+                seq, k, j, w - size, h, col + size, line
             )
-        return c1 + c2, p1 + p2
+        return self.place(seq, i, k, w, size, col, line) + self.place(
+            seq, k, j, w, h - size - self.gap, col, line + size + self.gap
+        )
 
-    def best_layout(self, seq: Seq, i: int, j: int, seed: int = 0) -> tuple[float, list[Placed]]:
-        rng = random.Random(seed)
-        best = None
-        seen = set()
-        for _ in range(SAMPLES):
-            cost, placed = self.layout(seq, i, j, self.columns, self.lines, 0, 0, rng)
-            cost += shape_cost(placed, self.columns) + MODULE_COST * len(placed)
-            key = tuple((p.atom.uid, p.col, p.line, p.cols, p.lines) for p in placed)
-            if key in seen:
-                continue
-            seen.add(key)
-            if best is None or cost < best[0]:
-                best = (cost, placed)
-        return best
+    def best_layout(self, seq: Seq, i: int, j: int) -> tuple[float, list[Placed]]:
+        cost, _ = self.cheapest(seq, i, j, self.columns, self.lines)
+        placed = self.place(seq, i, j, self.columns, self.lines, 0, 0)
+        return cost + shape_cost(placed, self.columns), placed
 
 
 def continues(before: Atom, after: Atom) -> bool:
@@ -226,11 +244,15 @@ def shape_cost(placed: list[Placed], columns: int) -> float:
 
 
 def breakable(seq: list[Atom], i: int) -> bool:
-    """May a page start at seq[i]? Not after a head block or note (they lead their
-    text), not before a testimony (it stays on its section's page)."""
+    """May a page start at seq[i]? Not after a head block or note, even with a picture
+    or the data box under them (they lead their text), not before a testimony (it stays
+    on its section's page)."""
     if i == 0 or i == len(seq):
         return True
-    return seq[i - 1].kind not in ("head", "note") and seq[i].kind not in ("testimony",)
+    before = next((a for a in reversed(seq[:i]) if a.uid >= 0), None)
+    return (before is None or before.kind not in ("head", "note")) and seq[i].kind not in (
+        "testimony",
+    )
 
 
 @dataclass(frozen=True)
@@ -299,6 +321,18 @@ def sequences(atoms: list[Atom], floats: list[Atom]):
             yield seq[:j] + [first] + seq[j:]
 
 
+def away(order: list[Atom]) -> float:
+    """What it costs to set a floating module in another article than its own (the data
+    box of the second article under the first one's headline)."""
+    cost, article = 0.0, 0
+    for atom in order:
+        if atom.kind == "head":
+            article = atom.article
+        elif atom.uid < 0 and atom.home >= 0 and atom.home != article:
+            cost += FLOAT_AWAY
+    return cost
+
+
 def solve(
     atoms: list[Atom], floats: list[Atom], pages: int, columns: int, lines: int, gap: int
 ) -> Solution | None:
@@ -308,12 +342,13 @@ def solve(
     tried = 0
     for order in sequences(atoms, floats):
         seq = Seq(order)
+        penalty = away(order)
         for cuts in partitions(seq, pages, tiler, limit=PARTITIONS):
             if tried >= MAX_TRIED:  # enough ways compared: a long story must not take minutes
                 return best
             tried += 1
             laid = [tiler.best_layout(seq, i, j) for i, j in cuts]
-            cost = sum(c for c, _ in laid)
+            cost = penalty + sum(c for c, _ in laid)
             if best is None or cost < best.cost:
                 best = Solution(tuple(tuple(p) for _, p in laid), cost)
     return best
