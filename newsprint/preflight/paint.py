@@ -15,6 +15,7 @@ from newsprint.config import PageFormat
 EM_ASCENT, EM_DESCENT = 0.88, 0.12  # the CJK em box around a glyph's baseline
 ROW_SHARE = 0.25  # of a line pitch: how much of a row a glyph or an area must cover
 HEADING = 1.5  # a glyph this many times the body size or more is a heading
+LINE_END_MARKS = "，。、：；！？"  # their ink is in the left half of the em
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ def trim(page) -> tuple[float, float, float, float]:
 
     box = resolve1(page.page_obj.attrs.get("TrimBox")) or page.page_obj.mediabox
     return tuple(float(resolve1(v)) for v in box)
+
+
+def glyph_box(char: dict, baseline: float, x0: float) -> Mark:
+    """A glyph's em box around its baseline; a line-end mark is set half width (clreq),
+    so its blank half is not counted."""
+    size = char["size"]
+    width = char["width"] / 2 if char["text"] in LINE_END_MARKS else char["width"]
+    return Mark("text", x0, x0 + width, baseline - EM_ASCENT * size, baseline + EM_DESCENT * size)
 
 
 def _white(colour) -> bool:
