@@ -15,7 +15,8 @@ from newsprint.config import PageFormat
 EM_ASCENT, EM_DESCENT = 0.88, 0.12  # the CJK em box around a glyph's baseline
 ROW_SHARE = 0.25  # of a line pitch: how much of a row a glyph or an area must cover
 HEADING = 1.5  # a glyph this many times the body size or more is a heading
-LINE_END_MARKS = "，。、：；！？"  # their ink is in the left half of the em
+# marks whose ink is in the left half of the em: set half width at a line's end (clreq)
+LEFT_HALF_MARKS = "，。、：；！？”’」』）》〉】〕"
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,10 @@ def trim(page) -> tuple[float, float, float, float]:
 
 
 def glyph_box(char: dict, baseline: float, x0: float) -> Mark:
-    """A glyph's em box around its baseline; a line-end mark is set half width (clreq),
-    so its blank half is not counted."""
+    """A glyph's em box around its baseline; for a mark whose ink is in the left half of
+    the em only that half (a line's end may take in the blank half)."""
     size = char["size"]
-    width = char["width"] / 2 if char["text"] in LINE_END_MARKS else char["width"]
+    width = char["width"] / 2 if char["text"] in LEFT_HALF_MARKS else char["width"]
     return Mark("text", x0, x0 + width, baseline - EM_ASCENT * size, baseline + EM_DESCENT * size)
 
 
