@@ -97,4 +97,5 @@ def test_json_lists_each_module(seed_build, capsys):
     page = entry["page"]
     assert page["breaches"] == 0 and page["unmapped"] == []
     assert [m["kind"] for m in page["modules"]][:2] == ["head", "databox"]
+    assert (page["modules"][0]["first_column"], page["modules"][0]["last_line"]) == (1, 26)
     assert page["modules"][0] | {"faults": []} == page["modules"][0]

@@ -63,9 +63,16 @@ def module_map_of(page: pikepdf.Page) -> ModuleMap | None:
     if not isinstance(private, Dictionary) or "/Modules" not in private:
         return None
     modules = tuple(
-        MapModule(str(entry[0]), *(float(v) for v in list(entry)[1:5])) for entry in private.Modules
+        MapModule(str(entry[0]), *(_number(v) for v in list(entry)[1:5]))
+        for entry in private.Modules
     )
     return ModuleMap(str(private.get("/Format", "")), modules)
+
+
+def _number(value) -> float:
+    """An int when whole (as we write them), else the fraction the file holds."""
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 def read_module_maps(path: Path | str) -> list[ModuleMap | None]:
