@@ -13,14 +13,15 @@ from newsprint.pdf.modulemap import module_map_of, read_module_maps, write_modul
 from newsprint.preflight.page import format_page_report, measure_page_report
 
 
-def changed_map(pdf_path, target, change) -> str:
+def changed_map(pdf_path, target, change, page_format: str = "duikai") -> str:
     """A copy of a one-page PDF whose module map `change(list of modules)` rewrote."""
     with pikepdf.open(pdf_path) as pdf:
         page = pdf.pages[0]
         module_map = module_map_of(page)
         modules = list(module_map.modules)
         change(modules)
-        write_module_map(page, replace(module_map, modules=tuple(modules)), "D:20261201")
+        changed = replace(module_map, format=page_format, modules=tuple(modules))
+        write_module_map(page, changed, "D:20261201")
         pdf.save(target)
     return str(target)
 
@@ -88,6 +89,13 @@ def test_overlapping_modules_are_caught(seed_build, tmp_path):
     head, second = report.modules[:2]
     assert head.faults == ["overlaps module 2 (databox, columns 1–6, lines 23–103)"]
     assert "overlaps module 1 (head, columns 1–8, lines 1–26)" in second.faults
+    assert not report.ok
+
+
+def test_a_map_for_another_format_is_caught(seed_build, tmp_path):
+    path = changed_map(page_05(seed_build), tmp_path / "f.pdf", lambda modules: None, "sikai")
+    report = measure_page_report(path)
+    assert [f.text for f in report.map_faults] == ["the map is for 'sikai', the page is duikai"]
     assert not report.ok
 
 
