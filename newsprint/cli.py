@@ -291,7 +291,8 @@ def _check_parsers(sub) -> None:
         description="Measure Chinese line composition (clreq) on PDFs from glyph positions, "
         "then the page make-up on the page format's grid: per column the foot gap to the "
         "type area's last line, holes, text outside the type area (limits in newsprint.toml "
-        "[checks]). Exit 1 when a rule fails.",
+        "[checks]), and, on pages that keep newsprint's module map, whether each module is "
+        "a rectangle on whole lines filled to its foot. Exit 1 when a rule fails.",
     )
     check.add_argument("files", nargs="+", metavar="FILE.pdf")
     check.add_argument("--json", action="store_true", help="one JSON report for all files")

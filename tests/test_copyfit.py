@@ -69,7 +69,8 @@ def test_a_headline_alone_is_never_printed(story_dir, tmp_path):
 
 def test_corpus_stories_make_up_flush_or_say_what_to_cut_or_add(tmp_path):
     """Issue 10's rule over generated stories of every mix of modules: either every page
-    is flush and without holes, or the render stops with the make-up's message."""
+    is flush, without holes, each module a rectangle on whole lines filled to its foot,
+    or the render stops with the make-up's message."""
     from newsprint.bench.corpus import spec_for
     from newsprint.bench.makeup import pages_for
 
@@ -91,6 +92,7 @@ def test_corpus_stories_make_up_flush_or_say_what_to_cut_or_add(tmp_path):
             made += 1
             reports = [measure_page_report(pdf) for pdf in result.print_pdfs]
             assert all(r.ok for r in reports), "\n".join(map(format_page_report, reports))
+            assert all(r.modules and not r.unmapped for r in reports)  # rectangles checked
     assert made >= 2  # and some of them make up
 
 

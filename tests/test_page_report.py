@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pikepdf
 import pytest
 from weasyprint import HTML
 
 from newsprint.cli import main as cli_main
 from newsprint.config import load_config
 from newsprint.errors import UserError
+from newsprint.pdf.modulemap import MapModule, ModuleMap, write_module_map
 from newsprint.preflight.page import format_page_report, measure_page_report
 from newsprint.typeset.fonts import font_face_css, load_faces
 
@@ -61,6 +63,8 @@ def test_flush_page_is_ok(tmp_path):
     assert [c.foot_gap for c in report.columns] == [0] * FMT.columns
     assert report.holes == [] and report.outside == []
     assert report.ok, format_page_report(report)
+    assert report.unmapped == [1] and report.modules == []  # not ours: nothing to check
+    assert "no module map: rectangles not checked" in format_page_report(report)
     last = FMT.margins("left")[0] + FMT.type_height - FMT.line_pitch  # top of the last row
     assert all(last < c.foot < last + FMT.line_pitch for c in report.columns)
 
@@ -74,6 +78,24 @@ def test_short_column_leaves_a_foot_gap(tmp_path):
     assert report.columns[2].text_gap == 6 and report.worst_foot_gap == 6
     assert not report.ok and report.holes == []
     assert "6 line(s)" in format_page_report(report)
+
+
+def test_a_module_whose_text_ends_short_is_not_filled(tmp_path):
+    """With a module map of one module per column, the short column's module is named."""
+    columns = [column(FMT.lines) for _ in range(FMT.columns)]
+    columns[2] = column(FMT.lines - 6)
+    path = page_pdf(tmp_path, columns)
+    module_map = ModuleMap(
+        "duikai", tuple(MapModule("text", k, 0, 1, FMT.lines) for k in range(FMT.columns))
+    )
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        write_module_map(pdf.pages[0], module_map, "D:20261201")
+        pdf.save(path)
+    report = measure_page_report(path)
+    faults = [(m.first_column, m.faults) for m in report.modules if m.faults]
+    assert faults == [(3, ["not filled: its content ends on line 97, 6 lines above its foot"])]
+    assert report.map_faults == [] and report.breaches == 1 and not report.ok
+    assert "column 3, lines 1–103: not filled" in format_page_report(report)
 
 
 def test_hole_in_a_column_is_found_at_its_lines(tmp_path):

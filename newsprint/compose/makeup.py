@@ -80,6 +80,7 @@ class Makeup:
     pages: tuple[PageMakeup, ...]
     cost: float = 0.0
     levers: tuple[str, ...] = ()  # what the copyfit used, for the desk: "photo 31 lines"
+    format: str = ""  # the page format's name (newsprint.toml) whose grid the modules are on
 
 
 def section_lines(sec: Section, heights: dict) -> list[tuple[int, list[int]]]:
@@ -219,5 +220,6 @@ def make_up(
         tuple(pages),
         solution.cost,
         levers_used(solution, design, [s.number for s in edition.pages], bounds),
+        fmt.name,
     )
     return makeup, atoms + floats, structure(solution)

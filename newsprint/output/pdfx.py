@@ -28,6 +28,7 @@ from newsprint.errors import UserError
 from newsprint.pdf import fix as pdffix
 from newsprint.pdf.fonts import compact_fonts
 from newsprint.pdf.icc import DEFAULT_PROFILE, CmykProfile, load_cmyk_profile
+from newsprint.pdf.modulemap import ModuleMap, write_module_map
 from newsprint.pdf.xmp import XmpFields, build_xmp
 
 CREATOR = "newsprint"
@@ -47,6 +48,8 @@ class PageInfo:
     # picture files whose frames on this page are printed empty (the preflight fails
     # the page unless PrintSettings.allow_placeholder says the desk asked for it)
     missing_pictures: Sequence[str] = ()
+    # where the make-up put the page's modules, kept in the page for the page report
+    module_map: ModuleMap | None = None
 
 
 @dataclass(frozen=True)
@@ -201,8 +204,10 @@ def _finish(
     version: str,
     overprint: bool,
     info_extra: dict,
+    pages: Sequence[PageInfo] = (),
 ) -> None:
-    """Post-process WeasyPrint's bytes into `target` (written atomically)."""
+    """Post-process WeasyPrint's bytes into `target` (written atomically); `pages`, when
+    given, are the file's pages in order, whose module maps go into them."""
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         pdffix.fix_colours(pdf, overprint=overprint)
         pdffix.fix_groups(pdf)
@@ -213,7 +218,12 @@ def _finish(
         compact_fonts(pdf)
         if intent == "/GTS_PDFX":
             pdffix.strip_annotations(pdf)
-        _set_info(pdf, fields, _created(meta)[1], info_extra)
+        edition_date = _created(meta)[1]
+        _set_info(pdf, fields, edition_date, info_extra)
+        if len(pages) == len(pdf.pages):
+            for page, info in zip(pdf.pages, pages, strict=True):
+                if info.module_map is not None:
+                    write_module_map(page, info.module_map, edition_date)
         pdf.Root.Metadata = pdf.make_stream(build_xmp(fields), Type=Name.Metadata, Subtype=Name.XML)
         pdf.Root.Lang = pikepdf.String(meta.language)
         old_streams = version < "1.5"
@@ -292,6 +302,7 @@ def write_print_pages(
             version=version,
             overprint=True,
             info_extra=info_extra,
+            pages=(info,),
         )
         written.append(target)
     return written
@@ -353,5 +364,6 @@ def write_archive(
         version="1.7",
         overprint=False,
         info_extra={},
+        pages=pages or (),
     )
     return target

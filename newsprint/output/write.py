@@ -16,6 +16,7 @@ from newsprint.output.pdfx import (
     write_print_pages,
 )
 from newsprint.output.proof import write_spread_proof
+from newsprint.pdf.modulemap import MapModule, ModuleMap
 from newsprint.story.edition import Edition
 from newsprint.story.model import Story
 
@@ -94,16 +95,26 @@ def missing_picture(story: Story, edition: Edition, photo_url: str) -> str:
 
 
 def page_infos(plan, stem: str, missing_picture: str = "") -> list[PageInfo]:
-    """File name and 版名 of each print page; the missing picture goes with the photo page."""
+    """File name, 版名 and module map of each print page; the missing picture goes with
+    the photo page."""
     return [
         PageInfo(
             number=p.slot.number,
             section=p.slot.section,
             file_name=f"{stem}-p{p.slot.number:02d}-print.pdf",
             missing_pictures=(missing_picture,) if p.photo and missing_picture else (),
+            module_map=module_map(plan, p),
         )
         for p in plan.pages
     ]
+
+
+def module_map(plan, page) -> ModuleMap:
+    """Where the make-up put one page's modules (written into the page's PDF)."""
+    return ModuleMap(
+        plan.format,
+        tuple(MapModule(m.kind, m.col, m.line, m.cols, m.lines) for m in page.modules),
+    )
 
 
 def proof_path(out_dir: Path, stem: str, plan) -> Path:

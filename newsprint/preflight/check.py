@@ -114,6 +114,7 @@ def _as_dict(clreq: typography.Report, make_up: page.PageReport | None, path: Pa
         entry["page"] = asdict(make_up) | {
             "ok": make_up.ok,
             "worst_foot_gap": make_up.worst_foot_gap,
+            "breaches": make_up.breaches,
         }
     return entry
 

@@ -8,7 +8,9 @@ column is cut into the format's lines (rows of one line pitch from the type
 area's top); a row is filled where something covers enough of it. The report
 gives per column the lowest text baseline, the empty lines under the column's
 last filled row (foot gap), the empty stretches between filled rows (holes), and
-text outside the type area other than the running head above it.
+text outside the type area other than the running head above it. Where the page
+keeps the make-up's module map, it also checks that each module is a rectangle
+on whole lines, filled to its foot (preflight/modules.py).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from itertools import pairwise
 
 from newsprint.config import PT_PER_MM, Config, PageFormat, load_config
 from newsprint.errors import UserError
-from newsprint.preflight.paint import EM_ASCENT, EM_DESCENT, ROW_SHARE, Mark, marks_of, trim
+from newsprint.pdf.modulemap import ModuleMap, read_module_maps
+from newsprint.preflight.modules import MapFault, ModuleCheck, check_page, where
+from newsprint.preflight.paint import ROW_SHARE, Mark, glyph_box, marks_of, trim
 
 SPREAD = 0.25  # of a column's width: how much of a column an area or rule must cover
 EDGE = 0.5  # pt: how far a glyph may poke out of the type area
 HEADLINE = 3.0  # a glyph this many times the body size is a headline's (section numbers: 2.4)
-LINE_END_MARKS = "，。、：；！？"  # their ink is in the left half of the em
 FULL_WIDTH = 0.9  # of the type area's width: a rule this long closes a module
 
 
@@ -66,10 +69,19 @@ class PageReport:
     columns: list[Column] = field(default_factory=list)
     holes: list[Hole] = field(default_factory=list)
     outside: list[Stray] = field(default_factory=list)
+    modules: list[ModuleCheck] = field(default_factory=list)  # pages with a module map
+    map_faults: list[MapFault] = field(default_factory=list)
+    unmapped: list[int] = field(default_factory=list)  # pages without one: not checked
 
     @property
     def worst_foot_gap(self) -> int:
         return max((c.foot_gap for c in self.columns), default=0)
+
+    @property
+    def breaches(self) -> int:
+        """Faults of the module maps: each module's, and the pages' (lines or text in
+        no module)."""
+        return sum(len(m.faults) for m in self.modules) + len(self.map_faults)
 
     @property
     def ok(self) -> bool:
@@ -77,6 +89,7 @@ class PageReport:
             self.worst_foot_gap <= self.limits["max_foot_gap_lines"]
             and not self.holes
             and not self.outside
+            and not self.breaches
         )
 
 
@@ -162,9 +175,17 @@ class Grid:
         )
 
 
-def _measure_page(page, number: int, fmt: PageFormat, report: PageReport, limits) -> None:
+def _measure_page(
+    page, number: int, fmt: PageFormat, report: PageReport, limits, module_map: ModuleMap | None
+) -> None:
     marks, glyphs = marks_of(page, fmt)
     grid = Grid(fmt, _side(glyphs, fmt))
+    if module_map is None:
+        report.unmapped.append(number)
+    else:
+        checked = check_page(module_map, number, marks, glyphs, grid, limits["module_gap_lines"])
+        report.modules += checked.modules
+        report.map_faults += checked.faults
     filled: list[dict[int, set[str]]] = [{} for _ in range(fmt.columns)]
     feet: list[float | None] = [None] * fmt.columns
     for mark in marks:
@@ -248,17 +269,7 @@ def _strays(glyphs, grid: Grid, fmt: PageFormat, number: int) -> list[Stray]:
     """Text off the type area, one entry per baseline."""
     lines: dict[float, list[tuple[float, str]]] = {}
     for char, baseline, x0 in glyphs:
-        size = char["size"]
-        # a line-end mark is set half width (clreq): its blank half is not on the page
-        width = char["width"] / 2 if char["text"] in LINE_END_MARKS else char["width"]
-        mark = Mark(
-            "text",
-            x0,
-            x0 + width,
-            baseline - EM_ASCENT * size,
-            baseline + EM_DESCENT * size,
-        )
-        if grid.outside(mark):
+        if grid.outside(glyph_box(char, baseline, x0)):
             lines.setdefault(round(baseline, 1), []).append((x0, char["text"]))
     return [
         Stray(number, "".join(t for _, t in sorted(chars)), baseline, min(chars)[0])
@@ -277,6 +288,7 @@ def measure_page_report(pdf_path, format_name: str | None = None) -> PageReport:
         "max_foot_gap_lines": config.max_foot_gap_lines,
     }
     report = None
+    maps = read_module_maps(pdf_path)
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             x0, y0, x1, y1 = trim(page)
@@ -289,7 +301,7 @@ def measure_page_report(pdf_path, format_name: str | None = None) -> PageReport:
                     raise UserError(f"{pdf_path}: page {number}: {exc}") from None
             if report is None:
                 report = PageReport(str(pdf_path), fmt.name, fmt.lines, limits)
-            _measure_page(page, number, fmt, report, limits)
+            _measure_page(page, number, fmt, report, limits, maps[number - 1])
             page.close()
     if report is None:
         raise UserError(f"{pdf_path}: the PDF has no pages")
@@ -321,4 +333,24 @@ def format_page_report(report: PageReport) -> str:
         f"    p{s.page} outside the type area: {s.text[:30]!r} at {s.baseline:.1f} pt"
         for s in report.outside
     ]
-    return "\n".join(rows)
+    return "\n".join(rows + _module_rows(report))
+
+
+def _module_rows(report: PageReport) -> list[str]:
+    """The module maps' part of the report: a line per module, then the pages' faults."""
+    if not report.modules and not report.map_faults:
+        return ["  no module map: rectangles not checked"]
+    rows = [
+        f"  modules: {len(report.modules)} on the module map(s), {report.breaches} breach(es)"
+        + (
+            f"; no module map on page(s) {', '.join(map(str, report.unmapped))}"
+            if report.unmapped
+            else ""
+        )
+    ]
+    for m in report.modules:
+        place = where(m.first_column, m.last_column, m.first_line, m.last_line)
+        verdict = "; ".join(m.faults) if m.faults else "a rectangle, filled"
+        rows.append(f"    p{m.page} {m.kind:<9} {place}: {verdict}")
+    rows += [f"    p{f.page} {f.text}" for f in report.map_faults]
+    return rows

@@ -15,6 +15,8 @@ from newsprint.config import PageFormat
 EM_ASCENT, EM_DESCENT = 0.88, 0.12  # the CJK em box around a glyph's baseline
 ROW_SHARE = 0.25  # of a line pitch: how much of a row a glyph or an area must cover
 HEADING = 1.5  # a glyph this many times the body size or more is a heading
+# marks whose ink is in the left half of the em: set half width at a line's end (clreq)
+LEFT_HALF_MARKS = "，。、：；！？”’」』）》〉】〕"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,14 @@ def trim(page) -> tuple[float, float, float, float]:
 
     box = resolve1(page.page_obj.attrs.get("TrimBox")) or page.page_obj.mediabox
     return tuple(float(resolve1(v)) for v in box)
+
+
+def glyph_box(char: dict, baseline: float, x0: float) -> Mark:
+    """A glyph's em box around its baseline; for a mark whose ink is in the left half of
+    the em only that half (a line's end may take in the blank half)."""
+    size = char["size"]
+    width = char["width"] / 2 if char["text"] in LEFT_HALF_MARKS else char["width"]
+    return Mark("text", x0, x0 + width, baseline - EM_ASCENT * size, baseline + EM_DESCENT * size)
 
 
 def _white(colour) -> bool:
