@@ -19,7 +19,7 @@ from pathlib import Path
 from newsprint.compose.diagnose import diagnose
 from newsprint.compose.headings import module_gap_lines
 from newsprint.compose.html import compose_html, geometry_css, template_env
-from newsprint.compose.makeup import Makeup, make_up
+from newsprint.compose.makeup import Makeup, make_up, placed_makeup
 from newsprint.config import PROJECT_ROOT, PT_PER_MM, Config, PageFormat, load_config
 from newsprint.errors import Finding, UserError
 from newsprint.output.manifest import write_manifest
@@ -66,6 +66,15 @@ class BuildFailed(UserError):
         self.proof = proof  # the stamped proof of the failed layout, when there is one
         errors = [f for f in findings if f.level == "error"]
         super().__init__(f"{len(errors)} error(s); nothing was sent to print")
+
+
+class MakeupFailed(BuildFailed):
+    """The copy cannot fill its pages; `nearest` is the make-up that came nearest (pages
+    short or overset), which the FAILED proof shows the desk, or None."""
+
+    def __init__(self, findings: list[Finding], nearest: Makeup | None = None):
+        super().__init__(findings)
+        self.nearest = nearest
 
 
 @dataclass
@@ -164,7 +173,13 @@ def build(
 
     try:
         plan = compose_pages(job, config, typesetter, env)
-    except BuildFailed as exc:  # the copy does not fill its pages: the desk's cut/add message
+    except MakeupFailed as exc:  # the copy does not fill its pages: the desk's cut/add message
+        document = None
+        if exc.nearest is not None:  # the FAILED proof shows how near the make-up came
+            html = compose_html(story, edition, exc.nearest, fmt, job.photo_url, env)
+            document, _ = typesetter.render(html, geometry_css(fmt))
+        raise failed_run(out_dir, exc.findings, document, file_stem(edition)) from None
+    except BuildFailed as exc:
         raise failed_run(out_dir, exc.findings) from None
     job = scaled_photo(job, plan)
     findings = list(job.findings)
@@ -255,8 +270,9 @@ def compose_pages(
     if cache is not None and found is not None:
         cache[key] = found
     if plan is None:
-        found = diagnose(atoms, story, edition, fmt, config.makeup, module_gap_lines())
-        raise BuildFailed(job.findings + found)
+        found, near = diagnose(atoms, story, edition, fmt, config.makeup, module_gap_lines())
+        nearest = placed_makeup(near.pages, edition, heights, fmt.name) if near else None
+        raise MakeupFailed(job.findings + found, nearest=nearest)
     empty = [p for p in plan.pages if not p.has_copy]
     if empty:
         raise BuildFailed(job.findings + empty_pages(plan, story.source))

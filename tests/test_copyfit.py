@@ -130,3 +130,10 @@ def test_the_seed_on_sikai_makes_up_on_three_pages_and_says_so_on_four(tmp_path)
     said = failed_findings(SEED, tmp_path / "four", format_name="sikai", pages=4)
     assert any("short" in s and "add about" in s for s in said), said
     assert all("--format sikai --pages 3" in s for s in said), said
+    # nothing for print, but a stamped proof of the nearest make-up, all four pages
+    assert not list((tmp_path / "four").rglob("*-print.pdf"))
+    (proof,) = (tmp_path / "four").rglob("*-FAILED-proof.pdf")
+    import pikepdf
+
+    with pikepdf.open(proof) as pdf:
+        assert len(pdf.pages) == 4

@@ -10,23 +10,26 @@ and which bound or page count would let it fit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from newsprint.compose.atoms import Atom
-from newsprint.compose.solve import Seq, Tiler, bits, breakable, partitions, sequences
+from newsprint.compose.solve import Placed, Seq, Tiler, bits, breakable, partitions, sequences
 from newsprint.config import MakeupSettings, PageFormat
 from newsprint.errors import Finding
 from newsprint.story.edition import Edition
 from newsprint.story.model import Story
 
 
-def nearest_pages(seq: Seq, pages: int, tiler: Tiler) -> tuple[int, list[int]] | None:
-    """(total distance, each page's nearest height) of the best split of seq into pages."""
+def nearest_pages(seq: Seq, pages: int, tiler: Tiler) -> tuple[int, list[int], list] | None:
+    """(total distance, each page's nearest height, each page's run) of the best split of
+    seq into pages."""
     n, full = len(seq.atoms), tiler.lines
-    best: dict[tuple[int, int], tuple[int, list[int]]] = {(0, 0): (0, [])}
+    best: dict[tuple[int, int], tuple[int, list[int], list]] = {(0, 0): (0, [], [])}
     for p in range(pages):
         for i in range(n):
             if (i, p) not in best:
                 continue
-            dist, heights = best[(i, p)]
+            dist, heights, runs = best[(i, p)]
             for j in range(i + 1, n + 1):
                 if not breakable(seq.atoms, j) or seq.copy[j] == seq.copy[i]:
                     continue
@@ -34,10 +37,28 @@ def nearest_pages(seq: Seq, pages: int, tiler: Tiler) -> tuple[int, list[int]] |
                 if not reach:
                     continue
                 h = min(reach, key=lambda x: (abs(x - full), x))
-                cand = (dist + abs(h - full), [*heights, h])
+                cand = (dist + abs(h - full), [*heights, h], [*runs, (i, j)])
                 if (j, p + 1) not in best or cand[0] < best[(j, p + 1)][0]:
                     best[(j, p + 1)] = cand
     return best.get((n, pages))
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The make-up nearest to filling the pages: each page's modules at the height they
+    can reach (short of the type area's foot, or past it), for the FAILED proof."""
+
+    pages: tuple[tuple[Placed, ...], ...]
+    heights: tuple[int, ...]
+
+
+def _nearest_layout(seq: Seq, found, tiler: Tiler) -> Nearest:
+    _, heights, runs = found
+    pages = tuple(
+        tuple(tiler.place(seq, i, j, tiler.columns, h, 0, 0))
+        for (i, j), h in zip(runs, heights, strict=True)
+    )
+    return Nearest(pages, tuple(heights))
 
 
 def _longest(atoms: list[Atom], most: int = 3) -> list[str]:
@@ -101,7 +122,9 @@ def diagnose(
     fmt: PageFormat,
     bounds: MakeupSettings,
     gap: int,
-) -> list[Finding]:
+) -> tuple[list[Finding], Nearest | None]:
+    """The desk's cut/add messages, and the make-up nearest to fitting (for the FAILED
+    proof; None when no page can be tiled at all)."""
     atoms = [a for a in all_atoms if a.uid >= 0]
     floats = [a for a in all_atoms if a.uid < 0]
     pages = len(edition.pages)
@@ -119,14 +142,15 @@ def diagnose(
                 "empty-page",
             )
             for k in range(filled, pages)
-        ]
+        ], None
     tiler = Tiler(fmt.columns, fmt.lines, gap)
     tiler.mask = (1 << (3 * fmt.lines)) - 1  # see how far over a page goes, too
-    found = None
+    found, seq = None, None
     for order in sequences(atoms, floats):
         got = nearest_pages(Seq(order), pages, tiler)
         if got and (found is None or got[0] < found[0]):
-            found = got
+            found, seq = got, Seq(order)
+    near = _nearest_layout(seq, found, tiler) if found else None
     tiler.mask = (1 << (fmt.lines + 1)) - 1
     nearest = sorted(range(1, pages + 3), key=lambda k: (abs(k - pages), k))
     other = next(
@@ -139,9 +163,10 @@ def diagnose(
     )
     per_line = fmt.column_chars
     if found is None:
-        return [Finding("error", _by_area(all_atoms, pages, fmt) + hint, story.source, 0, "makeup")]
+        message = _by_area(all_atoms, pages, fmt) + hint
+        return [Finding("error", message, story.source, 0, "makeup")], None
     out = []
-    for k, h in enumerate(found[1]):
+    for k, (h, (i, j)) in enumerate(zip(found[1], found[2], strict=True)):
         slot = edition.pages[k]
         lines = abs(h - fmt.lines) * fmt.columns  # lines of one column
         where = f"page {k + 1} (第{slot.number:02d}版)"
@@ -160,7 +185,7 @@ def diagnose(
                 )
             )
         elif h > fmt.lines:
-            names = ", ".join(_longest(atoms))
+            names = ", ".join(_longest(seq.atoms[i:j]))
             out.append(
                 Finding(
                     "error",
@@ -185,4 +210,4 @@ def diagnose(
                 "makeup",
             )
         )
-    return out
+    return out, near
