@@ -68,6 +68,8 @@ class Seq:
                 self.text_start.append(self.text_start[-1])
             else:
                 self.text_start.append(k if a.kind in ("section", "text") else None)
+        self.joins = [False] + [continues(a, b) for a, b in zip(atoms, atoms[1:])]
+        self.heights: dict[tuple[int, int, int], int] = {}  # (i, j, w): this order's memo
 
     def key(self, i: int, j: int) -> tuple:
         """The run's identity across sequences: its ends, length and floats inside."""
@@ -79,7 +81,7 @@ class Seq:
         return start is not None and start <= i
 
     def runs_on(self, k: int) -> bool:
-        return continues(self.atoms[k - 1], self.atoms[k])
+        return self.joins[k]
 
 
 class Tiler:
@@ -115,9 +117,13 @@ class Tiler:
                 yield k, True, True
 
     def heights(self, seq: Seq, i: int, j: int, w: int) -> int:
+        found = seq.heights.get((i, j, w))  # the order's own memo first: no key to build
+        if found is not None:
+            return found
         key = (seq.key(i, j), w)
         found = self.memo.get(key)
         if found is not None:
+            seq.heights[(i, j, w)] = found
             return found
         value = self.whole_bits(seq, i, j, w) & self.mask
         area = seq.area
@@ -139,7 +145,7 @@ class Tiler:
                             for h1 in bits(top):
                                 value |= below << (h1 + self.gap)
             value &= self.mask
-        self.memo[key] = value
+        self.memo[key] = seq.heights[(i, j, w)] = value
         return value
 
     def fits(self, seq: Seq, i: int, j: int) -> bool:
