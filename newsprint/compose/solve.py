@@ -17,6 +17,7 @@ picks a cheap one (the levers' costs, compose/atoms.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from newsprint.compose.atoms import Atom, Choice, text_options
 
@@ -68,7 +69,7 @@ class Seq:
                 self.text_start.append(self.text_start[-1])
             else:
                 self.text_start.append(k if a.kind in ("section", "text") else None)
-        self.joins = [False] + [continues(a, b) for a, b in zip(atoms, atoms[1:])]
+        self.joins = [False] + [continues(a, b) for a, b in pairwise(atoms)]
         self.heights: dict[tuple[int, int, int], int] = {}  # (i, j, w): this order's memo
 
     def key(self, i: int, j: int) -> tuple:
