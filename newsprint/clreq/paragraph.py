@@ -47,14 +47,11 @@ class Plan:
 
 
 def _plain_inline(box) -> bool:
+    """An inline box that adds no width of its own (auto margins are 0 on inlines)."""
     style = box.style
-    sides = ("left", "right")
-    return all(
-        style[f"margin_{s}"].value == 0
-        and style[f"padding_{s}"].value == 0
-        and style[f"border_{s}_width"] == 0
-        for s in sides
-    )
+    values = [style[f"{k}_{s}"] for k in ("margin", "padding") for s in ("left", "right")]
+    borders = [style["border_left_width"], style["border_right_width"]]
+    return all(v == "auto" or getattr(v, "value", v) == 0 for v in values) and not any(borders)
 
 
 def _text_boxes(box, out: list) -> bool:
@@ -218,12 +215,14 @@ def answer(text: str, style):
     end, trim = plan.step[start]
     if offset >= end and offset > start:
         return "next"
-    leaf_end = offset + len(text)
-    count = min(end, leaf_end) - offset
+    count = min(end, offset + len(text)) - offset
+    kept = len(text[:count]) if count == len(text) else len(text[:count].rstrip(" "))
+    if not kept:
+        return None
     _LINE[2] = offset + count
-    extras = _line_extras(plan, start, end, trim)[offset - start : offset - start + count]
+    extras = _line_extras(plan, start, end, trim)[offset - start : offset - start + kept]
     at_end = offset + count == end
-    return count, trim and at_end, extras, plan.metrics.trims[offset + count - 1]
+    return count, trim and at_end, extras, plan.metrics.trims[offset + kept - 1]
 
 
 def _line_extras(plan: Plan, start: int, end: int, trim: bool) -> list[int]:
