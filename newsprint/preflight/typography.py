@@ -128,11 +128,14 @@ class Line:
         return edges
 
     def spacing(self) -> float:
-        """The line's justification spacing: the usual gap between two Han characters."""
+        """The line's justification spacing: the usual gap between a Han character and a
+        Han character or a mark (a line of figures and quoted words may have no two Han
+        characters side by side)."""
         gaps = [
             b["x0"] - a["x1"]
             for a, b in pairwise(self.chars)
-            if is_han(a["text"][-1]) and is_han(b["text"][0])
+            if (is_han(a["text"][-1]) and is_cjk(b["text"][0]))
+            or (is_cjk(a["text"][-1]) and is_han(b["text"][0]))
         ]
         return statistics.median(gaps) if gaps else 0.0
 
