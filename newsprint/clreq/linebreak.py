@@ -224,6 +224,7 @@ def _metrics(text, style, justification_spacing) -> totalfit.Metrics:
         shrink=shrink,
         em=round(em_units),
         body=[is_body(c) for c in text],
+        penalty=totalfit.quoted_terms(text),
     )
 
 

@@ -121,6 +121,7 @@ def _joined(texts: list, root: float) -> totalfit.Metrics:
         shrink=joined("shrink", 0),
         em=round(root * 1024),
         body=joined("body"),
+        penalty=totalfit.quoted_terms(text),
     )
 
 
