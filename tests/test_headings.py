@@ -241,3 +241,47 @@ def test_the_notes_first_line_is_on_its_grid(seed_build):
 def test_speaker_lines_break_where_a_name_ends(text, measure, lines):
     cuts = headings.breaks(text, measure)
     assert [text[i:j] for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)] == lines
+
+
+def test_the_sizes_a_heading_may_take_are_listed_in_the_tokens():
+    assert headings.sizes("section") == [14.0, 12.0]
+    assert headings.sizes("databox") == [18.0, 16.0]
+    assert headings.sizes("speaker") == []  # a speaker line keeps its size
+
+
+@pytest.mark.parametrize(
+    ("role", "text", "size"),
+    [
+        # 9.3 em: two lines on a section's 8.4 em at 四号, one line at 小四
+        ("section", "看综合实力 发展活力", 12.0),
+        # two lines at either size: it keeps its own, broken between its phrases
+        ("section", "看综合实力 发展活力明显释放", 14.0),
+        ("section", "看综合实力", 14.0),
+        ("testimony", "激活乡村振兴的一池春水", 9.0),
+        ("testimony", "党建服务触角延伸到家门口", 10.5),
+        ("headline2", "「幸福账单」荷塘答卷「酬奋斗」践初心再出发新征程", 36.0),
+        ("headline2", "「幸福账单」 荷塘答卷", 44.0),
+        ("databox", "数读成绩单" * 11 + "荷塘", 16.0),
+        ("databox", "数读成绩单", 18.0),
+    ],
+)
+def test_a_heading_steps_down_one_size_to_save_a_line(role, text, size):
+    fmt = load_config().page_format()
+    assert headings.heading_size(fmt, role, text) == size
+    if size < headings.sizes(role)[0]:
+        assert headings.breaks(text, headings.measure_em(fmt, role, size)) == []
+
+
+def test_a_stepped_heading_is_set_as_measured(story_dir, tmp_path):
+    # the make-up measured the head on one line at 小四: the page makes up flush
+    from conftest import SEED, write_story
+
+    from newsprint.build import build
+    from newsprint.preflight.page import format_page_report, measure_page_report
+
+    text = SEED.read_text(encoding="utf-8").replace("发展活力明显释放", "发展活力", 1)
+    result = build(write_story(story_dir, "stepped", text), tmp_path, archive=False)
+    lines = _lines(result.print_pdfs, 12.0, "Sans-CJK-SC-Bold")
+    assert _set_as("看综合实力 发展活力", lines) == ["看综合实力发展活力"]
+    reports = [measure_page_report(pdf) for pdf in result.print_pdfs]
+    assert all(r.ok for r in reports), "\n".join(map(format_page_report, reports))

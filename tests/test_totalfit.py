@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from newsprint.clreq import totalfit
 
 EM = 1000
@@ -79,3 +81,19 @@ def test_the_same_paragraph_always_breaks_the_same_way():
     m = metrics(text, glued={5, 17, 18, 30, 44, 45, 46, 60})
     runs = {tuple(totalfit.chain(totalfit.choose(m, 9 * EM, 11 * EM, True))) for _ in range(5)}
     assert len(runs) == 1
+
+
+def test_a_short_quoted_term_is_not_split_while_lines_within_the_limit_can_keep_it():
+    # 18 characters, then “千亿级”, on 10 em: lines of ten break it “千/亿级”; lines of
+    # nine (0.125 em between characters) keep it whole.
+    text = "一二三四五六七八九十百千万亿兆京垓秭" + "“千亿级”" + "甲乙丙丁戊己庚辛"
+    glued = {19, 22}  # no break after “ or before ”
+    m = metrics(text, glued=glued)
+    split = totalfit.chain(totalfit.choose(m, 10 * EM, 10 * EM, True))
+    assert [end for end, _ in split][:2] == [10, 20]  # without the cost: 千/亿级
+    m = dataclasses.replace(m, penalty=totalfit.quoted_terms(text))
+    lines = totalfit.chain(totalfit.choose(m, 10 * EM, 10 * EM, True))
+    assert not {end for end, _ in lines} & {20, 21}, lines
+    assert max(stretch(m, lines, 10 * EM)) <= totalfit.LOOSE
+    assert totalfit.quoted_terms("“千亿级”")[2:4] == [totalfit.QUOTED_TERM] * 2
+    assert not any(totalfit.quoted_terms("“一二三四五六七八九”"))  # a quotation, not a term

@@ -137,3 +137,41 @@ def test_render_findings_follow_the_configured_errors(tmp_path, on):
         assert "0.33 em" in findings[0].message and "render.py check" in findings[0].message
         assert summary.startswith("typography: 2 lines") and "loose-lines 1" in summary
     assert where[0] == "全区新建成学校公园医"
+
+
+def test_a_note_of_two_rows_is_read_column_by_column(tmp_path, on):
+    # A 编者按 of two rows in four columns, each paragraph indented: too few lines to
+    # know where a column starts, and the first lines of two columns were read as one
+    # line with a 3.5 em gap (a loose line at 1.5 em, a Han–Latin gap out of bounds).
+    kai = FACES["kai-regular"].family
+    paragraph = "投资实现目标文化，推动创新城市建设和民生事业发展，群众满意度提高"
+    text = "".join(f"<p>{n}{paragraph}</p>" for n in (626, 369, 837, 214))
+    html = (
+        f'<html lang="zh-CN"><style>{font_face_css(FACES)}'
+        "@page { size: 400mm 200mm; margin: 10mm }"
+        f"body {{ font: 12pt/20.25pt '{kai}'; margin: 0 }}"
+        "p { margin: 0; text-indent: 2em; text-align: justify }"
+        ".note { width: 981pt; columns: 4; column-gap: 18pt; column-fill: auto; height: 40.5pt }"
+        f"</style><div class='note'>{text}</div></html>"
+    )
+    path = tmp_path / "note.pdf"
+    HTML(string=html).write_pdf(path)
+    report = typography.measure(path)
+    assert report.lines_checked >= 4
+    assert report.roles.loose == 0 and report.han_latin_bad == 0, typography.format_report(report)
+
+
+def test_a_justified_pair_of_marks_is_compressed_on_a_line_without_two_han_side_by_side():
+    # A testimony's line of generated copy, as set (x0, x1 in pt, Kai 10.5 pt): no two Han
+    # characters side by side, so the justification spacing (1.18 pt) is read between a
+    # Han character and a mark; the pair ，“ is 1.5 em and that spacing, not uncompressed.
+    glyphs = [
+        ("区", 311.11, 321.61), ("3", 325.1, 331.4), ("8", 331.4, 337.7), ("6", 337.7, 344.0),
+        ("条", 347.49, 357.99), ("，", 359.17, 369.67), ("“", 365.61, 376.11),
+        ("为", 377.3, 387.8), ("”", 388.99, 399.49), ("，", 395.43, 405.93),
+        ("将", 407.12, 417.62),
+    ]  # fmt: skip
+    chars = [{"text": t, "x0": a, "x1": b, "size": 10.5} for t, a, b in glyphs]
+    report = typography.Report()
+    typography._check_line(typography.Line(1, 500.0, 10.5, chars), report)
+    assert report.pairs == 2 and report.pairs_uncompressed == 0, report.places

@@ -224,6 +224,7 @@ def _metrics(text, style, justification_spacing) -> totalfit.Metrics:
         shrink=shrink,
         em=round(em_units),
         body=[is_body(c) for c in text],
+        penalty=totalfit.quoted_terms(text),
     )
 
 
@@ -303,6 +304,8 @@ def _split_first_line(
     """Replacement of line_break.split_first_line for zh text (same signature/result)."""
     from weasyprint.text.ffi import FROM_UNITS
 
+    from newsprint.clreq import paragraph
+
     tail, tail_size = ("", 0.0) if is_line_start else _TAIL
     _TAIL[:] = "", 0.0
     font_size = style["font_size"]
@@ -311,6 +314,19 @@ def _split_first_line(
         lead = _gap_units(tail_size, font_size, _ROOT[0]) * FROM_UNITS
         if max_width is not None:
             max_width = max(0, max_width - lead)
+    planned = None
+    if max_width is not None and max_width < 2**21 and not minimum:
+        planned = paragraph.answer(text, style)  # a paragraph of several boxes
+    if planned == "next":  # its line ends before this box: too wide, so it goes on the next
+        if _managed(style, text) and text[0] != " ":
+            result = _line_result(text, style, justification_spacing, max_width, 1, 0, [0], 0, 0)
+        else:
+            result = _ORIGINAL["split_first_line"](
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+        return (*result[:3], max(result[3], max_width + lead + 1), *result[4:])
+    if planned is not None and _managed(style, text):
+        return _line_result(text, style, justification_spacing, max_width, *planned, lead)
     if not _managed(style, text):
         result = _ORIGINAL["split_first_line"](
             text, style, context, max_width, justification_spacing, is_line_start, minimum
@@ -390,9 +406,13 @@ def _can_break_text(text, lang):
 def _get_next_linebox(context, linebox, *args):
     """Lay out a line knowing its paragraph's font size (for gap_points) and its
     block's width (the measure of the lines after this one, for total_fit)."""
+    from newsprint.clreq import paragraph
+
     saved = _ROOT[0], _MEASURE[0]
     _ROOT[0], _MEASURE[0] = linebox.style["font_size"], args[3].width
+    line = paragraph.begin_line(linebox, args[2], args[3].width, _ROOT[0])
     try:
         return _ORIGINAL["get_next_linebox"](context, linebox, *args)
     finally:
         _ROOT[0], _MEASURE[0] = saved
+        paragraph.end_line(line)

@@ -11,13 +11,15 @@ Lines may also shrink (clreq's order): a mark's blank half compressed, a line-en
 mark set half-width, a Han–Latin gap down to ⅛ em; and stretch: between
 characters, a Han–Latin gap up to ⅓ em. A line whose only stretch would be
 letter-spacing figures or Latin is the worst of all, and never chosen while any
-other break exists. Everything is integers (Pango units) and ties break on the
+other break exists; a break inside a short quoted term (“千亿级”) costs as much as a
+line at the limit. Everything is integers (Pango units) and ties break on the
 earlier position: the same input always gives the same lines.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 LOOSE = 0.15  # em between characters that starts to cost (the report's limit)
@@ -29,6 +31,10 @@ LINE_PENALTY = 10
 ORPHAN = 10**9  # a paragraph ending on one character
 LETTER_SPACED = 10**8  # a line only letter-spacing could fill
 TOO_LOOSE = 10**6
+# A break inside a short quoted term (“千/亿级”): allowed, but worth as much to avoid
+# as a line at the 0.15 em limit.
+QUOTED_TERM = (LINE_PENALTY + 100) ** 2
+QUOTED_TERM_MAX = 6  # characters between the quotes
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Metrics:
     shrink: list[int]  # how far the advance of character i may shrink mid-line (≥ 0)
     em: int  # one em
     body: list[bool]  # characters that count for 孤字
+    penalty: list[int] | None = None  # demerits of a break before position k (0..n)
 
     def prefix(self):
         n = len(self.text)
@@ -168,7 +175,7 @@ def choose(m: Metrics, first: int, measure: int, whole: bool, open_end: bool = F
             found = lines.cost(i, k, width, k == n and whole and not open_end)
             if found is None or best[k] == math.inf:
                 continue
-            total = found[0] + best[k]
+            total = found[0] + best[k] + (m.penalty[k] if m.penalty else 0)
             if total < best[i]:
                 best[i], step[i] = total, (k, found[1])
         if step[i] is None:  # nothing fits: the shortest line, overflowing
@@ -176,6 +183,16 @@ def choose(m: Metrics, first: int, measure: int, whole: bool, open_end: bool = F
                 trim = bool(m.trims[lines.ends[k] - 1])
                 best[i], step[i] = TOO_LOOSE * 10 + best[k], (k, trim)
     return step
+
+
+def quoted_terms(text: str) -> list[int]:
+    """QUOTED_TERM before each position inside a short term in quotes (“千亿级”), 0
+    elsewhere: n + 1 entries."""
+    penalty = [0] * (len(text) + 1)
+    for match in re.finditer(f"[“‘「『]([^“”‘’「」『』]{{2,{QUOTED_TERM_MAX}}})[”’」』]", text):
+        for k in range(match.start(1) + 1, match.end(1)):
+            penalty[k] = QUOTED_TERM
+    return penalty
 
 
 def first_fit(m: Metrics, first: int, measure: int, whole: bool):

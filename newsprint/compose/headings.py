@@ -46,6 +46,14 @@ NAME_COST = 3000  # inside a name: worse than one more line, or a short one
 BREAK_COST = {" ": 0, "（": 10, "，": 20, "": 100}  # at a space, before （, after ，, a word
 SPACE_EM = 0.33
 MAX_LINES = 6
+# The heading roles that may step down one size to save a line, and the token listing
+# the sizes each may take (styles/tokens.css).
+SIZE_LISTS = {
+    "section": "--section-title-sizes",
+    "testimony": "--testimony-title-sizes",
+    "headline2": "--headline2-sizes",
+    "databox": "--databox-title-sizes",
+}
 
 
 @cache
@@ -78,13 +86,18 @@ def token_pt(name: str, given: dict[str, float] | None = None) -> float:
     given = given or {}
     if name in given:
         return given[name]
-    value = tokens()[name].strip()
-    value = re.sub(r"var\((--[\w-]+)\)", lambda m: f"({token_pt(m[1], given)})", value)
-    value = re.sub(r"(\d+(?:\.\d+)?)pt", r"\1", value).replace("calc", "")
     try:
-        return _arith(ast.parse(value, mode="eval").body)
+        return _length(tokens()[name], given)
     except (ValueError, SyntaxError) as error:
-        raise ValueError(f"styles/tokens.css {name}: {value!r} is not a length in pt") from error
+        raise ValueError(
+            f"styles/tokens.css {name}: {tokens()[name]!r} is not a length in pt"
+        ) from error
+
+
+def _length(value: str, given: dict[str, float]) -> float:
+    value = re.sub(r"var\((--[\w-]+)\)", lambda m: f"({token_pt(m[1], given)})", value.strip())
+    value = re.sub(r"(\d+(?:\.\d+)?)pt", r"\1", value).replace("calc", "")
+    return _arith(ast.parse(value, mode="eval").body)
 
 
 def char_em(char: str) -> float:
@@ -276,11 +289,47 @@ def measure_em(
     return width / size / spacing - marker
 
 
+def sizes(role: str) -> list[float]:
+    """The sizes (pt) a heading role may take, largest first: styles/tokens.css
+    --<role>-sizes, a comma-separated list (none: the role keeps its size)."""
+    listed = tokens().get(SIZE_LISTS.get(role, ""), "")
+    try:
+        found = {_length(v, {}) for v in listed.split(",") if v.strip()}
+    except (ValueError, SyntaxError) as error:
+        raise ValueError(
+            f"styles/tokens.css {SIZE_LISTS[role]}: {listed!r} is not a list of lengths in pt"
+        ) from error
+    return sorted(found, reverse=True)
+
+
+def heading_size(fmt, role: str, text: str, width_pt: float | None = None) -> float:
+    """The size (pt) the heading is set in: its role's, or the next smaller size of the
+    role's list when the head needs more than one line at its size and fits one at
+    that. One step only, so heads of a role stay near one size; and only to one line,
+    so a head's leading (in pt, from its size) holds. The page make-up measures and
+    the spread renders through this one choice."""
+    size = token_pt(measures(fmt)[role][1])
+    smaller = [s for s in sizes(role) if s < size]
+    two = smaller and breaks(text, measure_em(fmt, role, size, width_pt))
+    if two and not breaks(text, measure_em(fmt, role, smaller[0], width_pt)):
+        return smaller[0]
+    return size
+
+
+def heading(fmt, role: str, value, width_pt: float | None = None):
+    """(size in pt, HTML lines) of a heading that may step down (see heading_size);
+    value: its text, or its parts [(text, span class)] as for `broken`."""
+    parts = [(value, "")] if isinstance(value, str) else list(value)
+    size = heading_size(fmt, role, "".join(t for t, _ in parts), width_pt)
+    return size, broken(parts, measure_em(fmt, role, size, width_pt))
+
+
 def grid_rows(fmt, role: str, leading_token: str, text: str) -> tuple[int, float]:
     """(grid lines, padding above and below in pt) of a heading leaded by its token, not
     by the grid: the block is padded to whole grid lines so the text below stays on the
     baseline grid. Only the number of lines, which this module chose, decides it."""
-    height = (len(breaks(text, measure_em(fmt, role))) + 1) * token_pt(leading_token)
+    size = heading_size(fmt, role, text)
+    height = (len(breaks(text, measure_em(fmt, role, size))) + 1) * token_pt(leading_token)
     rows = math.ceil(height / fmt.line_pitch - 1e-6)
     return rows, round((rows * fmt.line_pitch - height) / 2, 3)
 

@@ -76,7 +76,8 @@ def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
     """Templates from layout/ only, with autoescape: copy is untrusted input.
 
     The data box's `figures` filter, `lines` (a heading's breaks on its role's line,
-    compose/headings.py) and `headline_fit` (sized to fmt's type area) are the
+    compose/headings.py), `heading` (a heading that may step down a size: its size and
+    lines), `grid_rows` and `headline_fit` (sized to fmt's type area) are the
     templates' only helpers.
     """
     env = jinja2.Environment(
@@ -90,6 +91,9 @@ def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
     env.filters["lines"] = lambda value, role, size=None, width=None: headings.broken(
         [(value, "")] if isinstance(value, str) else list(value),
         headings.measure_em(fmt, role, size, width),
+    )
+    env.globals["heading"] = lambda value, role, width=None: headings.heading(
+        fmt, role, value, width
     )
     env.globals["grid_rows"] = lambda text, role, leading: headings.grid_rows(
         fmt, role, leading, text

@@ -128,11 +128,14 @@ class Line:
         return edges
 
     def spacing(self) -> float:
-        """The line's justification spacing: the usual gap between two Han characters."""
+        """The line's justification spacing: the usual gap between a Han character and a
+        Han character or a mark (a line of figures and quoted words may have no two Han
+        characters side by side)."""
         gaps = [
             b["x0"] - a["x1"]
             for a, b in pairwise(self.chars)
-            if is_han(a["text"][-1]) and is_han(b["text"][0])
+            if (is_han(a["text"][-1]) and is_cjk(b["text"][0]))
+            or (is_cjk(a["text"][-1]) and is_han(b["text"][0]))
         ]
         return statistics.median(gaps) if gaps else 0.0
 
@@ -144,14 +147,16 @@ def _split(
 
     Without known column starts, any gap over a gutter splits. Once they are known, a
     gap splits only before a column start or after a column end (counted from the
-    middle of a closing mark, which may end a line set half-width) or when wider than
-    4 em: a loose justified line keeps its wide gaps. Ends matter where baselines line
-    up across columns and the next column's line starts off its edge (right-aligned).
+    middle of a closing mark, which may end a line set half-width), when wider than
+    4 em, or when its neighbours are tight: a loose justified line keeps its wide gaps,
+    which are all alike. Ends matter where baselines line up across columns and the
+    next column's line starts off its edge (right-aligned); tight neighbours where a
+    column has too few lines to know its start (a note of two rows, indented).
     """
     segments = []
     for chars in rows:
         segment = [chars[0]]
-        for prev, char in pairwise(chars):
+        for index, (prev, char) in enumerate(pairwise(chars), 1):
             em = min(char["size"], prev["size"])  # a big figure must not hide a gutter
             gap = char["x0"] - prev["x1"]
             if starts is None:
@@ -164,7 +169,14 @@ def _split(
                 )
                 at_end = any(abs(prev["x1"] - e) <= 0.15 for e in ends)
                 face = char["fontname"] != prev["fontname"]  # a right-aligned line beside
+                near = [
+                    chars[j]["x0"] - chars[j - 1]["x1"]
+                    for j in (index - 1, index + 1)
+                    if 0 < j < len(chars)
+                ]
+                alone = bool(near) and gap > 2 * max(near) + em / 2
                 split = gap > 4 * em or (gap > GUTTER * em and (at_start or at_end or face))
+                split = split or (gap > GUTTER * em and alone)
             if split:
                 segments.append(segment)
                 segment = []

@@ -41,11 +41,17 @@ def store_path(font_css: str) -> Path | None:
     where = folder()
     if where is None:
         return None
-    digest = hashlib.sha256(weasyprint.__version__.encode() + font_css.encode())
+    digest = hashlib.sha256(code_digest().encode() + font_css.encode())
+    return where / f"{digest.hexdigest()[:24]}.pickle"
+
+
+def code_digest() -> str:
+    """A digest of the code that lays pages out and of WeasyPrint's version."""
+    digest = hashlib.sha256(weasyprint.__version__.encode())
     for name in CODE:
         for source in sorted((PACKAGE / name).glob("*.py")):
             digest.update(source.name.encode() + source.read_bytes())
-    return where / f"{digest.hexdigest()[:24]}.pickle"
+    return digest.hexdigest()
 
 
 def load(typesetter) -> None:

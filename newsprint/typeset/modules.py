@@ -2,8 +2,9 @@
 
 One small WeasyPrint document holds them all (compose/measures.py says what and at
 which width); each part's height is read back from its anchor, in grid lines. The
-result is cached on disk by a hash of that document and the CSS it is set with, so
-a re-render of unchanged copy and styles does not lay it out again.
+result is cached on disk by a hash of that document, the CSS it is set with and the
+code that sets it (a change to clreq moves lines), so a re-render of unchanged copy
+and styles does not lay it out again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from newsprint.compose import measures
 from newsprint.compose.html import geometry_css
 from newsprint.config import PROJECT_ROOT, MakeupSettings, PageFormat
 from newsprint.story.model import Story
+from newsprint.typeset.fitstore import code_digest
 from newsprint.typeset.measure import PX_TO_PT
 
 CACHE_DIR = PROJECT_ROOT / ".cache" / "measure"
@@ -68,7 +70,7 @@ def measure_modules(
     html = env.get_template("measure.html.j2").render(items=found)
     css = geometry_css(fmt)
     digest = hashlib.sha256()
-    for text in (html, css, typesetter.font_css, typesetter.layout_css()):
+    for text in (html, css, typesetter.font_css, typesetter.layout_css(), code_digest()):
         digest.update(text.encode())
     path = cache_dir / f"{digest.hexdigest()[:32]}.json" if cache_dir else None
     if path and path.is_file():
