@@ -24,7 +24,7 @@ DETAIL_DPI, DETAIL_TOLERANCE, DETAIL_LEVELS = 100, 0.0005, 32
 # (golden, print page, crop in mm from the page's top left: x, y, width, height)
 DETAILS = [
     ("seed-p04-text.png", 0, (250, 160, 130, 90)),  # a section head, body, a testimony
-    ("seed-p05-databox.png", 1, (20, 200, 200, 60)),  # Kai figures and quotation marks
+    ("seed-p05-databox.png", 1, (20, 266, 200, 45)),  # Kai figures and quotation marks
 ]
 
 
