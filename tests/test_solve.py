@@ -1,0 +1,50 @@
+"""The make-up solver on small made-up modules: it tiles exactly, it takes the cheapest
+tiling, and it keeps the data box in its own article."""
+
+from __future__ import annotations
+
+from newsprint.compose.atoms import Atom, Choice
+from newsprint.compose.solve import away, solve
+
+
+def box(uid: int, kind: str, offers: dict, article: int = 0) -> Atom:
+    """A module that fills w × h at cost c for each (w, h): c in `offers`."""
+    atom = Atom(uid, kind, article, f"{kind} {uid}", uid + 1)
+    for (w, h), cost in offers.items():
+        atom.offer(w, h, Choice(cost))
+    return atom
+
+
+def test_the_cheapest_exact_tiling_is_taken():
+    # on 2 columns × 10 lines (gap 1): side by side costs 1, stacked costs 5
+    a = box(0, "note", {(1, 10): 1.0, (2, 4): 0.0})
+    b = box(1, "note", {(1, 10): 0.0, (2, 5): 5.0})
+    solution = solve([a, b], [], 1, 2, 10, 1)
+    assert solution is not None
+    (page,) = solution.pages
+    assert [(p.atom.uid, p.col, p.line, p.cols, p.lines) for p in page] == [
+        (0, 0, 0, 1, 10),
+        (1, 1, 0, 1, 10),
+    ]
+    # make side by side dearer: the stack (4 lines, a gap, 5 lines) wins
+    a = box(0, "note", {(1, 10): 9.0, (2, 4): 0.0})
+    page = solve([a, b], [], 1, 2, 10, 1).pages[0]
+    assert [(p.atom.uid, p.col, p.line, p.cols, p.lines) for p in page] == [
+        (0, 0, 0, 2, 4),
+        (1, 0, 5, 2, 5),
+    ]
+
+
+def test_no_exact_tiling_is_no_solution():
+    a = box(0, "note", {(1, 9): 0.0, (2, 4): 0.0})
+    b = box(1, "note", {(1, 10): 0.0, (2, 4): 0.0})
+    assert solve([a, b], [], 1, 2, 10, 1) is None
+
+
+def test_a_float_outside_its_article_costs_more():
+    head0 = box(0, "head", {(2, 2): 0.0}, article=0)
+    head1 = box(1, "head", {(2, 2): 0.0}, article=1)
+    data = box(-2, "databox", {(2, 3): 0.0}, article=-1)
+    data.home = 1
+    assert away([head0, data, head1]) > 0
+    assert away([head0, head1, data]) == 0
