@@ -303,14 +303,18 @@ def locate_text(story: Story, text: str) -> tuple[str, int]:
 
 
 def scaled_photo(job: Prepared, plan: Makeup) -> Prepared:
-    """The story with its picture scaled for the frame the make-up gave it: a tall frame
-    binds the picture's height (object-fit: cover) and needs its pixels."""
-    frames = [m.choice.frame for p in plan.pages for m in p.modules if m.kind == "photo"]
+    """The story with its picture scaled for the frame the make-up gave it: the frame's
+    width and height bind the picture (object-fit: cover), and it needs their pixels,
+    no more (a picture prepared for the type area's width would print over max_ppi in a
+    narrower frame)."""
+    frames = [m for p in plan.pages for m in p.modules if m.kind == "photo"]
     if not job.photo_url or not frames:
         return job
-    height_mm = frames[0] * job.fmt.line_pitch / PT_PER_MM
+    frame = frames[0]
+    height_mm = frame.choice.frame * job.fmt.line_pitch / PT_PER_MM
+    width_mm = job.fmt.span(frame.cols) / PT_PER_MM
     url, findings = locate_photo(
-        job.story, job.edition, job.story_path.parent, job.fmt, job.settings, height_mm
+        job.story, job.edition, job.story_path.parent, job.fmt, job.settings, height_mm, width_mm
     )
     kept = [f for f in job.findings if not f.rule.startswith("picture")]
     return replace(job, photo_url=url, findings=kept + findings)

@@ -261,11 +261,12 @@ def locate_photo(
     fmt: PageFormat,
     settings: PrintSettings,
     frame_height_mm: float | None = None,
+    frame_width_mm: float | None = None,
 ) -> tuple[str, list[Finding]]:
     """The CMYK picture's file URL, or "" and a finding: the frame is then a marked placeholder.
 
-    The frame is the type area's width; its height is elastic, known only once laid out
-    (`frame_height_mm`): a tall frame keeps the pixels its height needs.
+    The frame's size comes from the make-up (`frame_width_mm`, `frame_height_mm`); before
+    it, the type area's width: the picture keeps the pixels its frame needs, no more.
     """
     if story.photo is None:
         return "", []
@@ -303,7 +304,7 @@ def locate_photo(
     picture = prepare_picture(
         path,
         PICTURE_CACHE,
-        fmt.type_width / PT_PER_MM,
+        frame_width_mm or fmt.type_width / PT_PER_MM,
         frame_height_mm,
         icc_profile=settings.icc_profile,
         min_ppi=settings.min_ppi,
