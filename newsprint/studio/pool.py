@@ -19,7 +19,13 @@ from pathlib import Path
 
 from PIL import Image
 
-from newsprint.build import BuildFailed, BuildResult, compose_pages, preflight_outputs
+from newsprint.build import (
+    BuildFailed,
+    BuildResult,
+    compose_pages,
+    preflight_outputs,
+    scaled_photo,
+)
 from newsprint.compose.html import compose_html, geometry_css, template_env
 from newsprint.compose.makeup import Makeup
 from newsprint.output.manifest import write_manifest
@@ -149,6 +155,7 @@ def build_in_pool(
         return None
     if final is None:
         return None  # a new make-up: the sequential build solves it (and says what to cut)
+    job = scaled_photo(job, final)  # the picture for its frame, as build() prepares it
     out_dir = Path(out_root) / job.story_path.stem
     with Staging(out_dir) as staging:  # like build(): files move in once all checks passed
         done = _render_pages(pool, job, config, final, staging.dir, proof_dpi)
