@@ -5,8 +5,9 @@ without note, photo, data box and second or third article) is rendered on the fe
 pages its length suggests, or else on the page count the make-up's message names (as
 the desk would: render.py --pages N). It either makes up, and the page report measures
 it, or it is refused with the make-up's cut/add message. The figures: the share made
-up, the share refused with a message, the worst foot gap and the holes of the made-up pages,
-and the seconds per story.
+up, the share refused with a message, the worst foot gap, the holes and the modules that
+are not filled rectangles on whole lines (from each page's module map) of the made-up
+pages, and the seconds per story.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def bench_makeup(stories: int = STORIES) -> dict:
     config = load_config()
     typesetter = Typesetter(session_css(config))
     made, refused, other, gaps, holes, seconds = 0, 0, [], [], 0, []
+    modules = breaches = 0
     with tempfile.TemporaryDirectory(prefix="newsprint-makeup-") as tmp:
         folder = Path(tmp)
         for seed in range(stories):
@@ -69,6 +71,8 @@ def bench_makeup(stories: int = STORIES) -> dict:
                     report = measure_page_report(pdf)
                     gaps.append(report.worst_foot_gap)
                     holes += len(report.holes)
+                    modules += len(report.modules)
+                    breaches += report.breaches
             seconds.append(time.perf_counter() - started)
     return {
         "stories": stories,
@@ -77,6 +81,8 @@ def bench_makeup(stories: int = STORIES) -> dict:
         "failed_otherwise": other,
         "worst_foot_gap_lines": max(gaps, default=None),
         "holes": holes,
+        "modules_checked": modules,
+        "modules_not_rectangles_or_unfilled": breaches,
         "seconds_per_story": round(sum(seconds) / max(len(seconds), 1), 1),
         "slowest_s": round(max(seconds, default=0), 1),
     }
