@@ -21,7 +21,7 @@ from itertools import pairwise
 
 from newsprint.compose.atoms import Atom, Choice, text_options
 
-MAX_RUN = 90  # atoms on one page at most
+MAX_RUN = 400  # atoms on one page at most
 PARTITIONS = 8  # ways to share the modules out over the pages, per reading order
 MAX_TRIED = 48  # ways laid out and compared in all
 MODULE_COST = 0.3  # each module more on a page: fewer, larger modules read better
