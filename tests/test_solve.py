@@ -1,10 +1,11 @@
 """The make-up solver on small made-up modules: it tiles exactly, it takes the cheapest
-tiling, and it keeps the data box in its own article."""
+tiling, it keeps the data box in its own article, and text never runs on in stubs."""
 
 from __future__ import annotations
 
-from newsprint.compose.atoms import Atom, Choice
+from newsprint.compose.atoms import MIN_LEG_LINES, Atom, Choice
 from newsprint.compose.solve import away, solve
+from newsprint.story.model import Para, Section
 
 
 def box(uid: int, kind: str, offers: dict, article: int = 0) -> Atom:
@@ -48,3 +49,23 @@ def test_a_float_outside_its_article_costs_more():
     data.home = 1
     assert away([head0, data, head1]) > 0
     assert away([head0, head1, data]) == 0
+
+
+def text_of(chunks: list[int]) -> list[Atom]:
+    """One section's text (no heading) cut into chunks of these many lines."""
+    section = Section("", Para("", 1))
+    atoms = []
+    for k, lines in enumerate(chunks):
+        kind = "section" if k == 0 else "text"
+        atom = Atom(k, kind, 0, "section", 1, section=section, text_lines=lines, index=k)
+        atoms.append(atom)
+    return atoms
+
+
+def test_text_runs_on_in_legs_but_never_as_stubs_side_by_side():
+    # 4 lines of text: one column of 4 fits; two legs of 2 side by side are a stub
+    assert solve(text_of([2, 2]), [], 1, 1, 4, 1) is not None
+    assert solve(text_of([2, 2]), [], 1, 2, 2, 1) is None
+    # legs of MIN_LEG_LINES each are text running on at the next column's top
+    page = solve(text_of([MIN_LEG_LINES] * 2), [], 1, 2, MIN_LEG_LINES, 1).pages[0]
+    assert {(p.cols, p.lines) for p in page} <= {(1, MIN_LEG_LINES), (2, MIN_LEG_LINES)}

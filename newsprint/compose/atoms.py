@@ -163,6 +163,7 @@ def build_atoms(
 
 
 TEXT_MAX_COLS = 4  # a text module may run through this many columns
+MIN_LEG_LINES = 5  # text side by side in two or more columns: at least this many lines
 MAX_CHUNKS = 24  # pieces a section's text may be cut into, at most
 
 
@@ -193,7 +194,7 @@ def text_options(run) -> dict[int, dict[int, Choice]]:
                 continue
             h = total // w
             # a heading alone, stubs of text (a short section may be short in one column)
-            if h - heading - air < min(3, text) or (w > 1 and h < 5):
+            if h - heading - air < min(3, text) or (w > 1 and h < MIN_LEG_LINES):
                 continue
             price = air * first.air_unit + 0.1 * (w - 1)
             best = out.setdefault(w, {})

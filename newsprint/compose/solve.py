@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from newsprint.compose.atoms import Atom, Choice, text_options
+from newsprint.compose.atoms import MIN_LEG_LINES, Atom, Choice, text_options
 
 MAX_RUN = 400  # atoms on one page at most
 PARTITIONS = 8  # ways to share the modules out over the pages, per reading order
@@ -27,6 +27,7 @@ MAX_TRIED = 48  # ways laid out and compared in all
 MODULE_COST = 0.3  # each module more on a page: fewer, larger modules read better
 FLOAT_AWAY = 8.0  # a floating module set in another article than its own
 CUT_COST = 0.05  # each cut: of two tilings that cost the same, the simpler one
+LEGS = ~((1 << MIN_LEG_LINES) - 1)  # the heights two legs of one text may share
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,9 @@ class Tiler:
                     # each side needs at least its area's columns
                     low = -(-(area[k] - area[i]) // self.lines)
                     high = w - -(-(area[j] - area[k]) // self.lines)
+                    legs = LEGS if not across else -1  # text beside its own text: no stubs
                     for w1 in range(max(1, low), min(w - 1, high) + 1):
-                        left = self.heights(seq, i, k, w1)
+                        left = self.heights(seq, i, k, w1) & legs
                         if left:
                             value |= left & self.heights(seq, k, j, w - w1)
                 if across:
@@ -157,7 +159,7 @@ class Tiler:
         ("whole", 0, 0) if the run is one module that fills it."""
         out = [("whole", 0, 0)] if self.whole_bits(seq, i, j, w) >> h & 1 else []
         for k, down, across in self.splits(seq, i, j):
-            if down:
+            if down and (across or h >= MIN_LEG_LINES):
                 for w1 in range(1, w):
                     if (
                         self.heights(seq, i, k, w1) >> h & 1
