@@ -63,7 +63,8 @@ def summary(reports: list[typography.Report]) -> str:
     bad = ", ".join(f"{rule} {count}" for rule, count in faults.items() if count)
     headings = sum(r.headings.headings for r in reports)
     return (
-        f"typography: {lines} lines in {len(roles)} roles, {headings} broken headings, "
+        f"typography: {lines} lines in {len(roles)} roles, "
+        f"{headings} headings set on two lines or more, "
         f"worst gap {worst[0]:.2f} em ({worst[1]}); " + (bad or "every rule holds")
     )
 
