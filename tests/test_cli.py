@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -124,8 +125,10 @@ def test_copy_is_escaped_in_the_html():
     fmt = config.page_format()
     env = template_env(fmt, load_config())
     html = compose_html(story, edition, made_up(story, edition), fmt, "", env)
-    assert '<img src="file:///etc/passwd">' not in html
-    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    assert "<img" not in html  # no picture: the copy's tag is text, never an element
+    # escaped; the make-up may cut the paragraph at a line inside it (after a "/")
+    text = re.sub(r"</p>.*?<p[^>]*>", "", html, flags=re.S)
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;五年来" in text
 
 
 def test_fetcher_refuses_files_outside_the_project_and_the_network():
