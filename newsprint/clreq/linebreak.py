@@ -176,6 +176,22 @@ def gap_eligible(a: str, b: str) -> bool:
     return is_cjk(a) or is_cjk(b) or a == " "
 
 
+def _mark_shrink(text: str, blanks: dict, thousandths: list[int], mark: int) -> list[int]:
+    """How far each advance may shrink mid-line: a mark's blank half that no compressed
+    pair took already (clreq's first lever: a closing mark's right half, an opening
+    mark's left half, taken from the character before it). So a pair such as "），"
+    or "”“", at 1.5 em, may go down to 1 em where a line needs it."""
+    n, shrink = len(text), [0] * len(text)
+    for i, char in enumerate(text):
+        left, right = blanks.get(i, (False, False))
+        if char in CLOSING and right and i + 1 < n and not thousandths[i]:
+            shrink[i] += mark
+        taken = i and thousandths[i - 1] and not blanks.get(i - 1, (False, False))[1]
+        if char in OPENING and left and i and not taken:
+            shrink[i - 1] += mark
+    return shrink
+
+
 def _to_units(width: float) -> int:
     return int(max(0, width) * 1024 * (1 + 1e-9)) + 1
 
@@ -203,15 +219,7 @@ def _metrics(text, style, justification_spacing) -> totalfit.Metrics:
         k > 0 and (k == n or break_allowed(text[k - 1], text[k], ok)) for k, ok in enumerate(breaks)
     ]
     layout.deactivate()
-    mark = _units(totalfit.MARK_SHRINK, font_size)
-    shrink = [0] * n
-    for i, char in enumerate(text):
-        if thousandths[i] or (i and thousandths[i - 1]):
-            continue  # compressed with its neighbour already
-        if char in CLOSING and blanks.get(i, (0, 0))[1] and i + 1 < n and text[i + 1] not in PUNCT:
-            shrink[i] = mark
-        elif char in OPENING and blanks.get(i, (0, 0))[0] and i and text[i - 1] not in PUNCT:
-            shrink[i - 1] = mark
+    shrink = _mark_shrink(text, blanks, thousandths, _units(totalfit.MARK_SHRINK, font_size))
     pairs = list(zip(text, text[1:], strict=False))
     return totalfit.Metrics(
         text=text,
