@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from test_clreq import KAI, assert_clean, lines_of, page, render, worst_gap
 
-from newsprint.clreq import linebreak, totalfit
+from newsprint.clreq import measure, totalfit
 from newsprint.preflight import typography
 
 MEASURE = 106.5  # pt: the testimonies' column, ten characters of 10.5 pt and a little
@@ -33,11 +33,11 @@ def test_a_pair_of_marks_goes_down_to_one_em_where_the_line_needs_it():
     text = "区（干部），经济"
     blanks = {1: (True, False), 4: (False, True), 5: (False, True)}
     thousandths = [0, 0, 0, 0, -500, 0, 0, 0]
-    shrink = linebreak._mark_shrink(text, blanks, thousandths, 7)
+    shrink = measure._mark_shrink(text, blanks, thousandths, 7)
     assert shrink == [7, 0, 0, 0, 0, 7, 0, 0]
     # ”“: the ” loses its blank half to the pair, the “ keeps its own (taken from the ”)
     blanks = {1: (False, True), 2: (True, False)}
-    shrink = linebreak._mark_shrink("的”“好", blanks, [0, -500, 0, 0], 7)
+    shrink = measure._mark_shrink("的”“好", blanks, [0, -500, 0, 0], 7)
     assert shrink == [0, 7, 0, 0]
 
 

@@ -31,16 +31,12 @@ from contextlib import contextmanager
 from newsprint.clreq import totalfit
 from newsprint.clreq.linebreak import (
     _ORIGINAL,
-    _byte_to_char,
     _can_break_text,
     _gap_units,
     _get_next_linebox,
-    _glyph_arrays,
-    _runs,
     _split_first_line,
-    _units,
-    gap_eligible,
 )
+from newsprint.clreq.measure import _byte_to_char, _glyph_arrays, _runs, _units, gap_eligible
 from newsprint.hanzi import han_latin
 
 WEASYPRINT_VERSION = "70.0"
