@@ -8,7 +8,7 @@ clreq that now saves it: a mark compressed mid-line, a pair of marks compressed 
 
 from __future__ import annotations
 
-from test_clreq import KAI, assert_clean, lines_of, page, render, worst_gap
+from test_clreq import FACES, KAI, assert_clean, lines_of, page, render, worst_gap
 
 from newsprint.clreq import measure, totalfit
 from newsprint.preflight import typography
@@ -55,3 +55,24 @@ def test_marks_compress_to_half_width_mid_line(tmp_path, on):
     )
     assert lines[0] == "项目改革，1043年"
     assert report.roles.loose == 0 and worst_gap(report) <= totalfit.LOOSE
+
+
+def test_an_opening_mark_gives_up_its_blank_half_at_the_indent(tmp_path, on):
+    # A testimony a size smaller (9 pt, 11.8 em): after the indent "“社区文化项目今年”，"
+    # is 10 em with the comma at half width, for 9.83 em. The “ sets at the indent
+    # without its blank left half (clreq 3.1.6.2); kept full width, the line stopped
+    # at "今", 0.26 em loose.
+    quotes = FACES["kai-quotes-regular"].family
+    text = "“社区文化项目今年”，“乡村企业乡村”，群众就业大会的工作，建设……？提升企业的平台"
+    style = f"width: {MEASURE}pt; font: 9pt/1.5 '{quotes}', '{KAI}'"
+    path = render(tmp_path, page(f'<div style="{style}"><p>{text}</p></div>'))
+    lines = lines_of(path)
+    assert lines[0].text == "“社区文化项目今年”，"
+    indent = lines[1].x0 + 18  # 2 em of 9 pt
+    assert indent - 4.5 - 0.01 <= lines[0].x0 < indent - 0.5  # moved left, by half an em at most
+    report = typography.measure(path)
+    assert_clean(report, min_lines=3)  # the moved line is still the paragraph's first
+    assert report.lines_checked == len(lines) - 1
+    assert worst_gap(report) <= totalfit.WORST
+    # the report chains it to its column: 2 em in, less what the mark gave up
+    assert typography._indent(0, 16.46, 9, 4.5) == 2 and typography._indent(0, 16.46, 9) is None

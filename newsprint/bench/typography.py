@@ -7,11 +7,12 @@ rendered both ways in one process, with the time each takes: the figures that ma
 are compared within one run (the machines are shared and noisy). Each story's line
 sums up its loose lines over every role.
 
-Total fit before and after the marks compressed to half width mid-line (and beside a
-compressed pair) and each line judged by its own limit (issue 11's second pass), loose
-lines / worst gap as `render.py` sets the stories: seed 0 / 0.14 em both; hard1
-14 / 0.31 → 6 / 0.27; hard2 15 / 0.27 → 3 / 0.26; corpus 200 70 / 1.38 → 21 / 1.38;
-corpus 201 22 / 0.80 → 7 / 0.43. What is left no breaking avoids (README, Known limits).
+Total fit before and after the marks compressed to half width mid-line (beside a
+compressed pair too, and an opening mark at a paragraph's indent) and each line judged
+by its own limit (issue 11's second pass), loose lines / worst gap as `render.py` sets
+the stories: seed 0 / 0.14 em both; hard1 14 / 0.31 → 6 / 0.27; hard2 15 / 0.27 →
+3 / 0.26; corpus 200 70 / 1.38 → 20 / 1.38; corpus 201 22 / 0.80 → 6 / 0.43. What is
+left no breaking avoids (README, Known limits).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ measured in measure.py; a paragraph of several boxes is planned in paragraph.py.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from newsprint.clreq import totalfit
@@ -62,11 +63,13 @@ def _to_units(width: float) -> int:
     return int(max(0, width) * 1024 * (1 + 1e-9)) + 1
 
 
-def _total_fit(text, style, justification_spacing, max_units: int, measure: int):
-    """(chars on the first line, trim its end, per-character extras, trims) from the
-    paragraph's total fit; a suffix of text already broken is answered from memory."""
+def _total_fit(text, style, justification_spacing, max_units: int, measure: int, indented):
+    """(chars on the first line, trim its end, per-character extras, trims, how far its
+    first glyph moves left) from the paragraph's total fit; a suffix of text already
+    broken is answered from memory. `indented`: the text starts a paragraph's first
+    line after its indent, where an opening mark may lose its blank half."""
     open_end = style["text_align_last"] == "justify"  # a piece that runs on (make-up)
-    key = (id(style), measure, justification_spacing, _ROOT[0], STRATEGY[0], open_end)
+    key = (id(style), measure, justification_spacing, _ROOT[0], STRATEGY[0], open_end, indented)
     entry = _PARAGRAPHS.get(key)
     offset = -1
     if entry is not None and entry[0] is style and entry[1].text.endswith(text):
@@ -76,6 +79,8 @@ def _total_fit(text, style, justification_spacing, max_units: int, measure: int)
             offset = -1
     if offset < 0:
         metrics = _metrics(text, style, justification_spacing)
+        if not indented:
+            metrics = dataclasses.replace(metrics, lead=0)
         if STRATEGY[0] == "total-fit":
             step = totalfit.choose(metrics, max_units, measure, True, open_end)
         else:
@@ -88,35 +93,40 @@ def _total_fit(text, style, justification_spacing, max_units: int, measure: int)
     end, trim = step[offset]
     extras = list(metrics.gaps[offset:end])
     trims = metrics.trims[offset:end]
-    _shrink_to_fit(metrics, offset, end, trim, max_units, extras)
-    return end - offset, trim, extras, trims
+    shift = _shrink_to_fit(metrics, offset, end, trim, max_units, extras)
+    return end - offset, trim, extras, trims, shift
 
 
 def _shrink_to_fit(m: totalfit.Metrics, start: int, end: int, trim: bool, max_units, extras):
     """Take what the chosen line is over its measure from its marks' blank halves and
-    Han–Latin gaps (down to ⅛ em), in proportion: extras are changed in place."""
+    Han–Latin gaps (down to ⅛ em), in proportion: extras are changed in place. Returns
+    what the first character gave from its left (Metrics.lead): its glyph moves left."""
     e = end
     while e > start and m.text[e - 1] == " ":
         e -= 1
     width = sum(m.advances[start:e]) + sum(m.gaps[start : e - 1]) + (m.trims[e - 1] if trim else 0)
     over = width - max_units
     if over <= 0:
-        return
+        return 0
     hl = m.em * totalfit.HL_SHRINK // 1000
     room = [(j, m.shrink[j] + (hl if m.han_latin[j] else 0)) for j in range(start, e - 1)]
+    if start == 0 and m.lead:
+        room.insert(0, (-1, m.lead))  # the first glyph, from its left
     room = [(j, r) for j, r in room if r > 0]
     total = sum(r for _, r in room)
     if not total:
-        return
+        return 0
     font_size = m.em / 1024
-    need = over
+    need, shift = over, 0
     for j, r in room:
         thousandths = math.ceil(min(r, r * need / total + 1) / m.em * 1000)
         taken = _units(-thousandths, font_size)
-        extras[j - start] += taken
+        extras[max(j, start) - start] += taken
+        shift -= taken if j < 0 else 0
         over += taken
         if over <= 0:
             break
+    return shift
 
 
 def _managed(style, text: str) -> bool:
@@ -172,17 +182,20 @@ def _split_first_line(
     from weasyprint.text.line_break import Layout
 
     key = (text, id(style), max_width, justification_spacing, minimum, _ROOT[0], _MEASURE[0])
-    key += (STRATEGY[0],)
+    key += (STRATEGY[0], is_line_start)
     cached = _CHOICES.get(key)
     if cached is not None and cached[0] is style:
-        return _line_result(text, style, justification_spacing, max_width, *cached[1:], lead)
+        c = cached
+        return _line_result(text, style, justification_spacing, max_width, *c[1:5], lead, c[6])
     em_units = font_size * 1024
     bounded = max_width is not None and max_width < 2**21
+    shift = 0
     if bounded:
         max_units = _to_units(max_width)
         measure = _to_units(_MEASURE[0]) if _MEASURE[0] else max_units
-        count, trim, gaps, trims = _total_fit(
-            text, style, justification_spacing, max_units, measure
+        indented = is_line_start and measure - max_units >= 0.99 * em_units
+        count, trim, gaps, trims, shift = _total_fit(
+            text, style, justification_spacing, max_units, measure, indented
         )
     else:
         layout = Layout(style, justification_spacing, max_width)
@@ -198,12 +211,16 @@ def _split_first_line(
         )
     if len(_CHOICES) > _CHOICES_MAX:
         _CHOICES.clear()
-    _CHOICES[key] = (style, count, trim, gaps[: len(line_text)], trims[len(line_text) - 1])
-    return _line_result(text, style, justification_spacing, max_width, *_CHOICES[key][1:], lead)
+    last_trim = trims[len(line_text) - 1]
+    _CHOICES[key] = (style, count, trim, gaps[: len(line_text)], last_trim, lead, shift)
+    return _line_result(text, style, justification_spacing, max_width, *_CHOICES[key][1:])
 
 
-def _line_result(text, style, justification_spacing, max_width, count, trim, gaps, last_trim, lead):
-    """Rebuild a remembered line choice as split_first_line's result, on a new layout."""
+def _line_result(
+    text, style, justification_spacing, max_width, count, trim, gaps, last_trim, lead, shift=0
+):
+    """Rebuild a remembered line choice as split_first_line's result, on a new layout.
+    `shift`: how far the first glyph moves left (an opening mark's blank half)."""
     from weasyprint.text.ffi import FROM_UNITS, pango
     from weasyprint.text.line_break import Layout, line_size
 
@@ -217,7 +234,7 @@ def _line_result(text, style, justification_spacing, max_width, count, trim, gap
     extras[-1] = last_trim if trim else 0
     layout.clreq_text, layout.clreq_extra = line_text, extras
     _TAIL[:] = line_text[-1], style["font_size"]
-    layout.clreq_lead = lead
+    layout.clreq_lead, layout.clreq_shift = lead, shift
     width = (sum(advances) + sum(extras)) * FROM_UNITS + lead
     _, height = line_size(line, style)
     baseline = pango.pango_layout_get_baseline(layout.layout) * FROM_UNITS

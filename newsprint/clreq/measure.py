@@ -189,4 +189,16 @@ def _metrics(text, style, justification_spacing) -> totalfit.Metrics:
         em=round(em_units),
         body=[is_body(c) for c in text],
         penalty=totalfit.quoted_terms(text),
+        lead=_lead(text, blanks, advances, font_size),
     )
+
+
+def _lead(text: str, blanks: dict, advances: list[int], font_size: float) -> int:
+    """An opening mark's blank left half, which it may lose at the start of a paragraph's
+    first line (clreq 3.1.6.2: at the indent); not before another mark, whose own
+    compression the typography report would take for it."""
+    if len(text) < 2 or text[0] not in OPENING or text[1] in PUNCT:
+        return 0
+    if not blanks.get(0, (False, False))[0]:
+        return 0
+    return _units(round(advances[0] / (font_size * 1024) * 500), font_size)

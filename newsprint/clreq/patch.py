@@ -201,7 +201,7 @@ def _get_first_line(self):
     if getattr(self, "clreq_pending", False):
         self.clreq_pending = False
         if self.text == self.clreq_text and any(self.clreq_extra):
-            _apply_extras(first_line, self.text, self.clreq_extra)
+            _apply_extras(first_line, self.text, self.clreq_extra, getattr(self, "clreq_shift", 0))
     return first_line, index
 
 
@@ -221,8 +221,10 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         stream.end_marked_content()
 
 
-def _apply_extras(line, text, extras):
-    """Widen the last glyph of each cluster by the extras of all its characters."""
+def _apply_extras(line, text, extras, shift: int = 0):
+    """Widen the last glyph of each cluster by the extras of all its characters; move
+    the first glyph `shift` left (an opening mark that gave up its blank left half: its
+    advance is already that much narrower)."""
     b2c = _byte_to_char(text)
     b2c[len(text.encode())] = len(text)
     for offset, end, _, glyphs in _runs(line):
@@ -234,6 +236,8 @@ def _apply_extras(line, text, extras):
             last = b2c.get(offset + clusters[j + 1] if j + 1 < count else end)
             if first is not None and last is not None and (extra := sum(extras[first:last])):
                 glyphs.glyphs[j].geometry.width += extra
+            if shift and first == 0 and offset == 0:
+                glyphs.glyphs[j].geometry.x_offset -= shift
 
 
 # --- installation ---------------------------------------------------------------------

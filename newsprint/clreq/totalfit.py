@@ -58,6 +58,9 @@ class Metrics:
     em: int  # one em
     body: list[bool]  # characters that count for 孤字
     penalty: list[int] | None = None  # demerits of a break before position k (0..n)
+    # How far the first character may shrink on the paragraph's first line: an opening
+    # mark's blank half after the indent (clreq 3.1.6.2, “ set at the indent).
+    lead: int = 0
 
     def prefix(self):
         n = len(self.text)
@@ -106,6 +109,7 @@ class _Lines:
         # shrinkable inside the line: marks before its last character, Han–Latin gaps
         hl = self.hl[e] - self.hl[i + 1]
         shrink = self.shr[e - 1] - self.shr[i] + hl * HL_SHRINK * m.em // 1000
+        shrink += m.lead if i == 0 else 0
         trim = False
         if width > measure and m.trims[e - 1]:
             width, trim = width + m.trims[e - 1], True
