@@ -69,6 +69,8 @@ def _total_fit(text, style, justification_spacing, max_units: int, measure: int,
     broken is answered from memory. `indented`: the text starts a paragraph's first
     line after its indent, where an opening mark may lose its blank half."""
     open_end = style["text_align_last"] == "justify"  # a piece that runs on (make-up)
+    # `indented` in the key: the lines' choice must not depend on what was asked before
+    # (the make-up measures modules in another order than the page sets them)
     key = (id(style), measure, justification_spacing, _ROOT[0], STRATEGY[0], open_end, indented)
     entry = _PARAGRAPHS.get(key)
     offset = -1
