@@ -16,6 +16,11 @@ OPENING = frozenset("“‘（《〈【「『〔〖〘〚｛［")
 CLOSING = frozenset("、，。．：；！？”’）》〉】」』〕〗〙〛｝］")
 INSEPARABLE = frozenset("—…")
 PUNCT = OPENING | CLOSING | INSEPARABLE | frozenset("·・")
+# Loose lines (issue 11): the widest gap between two Han characters on a justified line
+# with MIN_OPPORTUNITIES places to break or more, and on any line.
+LOOSE_EM = 0.15
+MAX_GAP_EM = 0.25
+MIN_OPPORTUNITIES = 4
 CJK_RE = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 
 

@@ -74,7 +74,9 @@ def test_hard_cases_in_every_role(story_dir, tmp_path, seed):
         assert report.headings.headings >= 8, shown  # 4 section titles, 4 speaker lines
         assert report.headings.inside_phrase == report.headings.short_last == 0, shown
         # Sample copy sets a number and its unit every few characters, which leaves some
-        # lines no tight break (first-fit: 19 loose lines of 61, worst 0.92 em, in Kai)
-        assert max(role.worst_gap_em for role in roles.values()) <= 0.35, shown
+        # lines no tight break (first-fit: 19 loose lines of 61, worst 0.92 em, in Kai;
+        # total fit with marks at ¾ width at most mid-line: 14 and 15 of about 200, worst
+        # 0.31 em; at half width, and beside a compressed pair: 6 and 3, worst 0.27 em)
+        assert max(role.worst_gap_em for role in roles.values()) <= 0.3, shown
         justified = sum(role.justified for role in roles.values())
-        assert report.roles.loose <= justified / 4, shown
+        assert report.roles.loose <= justified / 25, shown

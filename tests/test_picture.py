@@ -55,3 +55,30 @@ def test_a_panorama_keeps_the_pixels_its_frames_height_needs(story_dir, tmp_path
     assert report.ok, report.findings
     (placed,) = report.figures["images"]
     assert MIN_PPI <= placed["ppi"] <= MAX_PPI + 2, placed
+
+
+def test_a_placeholder_stays_inside_a_wide_short_frame(tmp_path):
+    # Its padding was 30 % of the frame's width: under a photo 6 columns wide and 16
+    # lines high (corpus story 200's make-up) '图片待补' fell below the frame, text in
+    # no module. Now 30 % of the frame's height.
+    import pdfplumber
+    from conftest import ROOT
+    from weasyprint import HTML
+
+    from newsprint.build import session_css
+    from newsprint.config import load_config
+
+    css = "".join((ROOT / "styles" / n).read_text("utf-8") for n in ("tokens.css", "modules.css"))
+    frame = (
+        '<div class="photo-frame" style="--frame: 16; width: 750pt">'
+        '<div class="photo-placeholder"><span>图片待补</span><small>MISSING</small></div></div>'
+    )
+    html = (
+        f'<html lang="zh-CN"><style>{session_css(load_config())}{css}'
+        ":root { --line-pitch: 13.5pt } @page { size: 300mm 300mm }</style>"
+        f'<figure class="photo">{frame}</figure><p>下</p></html>'
+    )
+    HTML(string=html).write_pdf(tmp_path / "frame.pdf")
+    with pdfplumber.open(tmp_path / "frame.pdf") as pdf:
+        chars = {c["text"]: c for c in pdf.pages[0].chars}
+    assert chars["图"]["bottom"] < chars["下"]["top"]

@@ -97,3 +97,15 @@ def test_a_short_quoted_term_is_not_split_while_lines_within_the_limit_can_keep_
     assert max(stretch(m, lines, 10 * EM)) <= totalfit.LOOSE
     assert totalfit.quoted_terms("“千亿级”")[2:4] == [totalfit.QUOTED_TERM] * 2
     assert not any(totalfit.quoted_terms("“一二三四五六七八九”"))  # a quotation, not a term
+
+
+def test_a_line_with_few_places_to_break_takes_the_slack_another_could_not():
+    # 24 characters on 10.3 em, most of them glued: nine on a line leave 0.16 em between
+    # characters. On the first line (four places to break) that is a loose line; on the
+    # second (three, all glued runs) it is within the 0.25 em such a line may take.
+    glued = {1, 2, 4, 5, 11, 12, 13, 16, 17, 20, 21}
+    m = metrics("一二三四五六七八九十百千万亿兆京垓秭甲乙丙丁戊己", glued=glued)
+    lines = totalfit.chain(totalfit.choose(m, int(10.3 * EM), int(10.3 * EM), True))
+    assert [end for end, _ in lines] == [10, 19, 24]
+    assert sum(m.breaks[11:19]) < totalfit.MIN_OPPORTUNITIES
+    assert max(stretch(m, lines, 10.3 * EM)) <= totalfit.WORST

@@ -84,7 +84,8 @@ def _joined(texts: list, root: float) -> totalfit.Metrics:
     boxes meet: a break if clreq allows one there, and the Han–Latin gap WeasyPrint
     will count at the start of the second box; neither stretches nor shrinks there,
     nor does a box's last character (its extra is the line end's)."""
-    from newsprint.clreq.linebreak import _can_break_text, _gap_units, _managed, _metrics
+    from newsprint.clreq.linebreak import _can_break_text, _gap_units, _managed
+    from newsprint.clreq.measure import _metrics
 
     parts = []
     for box in texts:

@@ -31,16 +31,12 @@ from contextlib import contextmanager
 from newsprint.clreq import totalfit
 from newsprint.clreq.linebreak import (
     _ORIGINAL,
-    _byte_to_char,
     _can_break_text,
     _gap_units,
     _get_next_linebox,
-    _glyph_arrays,
-    _runs,
     _split_first_line,
-    _units,
-    gap_eligible,
 )
+from newsprint.clreq.measure import _byte_to_char, _glyph_arrays, _runs, _units, gap_eligible
 from newsprint.hanzi import han_latin
 
 WEASYPRINT_VERSION = "70.0"
@@ -205,7 +201,7 @@ def _get_first_line(self):
     if getattr(self, "clreq_pending", False):
         self.clreq_pending = False
         if self.text == self.clreq_text and any(self.clreq_extra):
-            _apply_extras(first_line, self.text, self.clreq_extra)
+            _apply_extras(first_line, self.text, self.clreq_extra, getattr(self, "clreq_shift", 0))
     return first_line, index
 
 
@@ -225,8 +221,10 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         stream.end_marked_content()
 
 
-def _apply_extras(line, text, extras):
-    """Widen the last glyph of each cluster by the extras of all its characters."""
+def _apply_extras(line, text, extras, shift: int = 0):
+    """Widen the last glyph of each cluster by the extras of all its characters; move
+    the first glyph `shift` left (an opening mark that gave up its blank left half: its
+    advance is already that much narrower)."""
     b2c = _byte_to_char(text)
     b2c[len(text.encode())] = len(text)
     for offset, end, _, glyphs in _runs(line):
@@ -238,6 +236,8 @@ def _apply_extras(line, text, extras):
             last = b2c.get(offset + clusters[j + 1] if j + 1 < count else end)
             if first is not None and last is not None and (extra := sum(extras[first:last])):
                 glyphs.glyphs[j].geometry.width += extra
+            if shift and first == 0 and offset == 0:
+                glyphs.glyphs[j].geometry.x_offset -= shift
 
 
 # --- installation ---------------------------------------------------------------------

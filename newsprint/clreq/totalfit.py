@@ -22,15 +22,21 @@ import math
 import re
 from dataclasses import dataclass
 
-LOOSE = 0.15  # em between characters that starts to cost (the report's limit)
-WORST = 0.25  # em past which a line costs more than any other choice
+from newsprint.hanzi import LOOSE_EM, MAX_GAP_EM, MIN_OPPORTUNITIES
+
+LOOSE = LOOSE_EM  # em between characters that starts to cost (the report's limit)
+WORST = MAX_GAP_EM  # em past which a line costs more than any other choice
 HL_STRETCH = 83  # thousandths of an em a Han–Latin gap may grow (¼ → ⅓)
 HL_SHRINK = 125  # … and shrink (¼ → ⅛)
-MARK_SHRINK = 250  # of a mark's blank half, mid-line
+MARK_SHRINK = 500  # a mark's blank half, mid-line: down to half width (clreq, jlreq)
 LINE_PENALTY = 10
 ORPHAN = 10**9  # a paragraph ending on one character
 LETTER_SPACED = 10**8  # a line only letter-spacing could fill
 TOO_LOOSE = 10**6
+# A line over its own limit (LOOSE, or WORST where it has fewer than MIN_OPPORTUNITIES
+# places to break, as the report judges it): worth as much as several lines just
+# within it, so the loose lines are as few as the paragraph allows.
+OVER_LIMIT = 10**5
 # A break inside a short quoted term (“千/亿级”): allowed, but worth as much to avoid
 # as a line at the 0.15 em limit.
 QUOTED_TERM = (LINE_PENALTY + 100) ** 2
@@ -52,11 +58,16 @@ class Metrics:
     em: int  # one em
     body: list[bool]  # characters that count for 孤字
     penalty: list[int] | None = None  # demerits of a break before position k (0..n)
+    # How far the first character may shrink on the paragraph's first line: an opening
+    # mark's blank half after the indent (clreq 3.1.6.2, “ set at the indent).
+    lead: int = 0
 
     def prefix(self):
         n = len(self.text)
         adv, gap, ela, hl, shr, body = [0], [0, 0], [0, 0], [0, 0], [0], [0]
+        brk = [0]
         for i in range(n):
+            brk.append(brk[-1] + self.breaks[i])
             adv.append(adv[-1] + self.advances[i])
             shr.append(shr[-1] + self.shrink[i])
             body.append(body[-1] + self.body[i])
@@ -64,7 +75,7 @@ class Metrics:
                 gap.append(gap[-1] + self.gaps[i])
                 ela.append(ela[-1] + self.elastic[i])
                 hl.append(hl[-1] + self.han_latin[i])
-        return adv, gap, ela, hl, shr, body
+        return adv, gap, ela, hl, shr, body, brk
 
 
 def _ends(text: str) -> list[int]:
@@ -80,7 +91,7 @@ class _Lines:
 
     def __init__(self, m: Metrics):
         self.m = m
-        self.adv, self.gap, self.ela, self.hl, self.shr, self.body = m.prefix()
+        self.adv, self.gap, self.ela, self.hl, self.shr, self.body, self.brk = m.prefix()
         self.ends = _ends(m.text)
         self.n = len(m.text)
 
@@ -98,6 +109,7 @@ class _Lines:
         # shrinkable inside the line: marks before its last character, Han–Latin gaps
         hl = self.hl[e] - self.hl[i + 1]
         shrink = self.shr[e - 1] - self.shr[i] + hl * HL_SHRINK * m.em // 1000
+        shrink += m.lead if i == 0 else 0
         trim = False
         if width > measure and m.trims[e - 1]:
             width, trim = width + m.trims[e - 1], True
@@ -121,6 +133,9 @@ class _Lines:
             per = (slack - hl_room) / gaps
         ems = per / m.em
         demerits = (LINE_PENALTY + 100 * (ems / LOOSE) ** 3) ** 2
+        opportunities = self.brk[e] - self.brk[i + 1]  # breaks inside the line
+        if ems > (LOOSE if opportunities >= MIN_OPPORTUNITIES else WORST):
+            demerits += OVER_LIMIT
         if ems > WORST:
             demerits += TOO_LOOSE * (1 + ems)
         return demerits, trim

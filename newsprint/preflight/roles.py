@@ -14,12 +14,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from newsprint.hanzi import break_allowed, is_han, is_latin
+from newsprint.hanzi import (
+    LOOSE_EM,
+    MAX_GAP_EM,
+    MIN_OPPORTUNITIES,
+    break_allowed,
+    is_han,
+    is_latin,
+)
 
 QUOTES = frozenset("“”‘’")
-LOOSE_EM = 0.15  # between two Han characters, on a line with MIN_OPPORTUNITIES
-MAX_GAP_EM = 0.25  # on any justified line
-MIN_OPPORTUNITIES = 4
 LETTER_EM = 0.03  # more between two figures or letters is letter-spacing
 FULL_QUOTE_EM = 0.95
 

@@ -119,6 +119,12 @@ class Line:
     def x0(self) -> float:
         return self.chars[0]["x0"]
 
+    @property
+    def lead(self) -> float:
+        """How far left of its edge the line may start: an opening mark at a paragraph's
+        indent may give up its blank left half (clreq 3.1.6.2), its glyph moved left."""
+        return self.chars[0]["size"] / 2 if self.chars[0]["text"] in OPENING else 0.0
+
     def right_edges(self) -> list[float]:
         """Possible right edges: a closing mark may end the line set half-width."""
         last = self.chars[-1]
@@ -209,11 +215,12 @@ def _lines_of_page(page, number: int) -> list[Line]:
     return sorted(result, key=lambda line: (line.baseline, line.x0))
 
 
-def _indent(a: float, b: float, size: float) -> int | None:
-    """How many ems b's left edge sits right of a's (0..4), or None."""
-    ems = (b - a) / size
-    k = round(ems)
-    return k if 0 <= k <= 4 and abs(b - a - k * size) <= TOLERANCE else None
+def _indent(a: float, b: float, size: float, lead: float = 0.0) -> int | None:
+    """How many ems b's left edge sits right of a's (0..4), or None; b may sit up to
+    `lead` left of that (Line.lead)."""
+    k = round((b - a + lead / 2) / size)
+    off = b - a - k * size
+    return k if 0 <= k <= 4 and -lead - TOLERANCE <= off <= TOLERANCE else None
 
 
 def _taller(*lines: Line) -> float:
@@ -237,8 +244,8 @@ def _columns(lines: list[Line]) -> list[list[Line]]:
                 and above.size == line.size
                 and above.baseline < line.baseline
                 and (
-                    _indent(above.x0, line.x0, line.size) is not None
-                    or _indent(line.x0, above.x0, line.size) is not None
+                    _indent(above.x0, line.x0, line.size, line.lead) is not None
+                    or _indent(line.x0, above.x0, line.size, above.lead) is not None
                 )
             ):
                 chain = tail.pop(id(above))
