@@ -233,22 +233,18 @@ def build(
     )
 
 
-def compose_pages(
-    job: Prepared, config: Config, typesetter: Typesetter, env, known_only: bool = False
-) -> Makeup | None:
+def compose_pages(job: Prepared, config: Config, typesetter: Typesetter, env, pool=None) -> Makeup:
     """Measure every module, then make up the pages (compose/makeup.py); BuildFailed with
-    the desk's cut/add message when the copy cannot fill them. `known_only`: None unless
-    the typesetter's cache holds the make-up already (the studio's parallel path)."""
+    the desk's cut/add message when the copy cannot fill them. `pool`: the studio's page
+    workers, which measure the modules in parallel."""
     story, edition, fmt = job.story, job.edition, job.fmt
-    heights, warnings = measure_modules(story, fmt, config.makeup, typesetter, env)
+    heights, warnings = measure_modules(story, fmt, config.makeup, typesetter, env, pool=pool)
     if warnings:
         raise BuildFailed(job.findings + [weasyprint_finding(w) for w in warnings])
     aspect = picture_aspect(job.story_path.parent, edition)
     cache = getattr(typesetter, "fit_cache", None)
     key = _makeup_key(heights, job, config, aspect)
     kept = cache.get(key) if cache is not None else None
-    if known_only and kept is None:
-        return None
     plan, atoms, found = make_up(
         story, edition, fmt, config.makeup, heights, aspect, module_gap_lines(), kept
     )

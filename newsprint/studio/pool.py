@@ -19,7 +19,13 @@ from pathlib import Path
 
 from PIL import Image
 
-from newsprint.build import BuildFailed, BuildResult, compose_pages, preflight_outputs
+from newsprint.build import (
+    BuildFailed,
+    BuildResult,
+    compose_pages,
+    preflight_outputs,
+    scaled_photo,
+)
 from newsprint.compose.html import compose_html, geometry_css, template_env
 from newsprint.compose.makeup import Makeup
 from newsprint.output.manifest import write_manifest
@@ -35,6 +41,7 @@ from newsprint.output.write import (
     story_meta,
 )
 from newsprint.typeset.measure import overflow_findings
+from newsprint.typeset.modules import measure_html
 from newsprint.typeset.typesetter import Typesetter, remove_font_folders, weasyprint_finding
 
 _WORKER: dict = {}  # the worker process's Typesetter, made once by _start
@@ -93,6 +100,11 @@ def render_page(job: PageJob) -> PageDone:
     return PageDone(job.page.index, [], warnings, 1, pdf, pixels, checked)
 
 
+def measure_part(args: tuple) -> tuple[dict, list[str]]:
+    """One of the module measurement's documents (typeset/modules.py; runs in a worker)."""
+    return measure_html(_WORKER["typesetter"], *args)
+
+
 class PagePool:
     """Worker processes, one per core (two at most: a spread has two pages)."""
 
@@ -108,6 +120,11 @@ class PagePool:
 
     def render(self, jobs: list[PageJob]) -> list[PageDone]:
         return list(self.executor.map(render_page, jobs))
+
+    def measure(self, htmls: list[str], css: str, texts: dict, line_pitch: float) -> list:
+        """(heights, warnings) of each measuring document, laid out at once."""
+        jobs = [(html, css, texts, line_pitch) for html in htmls]
+        return list(self.executor.map(measure_part, jobs))
 
     def close(self) -> None:
         """Stop the workers now: a page half-rendered is of no use to a session that
@@ -134,9 +151,10 @@ def build_in_pool(
 ):
     """build()'s warm path with the pages laid out in parallel, or None to take the normal one.
 
-    `job` is build.prepare()'s Prepared story. Only when the fit cache knows the final
-    plan and every page comes out as it did: anything else (a new layout, an overset,
-    a failed page) goes the sequential way, which also writes the failed-layout proof.
+    `job` is build.prepare()'s Prepared story. A new make-up is solved here too (a size
+    change that moves text would otherwise lay the spread out in one process); anything
+    that fails (no make-up fits, an overset, a failed page) goes the sequential way,
+    which says what to cut and writes the failed-layout proof.
     """
 
     if getattr(typesetter, "font_css", None) != pool.session_css:
@@ -144,11 +162,10 @@ def build_in_pool(
     story, edition, fmt = job.story, job.edition, job.fmt
     env = template_env(fmt, config)
     try:
-        final = compose_pages(job, config, typesetter, env, known_only=True)
+        final = compose_pages(job, config, typesetter, env, pool)
     except BuildFailed:
-        return None
-    if final is None:
-        return None  # a new make-up: the sequential build solves it (and says what to cut)
+        return None  # the sequential build says what to cut or add
+    job = scaled_photo(job, final)
     out_dir = Path(out_root) / job.story_path.stem
     with Staging(out_dir) as staging:  # like build(): files move in once all checks passed
         done = _render_pages(pool, job, config, final, staging.dir, proof_dpi)

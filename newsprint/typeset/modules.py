@@ -62,10 +62,16 @@ def measure_modules(
     typesetter,
     env,
     cache_dir: Path | None = CACHE_DIR,
+    pool=None,
 ) -> tuple[dict[str, float], list[str]]:
-    """({measurement id: height in grid lines}, WeasyPrint's warnings)."""
+    """({measurement id: height in grid lines}, WeasyPrint's warnings).
+
+    `pool` (the studio's page workers) lays out the items in two documents at once:
+    each item is a block of its own width, so it measures the same in either.
+    """
     found = measures.items(story, fmt, bounds)
-    html = env.get_template("measure.html.j2").render(items=found)
+    template = env.get_template("measure.html.j2")
+    html = template.render(items=found)
     css = geometry_css(fmt)
     digest = hashlib.sha256()
     for text in (html, css, typesetter.font_css, typesetter.layout_css()):
@@ -76,21 +82,56 @@ def measure_modules(
             return json.loads(path.read_text(encoding="utf-8")), []
         except (OSError, ValueError):
             pass
-    document, warnings = typesetter.render(html, css)
-    heights: dict = {}
-    for page in document.pages:
-        for name, rect in page.anchors.items():
-            if name.startswith("m-") and name not in heights:
-                heights[name] = round((rect[3] - rect[1]) * PX_TO_PT / fmt.line_pitch, 4)
     paras = [p for art in story.articles for p in art.lead]
     paras += [p for art in story.articles for sec in art.sections for p in sec.paragraphs]
     texts = {f"m-p-{p.line}": p.text for p in paras}
-    for name, lines in paragraph_lines(document).items():
-        if name in texts:
-            heights[f"starts:{name}"] = line_starts(texts[name], lines)
+    if pool is None:
+        heights, warnings = measure_html(typesetter, html, css, texts, fmt.line_pitch)
+    else:
+        parts = [template.render(items=chunk) for chunk in halves(found)]
+        heights, warnings = {}, []
+        for part_heights, part_warnings in pool.measure(parts, css, texts, fmt.line_pitch):
+            heights.update(part_heights)
+            warnings += part_warnings
+        warnings = list(dict.fromkeys(warnings))
     if path and not warnings:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(heights, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
     return heights, warnings
+
+
+def measure_html(
+    typesetter, html: str, css: str, texts: dict[str, str], line_pitch: float
+) -> tuple[dict, list[str]]:
+    """Lay out one measuring document; read each item's height and each paragraph's
+    line starts (`texts`: the paragraphs' text by id)."""
+    document, warnings = typesetter.render(html, css)
+    heights: dict = {}
+    for page in document.pages:
+        for name, rect in page.anchors.items():
+            if name.startswith("m-") and name not in heights:
+                heights[name] = round((rect[3] - rect[1]) * PX_TO_PT / line_pitch, 4)
+    for name, lines in paragraph_lines(document).items():
+        if name in texts:
+            heights[f"starts:{name}"] = line_starts(texts[name], lines)
+    return heights, warnings
+
+
+def _weight(item) -> int:
+    """Roughly how long an item takes to lay out: its characters of text."""
+    paras = item.payload.get("paras") or getattr(item.payload.get("testimony"), "paragraphs", ())
+    return sum(len(p.text) for p in paras) or len(item.payload.get("text", "")) or 40
+
+
+def halves(items: list) -> list[list]:
+    """The items in two lists of about equal work, each in the original order."""
+    bins: list[list[int]] = [[], []]
+    loads = [0, 0]
+    order = sorted(range(len(items)), key=lambda i: -_weight(items[i]))
+    for i in order:
+        lighter = loads.index(min(loads))
+        bins[lighter].append(i)
+        loads[lighter] += _weight(items[i])
+    return [[items[i] for i in sorted(b)] for b in bins if b]
