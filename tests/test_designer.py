@@ -333,6 +333,36 @@ def test_page_workers_measure_the_modules_as_one_document_does():
     assert len(parts) == 2 and sorted(i.id for p in parts for i in p) == sorted(i.id for i in found)
 
 
+MEMO_SCRIPT = """
+import sys
+from pathlib import Path
+from newsprint.build import build
+from newsprint.typeset import pdfmemo
+out = Path(sys.argv[1])
+story = Path(sys.argv[2])
+plain = build(story, out / "plain", archive=False, typography=False)
+pdfmemo.install()
+first = build(story, out / "first", archive=False, typography=False)
+again = build(story, out / "again", archive=False, typography=False)
+for runs in zip(plain.print_pdfs, first.print_pdfs, again.print_pdfs, strict=True):
+    assert len({p.read_bytes() for p in runs}) == 1, runs
+assert pdfmemo._SUBSETS and pdfmemo._DEFLATED
+"""
+
+
+def test_the_studios_pdf_memo_writes_the_same_bytes(tmp_path):
+    """The studio keeps font subsets and compressed font files between saves."""
+    story = ROOT / "source" / "000_47b12d432780679e.txt"
+    run = subprocess.run(
+        [sys.executable, "-c", MEMO_SCRIPT, str(tmp_path), str(story)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
 def test_running_head_edit_reuses_the_fit(story_dir, tmp_path):
     from conftest import SEED, SEED_EDITION, write_story
 

@@ -40,6 +40,7 @@ from newsprint.output.write import (
     proof_path,
     story_meta,
 )
+from newsprint.typeset import pdfmemo
 from newsprint.typeset.measure import overflow_findings
 from newsprint.typeset.modules import measure_html
 from newsprint.typeset.typesetter import Typesetter, remove_font_folders, weasyprint_finding
@@ -52,6 +53,7 @@ def _start(session_css: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops us
     _WORKER["typesetter"] = Typesetter(session_css)
+    pdfmemo.install()  # the next save subsets and compresses the same faces again
     # a worker leaves by os._exit: atexit never runs, multiprocessing's finalizers do
     multiprocessing.util.Finalize(None, remove_font_folders, exitpriority=100)
 
