@@ -190,6 +190,7 @@ class Typesetter:
     _sheets: dict[str, tuple[float, CSS, list[str]]] = field(default_factory=dict)
     # build.lay_out's memory of fit outcomes per layout key: see build.layout_key
     fit_cache: dict = field(default_factory=dict)
+    measured: object = None  # the last module measurement (typeset/remeasure.py)
 
     def __post_init__(self) -> None:
         install_clreq()

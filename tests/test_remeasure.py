@@ -1,0 +1,86 @@
+"""A style edit re-measures only the modules it can move (typeset/remeasure.py), and
+the heights come out as a whole measurement's."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import ROOT
+
+from newsprint.typeset.remeasure import changed_selectors, items_to_remeasure
+
+SHEET = """
+:root { --inset: calc(var(--size) / 2); --size: 10pt; --accent: red; }
+.box { padding: var(--inset); }
+.card li { font-size: 9pt; }
+@page { size: A4; }
+"""
+
+
+def test_a_token_edit_touches_the_rules_that_use_it_through_other_tokens():
+    edited = SHEET.replace("--size: 10pt", "--size: 11pt")
+    assert changed_selectors(SHEET, edited) == [".box"]
+
+
+def test_a_declaration_edit_touches_its_rule_only():
+    assert changed_selectors(SHEET, SHEET.replace("9pt", "10pt")) == [".card li"]
+    assert changed_selectors(SHEET, SHEET) == []
+
+
+def test_anything_more_than_declarations_re_measures_all():
+    assert changed_selectors(SHEET, SHEET + ".new { width: 1pt }") is None
+    assert changed_selectors(SHEET, SHEET.replace("A4", "A3")) is None
+    assert changed_selectors(SHEET, SHEET.replace(".box", ".box, p")) is None
+    # a longhand moved before its shorthand: every property of the rule
+    a = ".x { padding: 1pt; padding-left: 2pt }"
+    b = ".x { padding-left: 2pt; padding: 1pt }"
+    assert changed_selectors(a, b) == [".x"]
+
+
+def test_matches_are_found_by_item_and_outside_them_re_measure_all():
+    html = (
+        '<html><body class="measuring">'
+        '<div class="measure" id="m-a"><div class="box"><p>x</p></div></div>'
+        '<div class="measure" id="m-b"><ul class="card"><li>1</li></ul></div>'
+        "</body></html>"
+    )
+    ids = ["m-a", "m-b"]
+    assert items_to_remeasure(html, [".box"], ids) == {"m-a"}
+    assert items_to_remeasure(html, [".card li::before"], ids) == {"m-b"}
+    assert items_to_remeasure(html, [".nothing"], ids) == set()
+    assert items_to_remeasure(html, ["body"], ids) is None  # inherited by every item
+
+
+def test_a_size_edit_re_measures_some_modules_to_the_same_heights(tmp_path, monkeypatch):
+    from newsprint.build import prepare, session_css
+    from newsprint.compose.html import template_env
+    from newsprint.config import load_config
+    from newsprint.typeset import remeasure, typesetter
+    from newsprint.typeset.modules import measure_modules
+    from newsprint.typeset.typesetter import Typesetter
+
+    styles = tmp_path / "styles"
+    shutil.copytree(ROOT / "styles", styles)
+    monkeypatch.setattr(typesetter, "STYLES_DIR", styles)
+    config = load_config()
+    job = prepare(ROOT / "source" / "000_47b12d432780679e.txt", config)
+    env = template_env(job.fmt, config)
+
+    def measure(setter):
+        return measure_modules(job.story, job.fmt, config.makeup, setter, env, cache_dir=None)
+
+    warm = Typesetter(session_css(config))
+    measure(warm)
+    tokens = styles / "tokens.css"
+    text = tokens.read_text(encoding="utf-8")
+    old = "--databox-size: var(--size-sanhao);"
+    assert old in text
+    tokens.write_text(text.replace(old, "--databox-size: 19pt;"), encoding="utf-8")
+    picked = []
+    real = remeasure.to_remeasure
+    monkeypatch.setattr(remeasure, "to_remeasure", lambda *a: picked.append(real(*a)) or picked[-1])
+    partial = measure(warm)
+    assert picked[-1] and all(name.startswith("m-di-") for name in picked[-1])
+    whole = measure(Typesetter(session_css(config)))
+    assert picked[-1] is None  # a new typesetter has nothing to keep
+    assert partial == whole and whole[1] == []
