@@ -22,6 +22,7 @@ from newsprint.compose.html import compose_html, geometry_css, template_env
 from newsprint.compose.makeup import Makeup, make_up
 from newsprint.config import PROJECT_ROOT, PT_PER_MM, Config, PageFormat, load_config
 from newsprint.errors import Finding, UserError
+from newsprint.output.forked import Forked
 from newsprint.output.manifest import write_manifest
 from newsprint.output.pdfx import PrintSettings, print_css, print_settings
 from newsprint.output.pictures import locate_photo, picture_aspect
@@ -43,7 +44,7 @@ from newsprint.story.parse import parse_story
 from newsprint.typeset.coverage import check_coverage
 from newsprint.typeset.fonts import check_installed, font_face_css, load_faces, role_css
 from newsprint.typeset.measure import dropped_text, overflow_findings
-from newsprint.typeset.modules import measure_modules
+from newsprint.typeset.modules import measure_html, measure_modules
 from newsprint.typeset.styles import tool_css, undefined_properties
 from newsprint.typeset.typesetter import Typesetter, weasyprint_finding
 
@@ -163,7 +164,7 @@ def build(
     env = template_env(fmt, config)
 
     try:
-        plan = compose_pages(job, config, typesetter, env)
+        plan = compose_pages(job, config, typesetter, env, ForkedHalves(typesetter))
     except BuildFailed as exc:  # the copy does not fill its pages: the desk's cut/add message
         raise failed_run(out_dir, exc.findings) from None
     job = scaled_photo(job, plan)
@@ -257,6 +258,28 @@ def compose_pages(job: Prepared, config: Config, typesetter: Typesetter, env, po
     if empty:
         raise BuildFailed(job.findings + empty_pages(plan, story.source))
     return plan
+
+
+@dataclass(frozen=True)
+class ForkedHalves:
+    """Module measurement on two cores without a pool: the other half is laid out in a
+    forked child, which inherits the loaded faces (output/forked.py; in a process with
+    threads, such as the studio's fallback, both halves are laid out here)."""
+
+    typesetter: Typesetter
+
+    def measure(self, htmls: list[str], css: str, texts: dict, line_pitch: float) -> list:
+        children = [
+            Forked(measure_html, self.typesetter, html, css, texts, line_pitch)
+            for html in htmls[1:]
+        ]
+        try:
+            first = measure_html(self.typesetter, htmls[0], css, texts, line_pitch)
+        except BaseException:
+            for child in children:
+                child.wait()
+            raise
+        return [first, *(child.result() for child in children)]
 
 
 def _makeup_key(heights: dict, job: Prepared, config: Config, aspect) -> str:
