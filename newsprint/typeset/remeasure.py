@@ -77,11 +77,16 @@ def _changed_names(old: list, new: list) -> set[str]:
     return {n for (n, a), (_, b) in zip(old, new, strict=True) if a != b}
 
 
-def changed_selectors(old_css: str, new_css: str) -> list[str] | None:
-    """The selectors of the rules that may set a matched element differently; None when
-    the edit is more than changed declarations (re-measure everything)."""
+def changed_selectors(
+    old_css: str, new_css: str, context_css: str = ""
+) -> tuple[list[str], set[str]] | None:
+    """(the selectors of the rules that may set a matched element differently, the custom
+    properties whose value changed); None when the edit is more than changed declarations
+    (re-measure everything). `context_css`: the sheets set beside them, unchanged (the
+    faces, the geometry), whose rules may use a changed custom property too."""
     old, new = _rules(old_css), _rules(new_css)
-    if old is None or new is None or len(old) != len(new):
+    context = _rules(context_css)
+    if old is None or new is None or context is None or len(old) != len(new):
         return None
     changed_vars, touched = set(), set()
     for (old_prelude, old_decl), (new_prelude, new_decl) in zip(old, new, strict=True):
@@ -94,6 +99,7 @@ def changed_selectors(old_css: str, new_css: str) -> list[str] | None:
                 changed_vars.add(name)
             else:
                 touched.add(new_prelude)
+    new = new + context
     grown = True
     while grown:  # a custom property whose value uses a changed one changed too
         grown = False
@@ -107,7 +113,7 @@ def changed_selectors(old_css: str, new_css: str) -> list[str] | None:
         for name, value in decl or ():
             if not name.startswith("--") and changed_vars & set(VAR.findall(value)):
                 touched.add(prelude)
-    return sorted(touched)
+    return sorted(touched), changed_vars
 
 
 def items_to_remeasure(html: str, selectors: list[str], item_ids) -> set[str] | None:
@@ -155,9 +161,18 @@ def to_remeasure(before: Measured | None, now: Measured, html: str) -> set[str] 
     todo = {name for name, chunk in now.items.items() if before.items.get(name) != chunk}
     if before.css == now.css:
         return todo
-    selectors = changed_selectors(before.css, now.css)
-    if selectors is None:
+    font_css, geometry_css, head = now.setting
+    changed = changed_selectors(before.css, now.css, font_css + "\n" + geometry_css)
+    if changed is None:
         return None
+    selectors, changed_vars = changed
+
+    def uses(text: str) -> bool:  # a style attribute or the document's own sheet
+        return bool(changed_vars & set(VAR.findall(text)))
+
+    if uses(head):
+        return None
+    todo |= {name for name, chunk in now.items.items() if uses(chunk)}
     matched = items_to_remeasure(html, selectors, now.items)
     return None if matched is None else todo | matched
 
