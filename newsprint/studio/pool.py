@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.util
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,6 +168,8 @@ def build_in_pool(
         final = compose_pages(job, config, typesetter, env, pool)
     except BuildFailed:
         return None  # the sequential build says what to cut or add
+    except BrokenProcessPool:
+        return None  # a worker died measuring: the sequential build measures here
     job = scaled_photo(job, final)
     out_dir = Path(out_root) / job.story_path.stem
     with Staging(out_dir) as staging:  # like build(): files move in once all checks passed
