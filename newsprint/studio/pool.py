@@ -44,6 +44,7 @@ from newsprint.output.write import (
 from newsprint.typeset import pdfmemo
 from newsprint.typeset.measure import overflow_findings
 from newsprint.typeset.modules import measure_html
+from newsprint.typeset.recolour import render_kept
 from newsprint.typeset.typesetter import Typesetter, remove_font_folders, weasyprint_finding
 
 _WORKER: dict = {}  # the worker process's Typesetter, made once by _start
@@ -92,7 +93,8 @@ def render_page(job: PageJob) -> PageDone:
     env = template_env(job.fmt, job.config)
     plan = Makeup((job.page,))
     html = compose_html(job.story, job.edition, plan, job.fmt, job.photo_url, env)
-    document, warnings = typesetter.render(html, geometry_css(job.fmt))
+    kept = _WORKER.setdefault("kept", {})  # this worker's pages, laid out, by page index
+    document, warnings = render_kept(typesetter, html, geometry_css(job.fmt), kept, job.page.index)
     problems = overflow_findings(document, plan, job.fmt, job.story.source)
     if len(document.pages) != 1 or problems:
         return PageDone(job.page.index, problems, warnings, len(document.pages), None, None)
@@ -109,32 +111,48 @@ def measure_part(args: tuple) -> tuple[dict, list[str]]:
 
 
 class PagePool:
-    """Worker processes, one per core (two at most: a spread has two pages)."""
+    """Worker processes, one per core (two at most: a spread has two pages). Each has an
+    executor of its own, so that page i always goes to worker i, which keeps that page
+    laid out for a colour-only save (typeset/recolour.py)."""
 
     def __init__(self, session_css: str, workers: int = 2):
         self.session_css = session_css
         context = multiprocessing.get_context("forkserver")
         # forked ready to work
         context.set_forkserver_preload(["weasyprint", "newsprint.studio.pool"])
-        self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_start, initargs=(session_css,)
-        )
-        self.executor.submit(int)  # start the workers now: they load fonts while the parent renders
+        self.executors = [
+            ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_start, initargs=(session_css,)
+            )
+            for _ in range(workers)
+        ]
+        for executor in self.executors:  # start now: they load fonts while the parent renders
+            executor.submit(int)
+
+    def _map(self, fn, jobs: list) -> list:
+        """fn(job) for each job, job i in worker i (modulo the workers)."""
+        ways = len(self.executors)
+        futures = [self.executors[i % ways].submit(fn, job) for i, job in enumerate(jobs)]
+        return [future.result() for future in futures]
 
     def render(self, jobs: list[PageJob]) -> list[PageDone]:
-        return list(self.executor.map(render_page, jobs))
+        return self._map(render_page, jobs)
 
     def measure(self, htmls: list[str], css: str, texts: dict, line_pitch: float) -> list:
         """(heights, warnings) of each measuring document, laid out at once."""
-        jobs = [(html, css, texts, line_pitch) for html in htmls]
-        return list(self.executor.map(measure_part, jobs))
+        return self._map(measure_part, [(html, css, texts, line_pitch) for html in htmls])
 
     def close(self) -> None:
         """Stop the workers now: a page half-rendered is of no use to a session that
         ends, and waiting for it (or for a worker that hangs) kept `serve`/`watch`
         running after Ctrl-C or SIGTERM, their workers holding the terminal's pipes."""
-        processes = list((getattr(self.executor, "_processes", None) or {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        processes = [
+            process
+            for executor in self.executors
+            for process in (getattr(executor, "_processes", None) or {}).values()
+        ]
+        for executor in self.executors:
+            executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
         for process in processes:
