@@ -12,6 +12,7 @@ matched element outside the items) re-measures everything.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -45,9 +46,10 @@ def owned(items: dict[str, str], heights: dict) -> dict[str, set]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
 def _rules(css: str):
-    """[(prelude text, [(property, value text)…]) or (at-rule text, None)], or None if
-    unreadable."""
+    """[(prelude text, ((property, value text)…)) or (at-rule text, None)], or None if
+    unreadable; kept for the next save, which compares its sheets with these."""
     import tinycss2
 
     out = []
@@ -61,12 +63,12 @@ def _rules(css: str):
                     return None
                 value = tinycss2.serialize(d.value).strip() + (" !important" * d.important)
                 declarations.append((d.name if d.name.startswith("--") else d.lower_name, value))
-            out.append((tinycss2.serialize(rule.prelude).strip(), declarations))
+            out.append((tinycss2.serialize(rule.prelude).strip(), tuple(declarations)))
         elif rule.type == "at-rule":
             out.append((tinycss2.serialize([rule]), None))
         else:
             return None
-    return out
+    return tuple(out)
 
 
 def _changed_names(old: list, new: list) -> set[str]:
