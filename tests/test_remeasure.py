@@ -11,6 +11,7 @@ from newsprint.typeset.remeasure import (
     Measured,
     changed_selectors,
     items_to_remeasure,
+    matched_items,
     split_items,
     to_remeasure,
 )
@@ -125,3 +126,18 @@ def test_a_cold_render_measures_in_two_processes_as_in_one():
     forked = measure_modules(*args, cache_dir=None, pool=ForkedHalves(typesetter))
     typesetter.measured = None  # nothing to keep: lay every item out again
     assert forked == measure_modules(*args, cache_dir=None)
+
+
+def test_items_are_matched_alone_and_the_answers_kept():
+    head = '<html><head></head><body class="measuring">'
+    html = (
+        head
+        + '<div class="measure" id="m-a"><div class="box"><p>x</p></div></div>'
+        + '<div class="measure" id="m-b"><ul class="card"><li>1</li></ul></div>'
+        + "</body>\n</html>"
+    )
+    _, chunks = split_items(html)
+    assert matched_items(head, chunks, [".measuring .box p"]) == {"m-a"}
+    assert matched_items(head, chunks, [".measuring .box p"]) == {"m-a"}  # from memory
+    assert matched_items(head, {"m-b": chunks["m-b"]}, [".card li"]) == {"m-b"}
+    assert matched_items(head, chunks, ["html"]) is None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 ITEM_START = '<div class="measure" id="'
@@ -175,8 +176,36 @@ def to_remeasure(before: Measured | None, now: Measured, html: str) -> set[str] 
     if uses(head):
         return None
     todo |= {name for name, chunk in now.items.items() if uses(chunk)}
-    matched = items_to_remeasure(html, selectors, now.items)
+    if POSITIONAL.search(" ".join(selectors)):  # an item's place among the others counts
+        matched = items_to_remeasure(html, selectors, now.items)
+    else:
+        rest = {name: chunk for name, chunk in now.items.items() if name not in todo}
+        matched = matched_items(head, rest, selectors)
     return None if matched is None else todo | matched
+
+
+# a selector that looks at siblings: an item matches it by its place in the document
+POSITIONAL = re.compile(r"[+~]|:(?:nth|first|last|only)-")
+_MATCHED: OrderedDict = OrderedDict()  # (selectors, head, item HTML) → matched
+KEEP_MATCHES = 4096
+
+
+def matched_items(head: str, items: dict[str, str], selectors: list[str]) -> set[str] | None:
+    """items_to_remeasure() over `items` alone, each item's answer kept for the next save:
+    the designer edits one token again and again, and only its own items change HTML."""
+    key = (tuple(selectors), head)
+    unknown = {name: chunk for name, chunk in items.items() if (*key, chunk) not in _MATCHED}
+    if unknown:
+        tail = "</body>\n</html>"
+        body = "".join(ITEM_START + chunk.replace(tail, "") for chunk in unknown.values())
+        found = items_to_remeasure(head + body + tail, selectors, unknown)
+        if found is None:
+            return None
+        for name, chunk in unknown.items():
+            _MATCHED[(*key, chunk)] = name in found
+            while len(_MATCHED) > KEEP_MATCHES:
+                _MATCHED.popitem(last=False)
+    return {name for name, chunk in items.items() if _MATCHED[(*key, chunk)]}
 
 
 def kept_heights(before: Measured, keep) -> dict:
