@@ -306,6 +306,63 @@ def test_warm_render_reuses_the_fit_then_lays_pages_out_in_parallel(tmp_path):
     assert said(parallel, "par") == said(warm, "warm")
 
 
+def test_page_workers_measure_the_modules_as_one_document_does():
+    """The studio measures in two documents at once (a size change re-measures)."""
+    from newsprint.build import prepare, session_css
+    from newsprint.compose.html import template_env
+    from newsprint.compose.measures import items
+    from newsprint.studio.pool import PagePool
+    from newsprint.typeset.modules import halves, measure_modules
+    from newsprint.typeset.typesetter import Typesetter
+
+    config = load_config()
+    job = prepare(ROOT / "source" / "000_47b12d432780679e.txt", config)
+    typesetter = Typesetter(session_css(config))
+    env = template_env(job.fmt, config)
+    args = (job.story, job.fmt, config.makeup, typesetter, env)
+    pool = PagePool(typesetter.font_css)
+    try:
+        split = measure_modules(*args, cache_dir=None, pool=pool)
+    finally:
+        pool.close()
+    alone = measure_modules(*args, cache_dir=None)
+    assert split == alone and split[1] == []
+    assert any(k.startswith("starts:") for k in alone[0])
+    found = items(job.story, job.fmt, config.makeup)
+    parts = halves(found)
+    assert len(parts) == 2 and sorted(i.id for p in parts for i in p) == sorted(i.id for i in found)
+
+
+MEMO_SCRIPT = """
+import sys
+from pathlib import Path
+from newsprint.build import build
+from newsprint.typeset import pdfmemo
+out = Path(sys.argv[1])
+story = Path(sys.argv[2])
+plain = build(story, out / "plain", archive=False, typography=False)
+pdfmemo.install()
+first = build(story, out / "first", archive=False, typography=False)
+again = build(story, out / "again", archive=False, typography=False)
+for runs in zip(plain.print_pdfs, first.print_pdfs, again.print_pdfs, strict=True):
+    assert len({p.read_bytes() for p in runs}) == 1, runs
+assert pdfmemo._SUBSETS and pdfmemo._DEFLATED
+"""
+
+
+def test_the_studios_pdf_memo_writes_the_same_bytes(tmp_path):
+    """The studio keeps font subsets and compressed font files between saves."""
+    story = ROOT / "source" / "000_47b12d432780679e.txt"
+    run = subprocess.run(
+        [sys.executable, "-c", MEMO_SCRIPT, str(tmp_path), str(story)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
 def test_running_head_edit_reuses_the_fit(story_dir, tmp_path):
     from conftest import SEED, SEED_EDITION, write_story
 
@@ -335,6 +392,9 @@ def test_layout_css_ignores_colours_only():
     c = ":root { --accent: device-cmyk(0 1 1 0.1); } h1 { color: #c00; width: 12pt; }"
     assert masked(a) == masked(b)
     assert masked(a) != masked(c)
+    # an invalid colour voids every border that uses it: that moves text
+    d = a.replace("device-cmyk(0 1 1 0.1)", "device-cmyk(0 1 1)")
+    assert masked(d) != masked(a)
 
 
 def _worker_then_exit(css, queue):

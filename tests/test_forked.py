@@ -25,6 +25,12 @@ class Unpicklable(Exception):
         super().__init__(f"{a} {b}")
 
 
+def _fails_second(index):
+    if index:
+        raise UserError("there")
+    return index
+
+
 def _fails_oddly():
     raise Unpicklable(1, 2)
 
@@ -51,3 +57,16 @@ def test_with_other_threads_running_the_work_runs_here():
         stop.set()
         thread.join()
     assert pid == os.getpid()
+
+
+def test_forked_map_keeps_the_order_and_runs_the_first_here():
+    from newsprint.output.forked import forked_map
+
+    done = forked_map(_pid_and, [("a",), ("b",), ("c",)])
+    assert [value for _, value in done] == ["a", "b", "c"]
+    assert done[0][0] == os.getpid() and os.getpid() not in {done[1][0], done[2][0]}
+    assert forked_map(_pid_and, []) == []
+    with pytest.raises(UserError, match="here"):  # the children are waited for
+        forked_map(_fails, [("here",), ("there",)])
+    with pytest.raises(UserError, match="there"):
+        forked_map(_pid_and, [("here",)]) and forked_map(_fails_second, [(0,), (1,)])

@@ -173,12 +173,13 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(cold_and_peers(story, Path(tmp)))
         figures["warm_render_s"] = [round(t, 2) for t in warm_render(story, Path(tmp) / "warm")]
     from newsprint.bench.browser import designer_loop
-    from newsprint.bench.designer import bench_warm
+    from newsprint.bench.designer import bench_measure, bench_warm
     from newsprint.bench.makeup import bench_makeup
 
     figures["makeup_corpus"] = bench_makeup(8 if args.quick else 24)
     figures["designer_loop_browser"] = designer_loop(story)
     figures["designer_warm"] = bench_warm(story)
+    figures["remeasure_after_a_token_edit"] = bench_measure(story)
     if not args.quick:
         from newsprint.bench.growth import growth
         from newsprint.bench.typography import bench, format_bench

@@ -72,7 +72,21 @@ def headline_fit(text: str, width_pt: float) -> float:
     return math.floor(width_pt * 0.97 / max(ems, 1) * 2) / 2
 
 
+_ENVS: dict[str, jinja2.Environment] = {}
+
+
 def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
+    """template_env_for() kept per format and config: compiling the templates took
+    30-60 ms of every render (each page worker's too); the loader still reloads a
+    template whose file changed."""
+    key = repr((fmt, config))
+    env = _ENVS.get(key)
+    if env is None:
+        env = _ENVS[key] = template_env_for(fmt, config)
+    return env
+
+
+def template_env_for(fmt: PageFormat, config: Config) -> jinja2.Environment:
     """Templates from layout/ only, with autoescape: copy is untrusted input.
 
     The data box's `figures` filter, `lines` (a heading's breaks on its role's line,

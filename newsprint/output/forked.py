@@ -73,3 +73,16 @@ def _payload(fn, args) -> bytes:
         except Exception:  # noqa: BLE001 - an error that does not pickle: its text
             text = "".join(traceback.format_exception(exc))
             return pickle.dumps((False, RuntimeError(text)))
+
+
+def forked_map(fn, argsets: list[tuple]) -> list:
+    """[fn(*args) for args in argsets], all but the first in forked children beside this
+    process (a cold render's idle second core); raises as fn did."""
+    children = [Forked(fn, *args) for args in argsets[1:]]
+    try:
+        first = [fn(*argsets[0])] if argsets else []
+    except BaseException:
+        for child in children:
+            child.wait()
+        raise
+    return first + [child.result() for child in children]

@@ -69,14 +69,21 @@ def summary(reports: list[typography.Report]) -> str:
     )
 
 
+def _each(fn, argsets: list[tuple]) -> list:
+    return [fn(*args) for args in argsets]
+
+
 def typography_findings(
-    paths: list[Path], copy_text: str, errors: frozenset[str], locate, shown: Path
+    paths: list[Path], copy_text: str, errors: frozenset[str], locate, shown: Path, each=_each
 ) -> tuple[list[Finding], str]:
     """The report on a render's print PDFs: a finding per rule broken (an error when
     newsprint.toml [typography] errors names it, else a warning), placed by
     `locate(line text) -> (copy path, line)`, and the one-line summary. `shown`: the
-    folder the PDFs will be in, for the message."""
-    reports = [typography.measure(path, copy_text) for path in paths]
+    folder the PDFs will be in, for the message. `each(fn, argsets)` maps the measure
+    over the files (build's forks a child per file)."""
+    import pdfplumber  # noqa: F401 - here, so that a child forked per file has it (0.35 s)
+
+    reports = each(typography.measure, [(path, copy_text) for path in paths])
     findings = []
     for path, report in zip(paths, reports, strict=True):
         places = report.all_places()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.util
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,10 @@ from newsprint.output.write import (
     proof_path,
     story_meta,
 )
+from newsprint.typeset import pdfmemo
 from newsprint.typeset.measure import overflow_findings
+from newsprint.typeset.modules import measure_html
+from newsprint.typeset.recolour import render_kept
 from newsprint.typeset.typesetter import Typesetter, remove_font_folders, weasyprint_finding
 
 _WORKER: dict = {}  # the worker process's Typesetter, made once by _start
@@ -51,6 +55,7 @@ def _start(session_css: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops us
     _WORKER["typesetter"] = Typesetter(session_css)
+    pdfmemo.install()  # the next save subsets and compresses the same faces again
     # a worker leaves by os._exit: atexit never runs, multiprocessing's finalizers do
     multiprocessing.util.Finalize(None, remove_font_folders, exitpriority=100)
 
@@ -88,7 +93,8 @@ def render_page(job: PageJob) -> PageDone:
     env = template_env(job.fmt, job.config)
     plan = Makeup((job.page,))
     html = compose_html(job.story, job.edition, plan, job.fmt, job.photo_url, env)
-    document, warnings = typesetter.render(html, geometry_css(job.fmt))
+    kept = _WORKER.setdefault("kept", {})  # this worker's pages, laid out, by page index
+    document, warnings = render_kept(typesetter, html, geometry_css(job.fmt), kept, job.page.index)
     problems = overflow_findings(document, plan, job.fmt, job.story.source)
     if len(document.pages) != 1 or problems:
         return PageDone(job.page.index, problems, warnings, len(document.pages), None, None)
@@ -99,28 +105,54 @@ def render_page(job: PageJob) -> PageDone:
     return PageDone(job.page.index, [], warnings, 1, pdf, pixels, checked)
 
 
+def measure_part(args: tuple) -> tuple[dict, list[str]]:
+    """One of the module measurement's documents (typeset/modules.py; runs in a worker)."""
+    return measure_html(_WORKER["typesetter"], *args)
+
+
 class PagePool:
-    """Worker processes, one per core (two at most: a spread has two pages)."""
+    """Worker processes, one per core (two at most: a spread has two pages). Each has an
+    executor of its own, so that page i always goes to worker i, which keeps that page
+    laid out for a colour-only save (typeset/recolour.py)."""
 
     def __init__(self, session_css: str, workers: int = 2):
         self.session_css = session_css
         context = multiprocessing.get_context("forkserver")
         # forked ready to work
         context.set_forkserver_preload(["weasyprint", "newsprint.studio.pool"])
-        self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_start, initargs=(session_css,)
-        )
-        self.executor.submit(int)  # start the workers now: they load fonts while the parent renders
+        self.executors = [
+            ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_start, initargs=(session_css,)
+            )
+            for _ in range(workers)
+        ]
+        for executor in self.executors:  # start now: they load fonts while the parent renders
+            executor.submit(int)
+
+    def _map(self, fn, jobs: list) -> list:
+        """fn(job) for each job, job i in worker i (modulo the workers)."""
+        ways = len(self.executors)
+        futures = [self.executors[i % ways].submit(fn, job) for i, job in enumerate(jobs)]
+        return [future.result() for future in futures]
 
     def render(self, jobs: list[PageJob]) -> list[PageDone]:
-        return list(self.executor.map(render_page, jobs))
+        return self._map(render_page, jobs)
+
+    def measure(self, htmls: list[str], css: str, texts: dict, line_pitch: float) -> list:
+        """(heights, warnings) of each measuring document, laid out at once."""
+        return self._map(measure_part, [(html, css, texts, line_pitch) for html in htmls])
 
     def close(self) -> None:
         """Stop the workers now: a page half-rendered is of no use to a session that
         ends, and waiting for it (or for a worker that hangs) kept `serve`/`watch`
         running after Ctrl-C or SIGTERM, their workers holding the terminal's pipes."""
-        processes = list((getattr(self.executor, "_processes", None) or {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        processes = [
+            process
+            for executor in self.executors
+            for process in (getattr(executor, "_processes", None) or {}).values()
+        ]
+        for executor in self.executors:
+            executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
         for process in processes:
@@ -140,9 +172,10 @@ def build_in_pool(
 ):
     """build()'s warm path with the pages laid out in parallel, or None to take the normal one.
 
-    `job` is build.prepare()'s Prepared story. Only when the fit cache knows the final
-    plan and every page comes out as it did: anything else (a new layout, an overset,
-    a failed page) goes the sequential way, which also writes the failed-layout proof.
+    `job` is build.prepare()'s Prepared story. A new make-up is solved here too (a size
+    change that moves text would otherwise lay the spread out in one process); anything
+    that fails (no make-up fits, an overset, a failed page) goes the sequential way,
+    which says what to cut and writes the failed-layout proof.
     """
 
     if getattr(typesetter, "font_css", None) != pool.session_css:
@@ -150,12 +183,12 @@ def build_in_pool(
     story, edition, fmt = job.story, job.edition, job.fmt
     env = template_env(fmt, config)
     try:
-        final = compose_pages(job, config, typesetter, env, known_only=True)
+        final = compose_pages(job, config, typesetter, env, pool)
     except BuildFailed:
-        return None
-    if final is None:
-        return None  # a new make-up: the sequential build solves it (and says what to cut)
-    job = scaled_photo(job, final)  # the picture for its frame, as build() prepares it
+        return None  # the sequential build says what to cut or add
+    except BrokenProcessPool:
+        return None  # a worker died measuring: the sequential build measures here
+    job = scaled_photo(job, final)
     out_dir = Path(out_root) / job.story_path.stem
     with Staging(out_dir) as staging:  # like build(): files move in once all checks passed
         done = _render_pages(pool, job, config, final, staging.dir, proof_dpi)

@@ -73,9 +73,11 @@ def _typesetter(session: Session):
     changed (fonts/fonts.toml, newsprint.toml [print])."""
     from newsprint.build import session_css
     from newsprint.config import load_config
+    from newsprint.typeset import pdfmemo
     from newsprint.typeset.typesetter import Typesetter
 
     css = session_css(load_config())
+    pdfmemo.install()  # the sequential build's PDFs too
     if session.typesetter is None or css != session.font_css:
         session.typesetter, session.font_css = Typesetter(css), css
         if session.pool is not None:

@@ -9,14 +9,17 @@ and styles does not lay it out again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from newsprint.compose import measures
 from newsprint.compose.html import geometry_css
 from newsprint.config import PROJECT_ROOT, MakeupSettings, PageFormat
 from newsprint.story.model import Story
+from newsprint.typeset import remeasure
 from newsprint.typeset.fitstore import code_digest
 from newsprint.typeset.measure import PX_TO_PT
 
@@ -64,35 +67,101 @@ def measure_modules(
     typesetter,
     env,
     cache_dir: Path | None = CACHE_DIR,
+    pool=None,
 ) -> tuple[dict[str, float], list[str]]:
-    """({measurement id: height in grid lines}, WeasyPrint's warnings)."""
+    """({measurement id: height in grid lines}, WeasyPrint's warnings).
+
+    Only the items a style edit can move are laid out again when the typesetter holds
+    the previous measurement (typeset/remeasure.py). `pool` (the studio's page workers)
+    lays the items out in two documents at once: each item is a block of its own
+    width, so it measures the same in either.
+    """
     found = measures.items(story, fmt, bounds)
-    html = env.get_template("measure.html.j2").render(items=found)
+    template = env.get_template("measure.html.j2")
+    html = template.render(items=found)
     css = geometry_css(fmt)
+    layout_css = typesetter.layout_css()
     digest = hashlib.sha256()
-    for text in (html, css, typesetter.font_css, typesetter.layout_css(), code_digest()):
+    for text in (html, css, typesetter.font_css, layout_css, code_digest()):
         digest.update(text.encode())
+    head, chunks = remeasure.split_items(html)
+    now = remeasure.Measured((typesetter.font_css, css, head), layout_css, chunks, {})
     path = cache_dir / f"{digest.hexdigest()[:32]}.json" if cache_dir else None
     if path and path.is_file():
         try:
-            return json.loads(path.read_text(encoding="utf-8")), []
+            heights = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass
-    document, warnings = typesetter.render(html, css)
-    heights: dict = {}
-    for page in document.pages:
-        for name, rect in page.anchors.items():
-            if name.startswith("m-") and name not in heights:
-                heights[name] = round((rect[3] - rect[1]) * PX_TO_PT / fmt.line_pitch, 4)
+        else:
+            _remember(typesetter, replace(now, heights=heights))
+            return heights, []
+    before = getattr(typesetter, "measured", None)
+    todo = remeasure.to_remeasure(before, now, html)
+    heights = {}
+    if todo is not None:
+        heights = remeasure.kept_heights(before, set(chunks) - todo)
+        found = [item for item in found if item.id in todo]
     paras = [p for art in story.articles for p in art.lead]
     paras += [p for art in story.articles for sec in art.sections for p in sec.paragraphs]
     texts = {f"m-p-{p.line}": p.text for p in paras}
-    for name, lines in paragraph_lines(document).items():
-        if name in texts:
-            heights[f"starts:{name}"] = line_starts(texts[name], lines)
+    warnings = []
+    if found and (pool is None or len(found) < 2):
+        part, warnings = measure_html(
+            typesetter, template.render(items=found), css, texts, fmt.line_pitch
+        )
+        heights.update(part)
+    elif found:
+        parts = [template.render(items=chunk) for chunk in halves(found)]
+        for part, part_warnings in pool.measure(parts, css, texts, fmt.line_pitch):
+            heights.update(part)
+            warnings += part_warnings
+        warnings = list(dict.fromkeys(warnings))
+    if not warnings:
+        _remember(typesetter, replace(now, heights=heights))
     if path and not warnings:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(heights, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
     return heights, warnings
+
+
+def _remember(typesetter, measured) -> None:
+    """Keep the measurement for the next (a frozen or foreign typesetter just forgets)."""
+    with contextlib.suppress(AttributeError):
+        typesetter.measured = measured
+
+
+def measure_html(
+    typesetter, html: str, css: str, texts: dict[str, str], line_pitch: float
+) -> tuple[dict, list[str]]:
+    """Lay out one measuring document; read each item's height and each paragraph's
+    line starts (`texts`: the paragraphs' text by id)."""
+    document, warnings = typesetter.render(html, css)
+    heights: dict = {}
+    for page in document.pages:
+        for name, rect in page.anchors.items():
+            if name.startswith("m-") and name not in heights:
+                heights[name] = round((rect[3] - rect[1]) * PX_TO_PT / line_pitch, 4)
+    for name, lines in paragraph_lines(document).items():
+        if name in texts:
+            heights[f"starts:{name}"] = line_starts(texts[name], lines)
+    return heights, warnings
+
+
+def _weight(item) -> int:
+    """Roughly how long an item takes to lay out: its characters of text."""
+    paras = item.payload.get("paras") or getattr(item.payload.get("testimony"), "paragraphs", ())
+    return sum(len(p.text) for p in paras) or len(item.payload.get("text", "")) or 40
+
+
+def halves(items: list) -> list[list]:
+    """The items in two lists of about equal work, each in the original order."""
+    bins: list[list[int]] = [[], []]
+    loads = [0, 0]
+    order = sorted(range(len(items)), key=lambda i: -_weight(items[i]))
+    for i in order:
+        lighter = loads.index(min(loads))
+        bins[lighter].append(i)
+        loads[lighter] += _weight(items[i])
+    return [[items[i] for i in sorted(b)] for b in bins if b]

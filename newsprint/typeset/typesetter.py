@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from tinycss2.color5 import parse_color
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -78,18 +79,26 @@ def collect_warnings():
         logger.removeHandler(handler)
 
 
-# A declaration whose value is only a colour (device-cmyk(), #hex, rgb(), a named
-# colour through a var): colours never move text, so the fit cache ignores them.
+# A declaration whose value is only a colour (device-cmyk(), #hex, rgb()): colours never
+# move text, so the measurement and fit caches ignore them. Only a valid colour: an
+# invalid one makes every declaration using its var() invalid (a border then has no width).
 COLOUR_VALUE = re.compile(
-    r"([\w-]*colou?r|--[\w-]+)\s*:\s*(device-cmyk|rgba?|hsla?|cmyk)\([^;{}]*\)\s*;"
-    r"|([\w-]*colou?r)\s*:\s*#[0-9a-fA-F]{3,8}\s*;",
+    r"([\w-]*colou?r|--[\w-]+)\s*:\s*((?:device-cmyk|rgba?|hsla?|cmyk)\([^;{}]*\))\s*;"
+    r"|([\w-]*colou?r)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;",
     re.IGNORECASE,
 )
 
 
+def _masked(match: re.Match) -> str:
+    if parse_color(match[2] or match[4]) is None:
+        return match[0]
+    return f"{match[1] or match[3]}: colour;"
+
+
 def mask_colours(css: str) -> str:
-    """The CSS with every colour value replaced by one word: equal when only colours differ."""
-    return COLOUR_VALUE.sub(lambda m: f"{m[1] or m[3]}: colour;", css)
+    """The CSS with every valid colour value replaced by one word: equal when only colours
+    differ."""
+    return COLOUR_VALUE.sub(_masked, css)
 
 
 AT_LINE = re.compile(r" at (\d+):\d+")
@@ -181,6 +190,7 @@ class Typesetter:
     _sheets: dict[str, tuple[float, CSS, list[str]]] = field(default_factory=dict)
     # build.lay_out's memory of fit outcomes per layout key: see build.layout_key
     fit_cache: dict = field(default_factory=dict)
+    measured: object = None  # the last module measurement (typeset/remeasure.py)
 
     def __post_init__(self) -> None:
         install_clreq()
