@@ -252,17 +252,26 @@ DATA = [
 ]
 
 
+def data_cards(tmp_path, ul: str, li: str, fig: str = ""):
+    """The seed's data box cards (DATA, figures in Sans Black 22 pt) as a list, its
+    list, card and figure styles added; the PDF's path."""
+    css = (
+        f"ul {{ margin: 0; padding: 0; list-style: none; {ul} }}"
+        f"li {{ {li} }}"
+        f".fig {{ font-family: '{BLACK}'; font-weight: 900; font-size: 22pt; {fig} }}"
+    )
+    items = "".join(f"<li>{figures(text)}</li>" for text in DATA)
+    return render(tmp_path, page(f"<ul>{items}</ul>", css))
+
+
 def test_han_latin_gap_across_fonts_and_sizes(tmp_path, on):
     # The data box: Kai 14 pt with figures in Sans 22 pt, grid items. Every gap is ¼ em
     # of the surrounding Kai, whichever box sets either side, and lines stay flush.
-    css = (
-        "ul { margin: 0; padding: 0; list-style: none; display: grid; "
-        "grid-template-columns: 315pt; row-gap: 13.5pt }"
-        f"li {{ font: 14pt/27pt '{KAI}'; text-align: justify }}"
-        f".fig {{ font-family: '{BLACK}'; font-weight: 900; font-size: 22pt }}"
+    path = data_cards(
+        tmp_path,
+        "display: grid; grid-template-columns: 315pt; row-gap: 13.5pt",
+        f"font: 14pt/27pt '{KAI}'; text-align: justify",
     )
-    items = "".join(f"<li>{figures(text)}</li>" for text in DATA)
-    path = render(tmp_path, page(f"<ul>{items}</ul>", css))
     report = typography.measure(path)
     assert_clean(report, min_lines=8)
     assert worst_gap(report) <= 0.25 + 0.005
@@ -285,13 +294,12 @@ def test_data_box_lines_are_broken_across_their_figures(tmp_path, on, width):
     # the next figure did not fit ("…向阳路等" before 18) or ended a box with the line's
     # slack spread as if over that box alone ("投资过5亿" before 元项目), at 0.18–0.25 em;
     # and “千亿级” was split. Broken as one text, every line is within the bounds.
-    css = (
-        "ul { margin: 0; padding: 0; list-style: none }"
-        f"li {{ width: {width}pt; font: 16pt/27pt '{KAI}'; text-align: justify; margin: 0 0 27pt }}"
-        f".fig {{ font-family: '{BLACK}'; font-weight: 900; font-size: 22pt; line-height: 0 }}"
+    path = data_cards(
+        tmp_path,
+        "",
+        f"width: {width}pt; font: 16pt/27pt '{KAI}'; text-align: justify; margin: 0 0 27pt",
+        "line-height: 0",
     )
-    items = "".join(f"<li>{figures(text)}</li>" for text in DATA)
-    path = render(tmp_path, page(f"<ul>{items}</ul>", css))
     report = typography.measure(path)
     assert_clean(report, min_lines=8)
     assert report.roles.loose == 0 and worst_gap(report) <= 0.15 + 0.005
