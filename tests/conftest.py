@@ -22,6 +22,27 @@ def pytest_addoption(parser):
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def font_copies_removed():
+    """WeasyPrint copies every @font-face file into a /tmp/weasyprint-* folder per
+    FontConfiguration (127 MB with the CJK faces) and removes it only when that object is
+    collected. The tests that lay out plain HTML with the faces left some 20 a file,
+    12 GB a run, at interpreter exit: this session's are removed at its end."""
+    import weasyprint.text.fonts as fonts
+
+    made, original = [], fonts.mkdtemp
+
+    def tracked(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    fonts.mkdtemp = tracked
+    yield
+    fonts.mkdtemp = original
+    for folder in made:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory):
     """The seed story rendered to a temporary out/ folder (once for all tests)."""
