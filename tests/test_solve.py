@@ -4,7 +4,7 @@ tiling, it keeps the data box in its own article, and text never runs on in stub
 from __future__ import annotations
 
 from newsprint.compose.atoms import MIN_LEG_LINES, Atom, Choice
-from newsprint.compose.solve import away, solve
+from newsprint.compose.solve import Seq, away, solve
 from newsprint.story.model import Para, Section
 
 
@@ -69,3 +69,14 @@ def test_text_runs_on_in_legs_but_never_as_stubs_side_by_side():
     # legs of MIN_LEG_LINES each are text running on at the next column's top
     page = solve(text_of([MIN_LEG_LINES] * 2), [], 1, 2, MIN_LEG_LINES, 1).pages[0]
     assert {(p.cols, p.lines) for p in page} <= {(1, MIN_LEG_LINES), (2, MIN_LEG_LINES)}
+
+
+def test_runs_between_the_same_two_floats_are_told_apart():
+    # the shared memo knows a run by its key: [data box, n0, photo] and [data box, n1,
+    # photo] have the same ends and length, but not the same copy (a refused story's
+    # tiling once came from the other one's heights)
+    n0, n1 = box(0, "note", {(1, 1): 0.0}), box(1, "note", {(1, 1): 0.0})
+    data, photo = box(-2, "databox", {(1, 1): 0.0}), box(-1, "photo", {(1, 1): 0.0})
+    first, second = Seq([data, n0, photo, n1]), Seq([n0, data, n1, photo])
+    assert first.key(0, 3) != second.key(1, 4)
+    assert first.key(0, 3) == Seq([data, n0, photo]).key(0, 3)

@@ -74,12 +74,15 @@ class Seq:
                 self.text_start.append(k if a.kind in ("section", "text") else None)
 
     def key(self, i: int, j: int) -> tuple:
-        """The run's identity across sequences: its ends, length and floats inside (kept:
-        the tiler asks for the same few thousand runs 300 000 times, half its time)."""
+        """The run's identity across sequences: its first module of copy, its length and
+        the floats inside, where (the copy's modules run on in order between them, so
+        these fix the run; its ends alone do not when both are floats). Kept: the tiler
+        asks for the same few thousand runs 300 000 times, half its time."""
         found = self.keys.get((i, j))
         if found is None:
             inside = tuple((p - i, u) for p, u in self.floats if i <= p < j)
-            found = self.keys[i, j] = (self.uids[i], self.uids[j - 1], j - i, inside)
+            first = next((u for u in self.uids[i:j] if u >= 0), None)
+            found = self.keys[i, j] = (first, j - i, inside)
         return found
 
     def is_text(self, i: int, j: int) -> bool:
