@@ -37,6 +37,7 @@ TYPOGRAPHY_RULES = (
     "injected-spaces",
     "off-grid",
     "loose-lines",
+    "tight-lines",
     "letter-spaced",
     "narrow-quotes",
     "heading-breaks",

@@ -21,6 +21,14 @@ PUNCT = OPENING | CLOSING | INSEPARABLE | frozenset("·・")
 LOOSE_EM = 0.15
 MAX_GAP_EM = 0.25
 MIN_OPPORTUNITIES = 4
+TIGHT_EM = 0.025
+"""Tight lines (紧排): how far a gap between two CJK characters may close up, in em.
+
+A line is set this much tight per gap only where every breaking of its paragraph
+leaves a line over the loose limits: half the side bearing a Han glyph keeps (about
+0.05 em a side), below what a reader sees at text sizes, and clreq's last lever
+after the marks' blank halves. The typography report's `tight-lines` rule holds
+every gap between two Han characters to it."""
 CJK_RE = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 
 

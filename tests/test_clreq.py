@@ -337,6 +337,22 @@ def test_total_fit_takes_a_character_less_to_spare_the_next_line(tmp_path, on):
     assert 0.02 < worst_gap(report) <= 0.15, typography.format_report(report)
 
 
+def test_a_first_line_is_set_tight_rather_than_loose(tmp_path, on):
+    # Story 200's testimony: after the indent “五年一批1319条，” needs 8.15 em of the 8.14,
+    # even with its Han–Latin gaps at ⅛ em and the comma half width. Ended early, the
+    # line was set at 1.38 em between characters; closed up by a few thousandths of an em
+    # a gap it keeps the unit, and every gap stays within hanzi.TIGHT_EM.
+    text = "五年一批1319条，重点目标投资了，群众都社区园区（干部），经济建设报告新区、推动、增长？"
+    body = f"<div style=\"width: 106.5pt; font: 10.5pt/1.5 '{KAI}'\"><p>{text}</p></div>"
+    path = render(tmp_path, page(body))
+    assert lines_of(path)[0].text == "五年一批1319条，"
+    report = typography.measure(path)
+    assert_clean(report, min_lines=3)
+    (kai,) = report.roles.roles.values()
+    assert kai.tightened == 1 and -hanzi.TIGHT_EM <= kai.tightest_gap_em < 0
+    assert worst_gap(report) <= hanzi.LOOSE_EM
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_stories_in_columns(tmp_path, on, seed):
     path = render(tmp_path, sample.sample_html(seed, paragraphs=36))

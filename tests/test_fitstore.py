@@ -57,3 +57,13 @@ def test_a_torn_file_is_no_cache_and_off_is_none(tmp_path, monkeypatch):
     assert typesetter.fit_cache == {}
     monkeypatch.setenv("NEWSPRINT_FIT_CACHE", "off")
     assert fitstore.store_path(typesetter.font_css) is None
+
+
+def test_the_breakers_limits_are_part_of_the_code_digest(tmp_path, monkeypatch):
+    # hanzi.py holds the loose and tight limits clreq breaks lines by: a make-up stored
+    # under the old limits must not serve the new ones
+    (tmp_path / "hanzi.py").write_text("TIGHT_EM = 0.025\n")
+    monkeypatch.setattr(fitstore, "PACKAGE", tmp_path)
+    before = fitstore.code_digest()
+    (tmp_path / "hanzi.py").write_text("TIGHT_EM = 0.05\n")
+    assert fitstore.code_digest() != before

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 
-from newsprint.clreq import totalfit
+from newsprint.clreq import linebreak, totalfit
 
 EM = 1000
 
 
-def metrics(text: str, glued: set[int] = frozenset(), marks: dict[int, int] | None = None):
-    """Han-like text, one em a character; no break before the positions in `glued`;
-    `marks`: position → how far that character may shrink."""
+def metrics(
+    text: str,
+    glued: set[int] = frozenset(),
+    marks: dict[int, int] | None = None,
+    advance: int = EM,
+):
+    """Han-like text, `advance` (one em) a character; no break before the positions in
+    `glued`; `marks`: position → how far that character may shrink. Every gap may be
+    set tight."""
     n = len(text)
     shrink = [0] * n
     for i, amount in (marks or {}).items():
         shrink[i] = amount
     return totalfit.Metrics(
         text=text,
-        advances=[EM] * n,
+        advances=[advance] * n,
         gaps=[0] * n,
         trims=[0] * n,
         breaks=[k > 0 and k not in glued for k in range(n + 1)],
@@ -27,6 +33,7 @@ def metrics(text: str, glued: set[int] = frozenset(), marks: dict[int, int] | No
         shrink=shrink,
         em=EM,
         body=[True] * n,
+        tight=[True] * (n - 1) + [False],
     )
 
 
@@ -109,3 +116,40 @@ def test_a_line_with_few_places_to_break_takes_the_slack_another_could_not():
     assert [end for end, _ in lines] == [10, 19, 24]
     assert sum(m.breaks[11:19]) < totalfit.MIN_OPPORTUNITIES
     assert max(stretch(m, lines, 10.3 * EM)) <= totalfit.WORST
+
+
+def ends(m, measure: int) -> list[int]:
+    return [end for end, _ in totalfit.chain(totalfit.choose(m, measure, measure, True))]
+
+
+def test_a_line_is_set_tight_rather_than_loose_over_the_limit():
+    # Characters of 1.01 em, breaks only every five: ten on a 10 em line are 0.1 em over
+    # (0.011 em a gap closed), five leave 1.24 em between characters.
+    text = "一二三四五六七八九十" * 3
+    glued = {k for k in range(30) if k % 5}
+    m = metrics(text, glued=glued, advance=EM + 10)
+    assert ends(m, 10 * EM) == [10, 20, 30]
+    assert ends(dataclasses.replace(m, tight=None), 10 * EM) == [5, 10, 15, 20, 25, 30]
+    # 1.03 em characters would close each gap by 0.033 em, past the bound: loose lines
+    wide = metrics(text, glued=glued, advance=EM + 30)
+    assert 9 * totalfit.TIGHT < 300 and ends(wide, 10 * EM) == [5, 10, 15, 20, 25, 30]
+
+
+def test_a_line_within_the_loose_limit_is_never_set_tight():
+    # Breaks everywhere: nine 1.01 em characters leave 0.11 em a gap, within the limit,
+    # so no line takes a tenth by closing up.
+    lines = ends(metrics("一二三四五六七八九十" * 3, advance=EM + 10), 10 * EM)
+    assert max(b - a for a, b in zip([0, *lines], lines, strict=False)) == 9, lines
+
+
+def test_a_tight_line_closes_its_gaps_evenly_within_the_bound():
+    # The line of ten 1.01 em characters (Pango units, a 10 pt em): each of its nine gaps
+    # closes by 11 or 12 thousandths and the line fits its measure.
+    em = 10 * 1024
+    m = dataclasses.replace(metrics("一" * 10, advance=em + em // 100), em=em)
+    extras = [0] * 10
+    linebreak._shrink_to_fit(m, 0, 10, False, 10 * em, extras)
+    closed = [-e * 1000 / em for e in extras[:-1]]
+    assert sum(m.advances) + sum(extras) <= 10 * em
+    assert max(closed) - min(closed) <= 1.1 and max(closed) <= totalfit.TIGHT + 0.1, closed
+    assert extras[-1] == 0  # the line's end is the measure's, not a gap

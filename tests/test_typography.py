@@ -175,3 +175,13 @@ def test_a_justified_pair_of_marks_is_compressed_on_a_line_without_two_han_side_
     report = typography.Report()
     typography._check_line(typography.Line(1, 500.0, 10.5, chars), report)
     assert report.pairs == 2 and report.pairs_uncompressed == 0, report.places
+
+
+@pytest.mark.parametrize(("spacing", "over"), [(-0.02, False), (-0.05, True)])
+def test_a_line_closed_up_past_the_tight_bound_is_caught(tmp_path, off, spacing, over):
+    text = f"<span style='letter-spacing: {spacing}em'>全区新建成学校公园医院的文字继续排</span>"
+    report = measure(tmp_path, text)
+    (role,) = report.roles.roles.values()
+    assert role.tightened >= 1 and abs(role.tightest_gap_em - spacing) < 0.002
+    assert (role.tight >= 1) is over and bool(report.faults()["tight-lines"]) is over
+    assert ("FAIL" in typography.format_report(report, {"tight-lines"})) is over

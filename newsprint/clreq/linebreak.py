@@ -101,8 +101,10 @@ def _total_fit(text, style, justification_spacing, max_units: int, measure: int,
 
 def _shrink_to_fit(m: totalfit.Metrics, start: int, end: int, trim: bool, max_units, extras):
     """Take what the chosen line is over its measure from its marks' blank halves and
-    Han–Latin gaps (down to ⅛ em), in proportion: extras are changed in place. Returns
-    what the first character gave from its left (Metrics.lead): its glyph moves left."""
+    Han–Latin gaps (down to ⅛ em), in proportion, then, on a tight line, evenly from its
+    gaps between CJK characters (each up to totalfit.TIGHT): extras are changed in place.
+    Returns what the first character gave from its left (Metrics.lead): its glyph moves
+    left."""
     e = end
     while e > start and m.text[e - 1] == " ":
         e -= 1
@@ -116,11 +118,9 @@ def _shrink_to_fit(m: totalfit.Metrics, start: int, end: int, trim: bool, max_un
         room.insert(0, (-1, m.lead))  # the first glyph, from its left
     room = [(j, r) for j, r in room if r > 0]
     total = sum(r for _, r in room)
-    if not total:
-        return 0
     font_size = m.em / 1024
     need, shift = over, 0
-    for j, r in room:
+    for j, r in room if total else []:
         thousandths = math.ceil(min(r, r * need / total + 1) / m.em * 1000)
         taken = _units(-thousandths, font_size)
         extras[max(j, start) - start] += taken
@@ -128,7 +128,25 @@ def _shrink_to_fit(m: totalfit.Metrics, start: int, end: int, trim: bool, max_un
         over += taken
         if over <= 0:
             break
+    if over > 0 and m.tight:
+        _tighten(m, start, e, over, extras)
     return shift
+
+
+def _tighten(m: totalfit.Metrics, start: int, e: int, over: int, extras) -> None:
+    """Close the line's gaps between CJK characters by the same whole thousandths of an
+    em (at most totalfit.TIGHT), the first ones a thousandth more, until `over` is taken."""
+    where = [j for j in range(start, e - 1) if m.tight[j]]
+    if not where:
+        return
+    font_size = m.em / 1024
+    each, more = divmod(math.ceil(over / (font_size * 1.024)), len(where))
+    for n, j in enumerate(where):
+        taken = _units(-min(totalfit.TIGHT, each + (n < more)), font_size)
+        extras[j - start] += taken
+        over += taken
+        if over <= 0:
+            return
 
 
 def _managed(style, text: str) -> bool:

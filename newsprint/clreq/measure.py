@@ -136,6 +136,13 @@ def gap_eligible(a: str, b: str) -> bool:
     return is_cjk(a) or is_cjk(b) or a == " "
 
 
+def tight_eligible(a: str, b: str, gap: int) -> bool:
+    """May the gap between a and b close on a tight line? Between two CJK characters
+    (Han, or Han and a mark), never a pair already compressed (`gap` < 0) nor inside
+    ——/……: figures and Latin keep their spacing, Han–Latin gaps their ⅛ em."""
+    return gap >= 0 and is_cjk(a) and is_cjk(b) and not (a == b and a in INSEPARABLE)
+
+
 def _mark_shrink(text: str, blanks: dict, thousandths: list[int], mark: int) -> list[int]:
     """How far each advance may shrink mid-line: a mark's blank half that no compressed
     pair took already (clreq's first lever: a closing mark's right half, an opening
@@ -190,6 +197,7 @@ def _metrics(text, style, justification_spacing) -> totalfit.Metrics:
         body=[is_body(c) for c in text],
         penalty=totalfit.quoted_terms(text),
         lead=_lead(text, blanks, advances, font_size),
+        tight=[tight_eligible(a, b, g) for (a, b), g in zip(pairs, gaps, strict=False)] + [False],
     )
 
 

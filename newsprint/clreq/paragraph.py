@@ -123,6 +123,7 @@ def _joined(texts: list, root: float) -> totalfit.Metrics:
         em=round(root * 1024),
         body=joined("body"),
         penalty=totalfit.quoted_terms(text),
+        tight=joined("tight", False),
     )
 
 

@@ -7,7 +7,8 @@ it once so that, for text whose `lang` is zh-*:
   kinsoku (no prohibited line starts/ends, no split ——/……, number kept with its
   unit), a line-end comma/full stop at half width, marks' blank halves and Han–Latin
   gaps (to ⅛ em) shrunk where a line needs it, and no paragraph ending on a single
-  character (孤字);
+  character (孤字); where every breaking leaves a line over the loose limits, a line
+  set tight (紧排), its gaps between CJK characters closed by at most hanzi.TIGHT_EM;
 - two adjacent marks take 1.5 em (the blank half of one is removed, judged from the
   glyph's ink, so fonts without `halt` work too) and Han meets Latin letters or
   digits with a ¼ em gap: both are glyph advance changes, never characters. Where
@@ -63,7 +64,9 @@ def _justify_line(context, line, extra_width):
     Han–Latin gaps taking their share up to ⅓ em.
 
     Figures and Latin letters are never spaced apart: a line with no other gap (rare,
-    total_fit avoids it) stretches its Han–Latin gaps further, or keeps its slack.
+    total_fit avoids it) stretches its Han–Latin gaps further, or keeps its slack. A
+    tight line comes with its gaps already closed (its extras, linebreak._shrink_to_fit)
+    to whole thousandths of an em, rounded up: what is left is spread as any slack.
     """
     from weasyprint.formatting_structure import boxes
 

@@ -9,7 +9,10 @@ each line start has only the few ends near the measure to weigh: cheap.
 
 Lines may also shrink (clreq's order): a mark's blank half compressed, a line-end
 mark set half-width, a Han–Latin gap down to ⅛ em; and stretch: between
-characters, a Han–Latin gap up to ⅓ em. A line whose only stretch would be
+characters, a Han–Latin gap up to ⅓ em. Where every breaking leaves a line over
+the loose limits, the paragraph is broken again letting a line be set tight (紧排):
+its gaps between CJK characters closed by up to hanzi.TIGHT_EM each, after its
+marks, at the cost of a line just over the limit. A line whose only stretch would be
 letter-spacing figures or Latin is the worst of all, and never chosen while any
 other break exists; a break inside a short quoted term (“千亿级”) costs as much as a
 line at the limit. Everything is integers (Pango units) and ties break on the
@@ -22,7 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from newsprint.hanzi import LOOSE_EM, MAX_GAP_EM, MIN_OPPORTUNITIES
+from newsprint.hanzi import LOOSE_EM, MAX_GAP_EM, MIN_OPPORTUNITIES, TIGHT_EM
 
 LOOSE = LOOSE_EM  # em between characters that starts to cost (the report's limit)
 WORST = MAX_GAP_EM  # em past which a line costs more than any other choice
@@ -41,6 +44,7 @@ OVER_LIMIT = 10**5
 # as a line at the 0.15 em limit.
 QUOTED_TERM = (LINE_PENALTY + 100) ** 2
 QUOTED_TERM_MAX = 6  # characters between the quotes
+TIGHT = round(TIGHT_EM * 1000)  # thousandths of an em a tight line's gap may close
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class Metrics:
     # How far the first character may shrink on the paragraph's first line: an opening
     # mark's blank half after the indent (clreq 3.1.6.2, “ set at the indent).
     lead: int = 0
+    # gap i|i+1 may close by TIGHT on a tight line: between two CJK characters, not a
+    # compressed pair nor inside ——/……; None: no gap may
+    tight: list[bool] | None = None
 
     def prefix(self):
         n = len(self.text)
@@ -94,6 +101,17 @@ class _Lines:
         self.adv, self.gap, self.ela, self.hl, self.shr, self.body, self.brk = m.prefix()
         self.ends = _ends(m.text)
         self.n = len(m.text)
+        self.tight = [0]  # prefix count of the gaps that may close (0: none may)
+        for flag in m.tight or []:
+            self.tight.append(self.tight[-1] + flag)
+        self.tight_ok = False  # the second pass: tight lines allowed
+        self.over: set[tuple[int, int]] = set()  # lines costed over their limit
+
+    def tight_room(self, i: int, e: int) -> int:
+        """How far text[i:e] may close up on a tight line (0 outside the second pass)."""
+        if not self.tight_ok:
+            return 0
+        return (self.tight[e - 1] - self.tight[i]) * TIGHT * self.m.em // 1000
 
     def width(self, i: int, e: int) -> int:
         if e <= i:
@@ -115,10 +133,15 @@ class _Lines:
             width, trim = width + m.trims[e - 1], True
         slack = measure - width
         if slack < 0:
-            if -slack > shrink:
+            if -slack <= shrink:
+                ratio = -slack / shrink
+                return (LINE_PENALTY + 20 + 100 * ratio**3) ** 2, trim
+            room = self.tight_room(i, e)
+            if -slack - shrink > room:
                 return None
-            ratio = -slack / shrink
-            return (LINE_PENALTY + 20 + 100 * ratio**3) ** 2, trim
+            # tight: dearer than any line within the loose limit, cheaper than any over it
+            ratio = (-slack - shrink) / room
+            return OVER_LIMIT + (LINE_PENALTY + 100 * ratio**3) ** 2, trim
         if last:
             orphan = self.body[self.n] - self.body[i] == 1 and i > 0
             return (ORPHAN if orphan else LINE_PENALTY**2), trim
@@ -127,6 +150,7 @@ class _Lines:
         if gaps == 0:
             if slack <= hl_room:
                 return (LINE_PENALTY + 100 * (slack / max(hl_room, 1)) ** 3) ** 2, trim
+            self.over.add((i, k))
             return LETTER_SPACED * (1 + slack / m.em), trim  # each em of slack a line worse
         per = slack / (gaps + hl)
         if hl and per * 1000 > HL_STRETCH * m.em:
@@ -136,6 +160,7 @@ class _Lines:
         opportunities = self.brk[e] - self.brk[i + 1]  # breaks inside the line
         if ems > (LOOSE if opportunities >= MIN_OPPORTUNITIES else WORST):
             demerits += OVER_LIMIT
+            self.over.add((i, k))
         if ems > WORST:
             demerits += TOO_LOOSE * (1 + ems)
         return demerits, trim
@@ -148,7 +173,8 @@ class _Lines:
             if not (m.breaks[k] if k < self.n else whole):
                 continue
             width = self.width(i, self.ends[k])
-            if width - (self.shr[k] - self.shr[i]) - m.em > measure:
+            room = self.shr[k] - self.shr[i] + self.tight_room(i, self.ends[k])
+            if width - room - m.em > measure:
                 break
             if width <= measure:
                 fullest = k
@@ -175,9 +201,29 @@ def choose(m: Metrics, first: int, measure: int, whole: bool, open_end: bool = F
     keeps the breaks the whole paragraph had.
 
     Backward dynamic programme: best[i] is the least demerits of setting text[i:],
-    so the answer for any suffix is already known (linebreak asks line by line).
+    so the answer for any suffix is already known (linebreak asks line by line). Run
+    again with tight lines allowed where the breaking found has a line over its limit.
     """
     lines = _Lines(m)
+    step = _programme(lines, m, first, measure, whole, open_end)
+    if m.tight and _over(lines, step):
+        lines.tight_ok = True
+        step = _programme(lines, m, first, measure, whole, open_end)
+    return step
+
+
+def _over(lines: _Lines, step) -> bool:
+    """Does the breaking from the paragraph's start have a line over its limit?"""
+    i = 0
+    while i < lines.n and step[i] is not None:
+        k = step[i][0]
+        if (i, k) in lines.over:
+            return True
+        i = k
+    return i < lines.n
+
+
+def _programme(lines: _Lines, m: Metrics, first: int, measure: int, whole, open_end):
     n = lines.n
     best: list[float] = [math.inf] * (n + 1)
     step: list[tuple[int, bool] | None] = [None] * (n + 1)
@@ -195,6 +241,7 @@ def choose(m: Metrics, first: int, measure: int, whole: bool, open_end: bool = F
                 best[i], step[i] = total, (k, found[1])
         if step[i] is None:  # nothing fits: the shortest line, overflowing
             for k in lines.first_break(i, whole):
+                lines.over.add((i, k))
                 trim = bool(m.trims[lines.ends[k] - 1])
                 best[i], step[i] = TOO_LOOSE * 10 + best[k], (k, trim)
     return step

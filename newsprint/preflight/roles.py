@@ -2,10 +2,11 @@
 
 A role is what the PDF shows: the face and size of a line's Chinese text (a ranged
 quotation face counts with the face it sits in). Each role gets its own figures —
-justified lines, loose lines and the worst gap between two Han characters,
-letter-spaced figures or Latin, quotation-mark widths and its baselines against the
-page's grid — so a loose testimony can never hide behind a tight body, the fault of
-issue 11 where only the most common face and size was measured.
+justified lines, loose lines and the worst gap between two Han characters, tight
+lines (紧排) and the tightest such gap, letter-spaced figures or Latin, quotation-mark
+widths and its baselines against the page's grid — so a loose testimony can never
+hide behind a tight body, the fault of issue 11 where only the most common face and
+size was measured.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from newsprint.hanzi import (
     LOOSE_EM,
     MAX_GAP_EM,
     MIN_OPPORTUNITIES,
+    TIGHT_EM,
     break_allowed,
     is_han,
     is_latin,
@@ -37,6 +39,9 @@ class Role:
     loose: int = 0  # justified lines over the limits
     worst_gap_em: float = 0.0  # widest gap between two Han characters on a justified line
     worst_line: str = ""
+    tightened: int = 0  # lines set tight: a gap between two Han characters closed up
+    tight: int = 0  # … closed past TIGHT_EM
+    tightest_gap_em: float = 0.0  # the narrowest gap between two Han characters (≤ 0)
     letter_spaced: int = 0  # lines with a figure or letter spaced from the next
     worst_letter_em: float = 0.0
     quotes: int = 0
@@ -58,6 +63,10 @@ class RoleFigures:
     @property
     def loose(self) -> int:
         return sum(r.loose for r in self.roles.values())
+
+    @property
+    def tight(self) -> int:
+        return sum(r.tight for r in self.roles.values())
 
     @property
     def letter_spaced(self) -> int:
@@ -123,10 +132,16 @@ def measure_line(line, justified: bool, figures: RoleFigures, page: int) -> None
             if width < FULL_QUOTE_EM:
                 role.narrow_quotes += 1
                 figures.note("narrow quote", page, line, f"{width:.2f} em")
+    gaps = han_gaps(line.chars)
+    tightest = min(gaps, default=0.0)
+    role.tightest_gap_em = min(role.tightest_gap_em, round(tightest, 3))
+    role.tightened += tightest < -0.0005
+    if tightest < -TIGHT_EM - 0.0015:  # the PDF's positions, to a thousandth of an em
+        role.tight += 1
+        figures.note("tight line", page, line, f"{tightest:.3f} em")
     if not justified:
         return
     role.justified += 1
-    gaps = han_gaps(line.chars)
     worst = max(gaps, default=0.0)
     if worst > role.worst_gap_em:
         role.worst_gap_em, role.worst_line = round(worst, 3), line.text[:30]
@@ -172,11 +187,14 @@ def measure_grid(lines, figures: RoleFigures, tolerance: float) -> None:
 
 
 def format_roles(figures: RoleFigures, errors) -> list[str]:
-    """One row per role: its justified lines, loose ones and worst gap, spacing, quotes,
-    grid; FAIL where a rule `errors` names is broken, warn where another is."""
-    rows = [f"  roles (limits {LOOSE_EM}/{MAX_GAP_EM} em; grid from {figures.grid_role}):"]
+    """One row per role: its justified lines, loose ones and worst gap, tight ones and
+    the tightest gap, spacing, quotes, grid; FAIL where a rule `errors` names is
+    broken, warn where another is."""
+    limits = f"{LOOSE_EM}/{MAX_GAP_EM} em, tight {TIGHT_EM} em"
+    rows = [f"  roles (limits {limits}; grid from {figures.grid_role}):"]
     for name, r in sorted(figures.roles.items()):
-        broken = {"loose-lines": r.loose, "letter-spaced": r.letter_spaced}
+        broken = {"loose-lines": r.loose, "tight-lines": r.tight}
+        broken["letter-spaced"] = r.letter_spaced
         broken["narrow-quotes"] = r.narrow_quotes
         fail = any(count and rule in errors for rule, count in broken.items())
         bad = "FAIL" if fail else "warn" if any(broken.values()) else ""
@@ -185,7 +203,9 @@ def format_roles(figures: RoleFigures, errors) -> list[str]:
         )
         rows.append(
             f"  {bad or 'ok  '} {name}: {r.lines} lines, {r.justified} justified, "
-            f"loose {r.loose} (worst {worst}), letter-spaced {r.letter_spaced}, "
+            f"loose {r.loose} (worst {worst}), tight {r.tightened} "
+            f"(tightest {r.tightest_gap_em:.3f} em, over {r.tight}), "
+            f"letter-spaced {r.letter_spaced}, "
             f"quotes {r.quotes - r.narrow_quotes}/{r.quotes} full, "
             f"on grid {r.on_grid}/{r.grid_lines}"
         )

@@ -79,6 +79,7 @@ class Report:
             "injected-spaces": self.injected_spaces,
             "off-grid": self.off_grid,
             "loose-lines": self.roles.loose,
+            "tight-lines": self.roles.tight,
             "letter-spaced": self.roles.letter_spaced,
             "narrow-quotes": self.roles.narrow_quotes,
             "heading-breaks": self.headings.inside_phrase + self.headings.short_last,

@@ -27,6 +27,7 @@ from newsprint.config import PROJECT_ROOT
 FOLDER = PROJECT_ROOT / ".cache" / "fit"
 PACKAGE = Path(__file__).resolve().parent.parent
 CODE = ("compose", "typeset", "clreq", "story")
+RULES = ("hanzi.py",)
 MOST = 500  # entries kept, the latest
 
 
@@ -51,6 +52,8 @@ def code_digest() -> str:
     for name in CODE:
         for source in sorted((PACKAGE / name).glob("*.py")):
             digest.update(source.name.encode() + source.read_bytes())
+    for source in RULES:  # the limits the breaker keeps (hanzi.TIGHT_EM …)
+        digest.update(source.encode() + (PACKAGE / source).read_bytes())
     return digest.hexdigest()
 
 
