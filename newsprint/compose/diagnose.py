@@ -147,9 +147,10 @@ def diagnose(
     tiler.mask = (1 << (3 * fmt.lines)) - 1  # see how far over a page goes, too
     found, seq = None, None
     for order in sequences(atoms, floats):
-        got = nearest_pages(Seq(order), pages, tiler)
+        tried = Seq(order)
+        got = nearest_pages(tried, pages, tiler)
         if got and (found is None or got[0] < found[0]):
-            found, seq = got, Seq(order)
+            found, seq = got, tried
     near = _nearest_layout(seq, found, tiler) if found else None
     tiler.mask = (1 << (fmt.lines + 1)) - 1
     nearest = sorted(range(1, pages + 3), key=lambda k: (abs(k - pages), k))
