@@ -308,12 +308,17 @@ def test_data_box_lines_are_broken_across_their_figures(tmp_path, on, width):
     assert not any(line.endswith("“千") or line.endswith("“千亿") for line in lines), lines
 
 
+def in_testimony_measure(tmp_path, text: str):
+    """A paragraph in a testimony's column (10 em of 五号 Kai, 106.5 pt); the PDF's path."""
+    body = f"<div style=\"width: 106.5pt; font: 10.5pt/1.5 '{KAI}'\"><p>{text}</p></div>"
+    return render(tmp_path, page(body))
+
+
 def test_figures_are_never_letter_spaced(tmp_path, on):
     # After the indent 2020年3月 fits and 8日， only with its Han–Latin gaps at ⅛–¼ em and
     # the comma half-width: first-fit letter-spaced "2 0 2 0 年3月" at 0.80 em (issue 11).
     text = "2020年3月8日，我们三一项目团队正式进驻荷塘区，在荷塘区委"
-    body = f"<div style=\"width: 106.5pt; font: 10.5pt/1.5 '{KAI}'\"><p>{text}</p></div>"
-    path = render(tmp_path, page(body))
+    path = in_testimony_measure(tmp_path, text)
     assert lines_of(path)[0].text == "2020年3月8日，"
     report = typography.measure(path)
     assert_clean(report, min_lines=2)
@@ -329,8 +334,7 @@ def test_total_fit_takes_a_character_less_to_spare_the_next_line(tmp_path, on):
         "支持下，45天完成征拆1200亩，90天实现开工建设，跑出了“株洲新速度”。如今，位于荷塘"
         "区的三一智慧钢铁城，是三一集团目前在建的规模最大、最重要的产业项目之一。"
     )
-    body = f"<div style=\"width: 106.5pt; font: 10.5pt/1.5 '{KAI}'\"><p>{text}</p></div>"
-    path = render(tmp_path, page(body))
+    path = in_testimony_measure(tmp_path, text)
     report = typography.measure(path)
     assert_clean(report, min_lines=10)
     assert report.roles.loose == 0 and report.roles.letter_spaced == 0
@@ -343,8 +347,7 @@ def test_a_first_line_is_set_tight_rather_than_loose(tmp_path, on):
     # line was set at 1.38 em between characters; closed up by a few thousandths of an em
     # a gap it keeps the unit, and every gap stays within hanzi.TIGHT_EM.
     text = "五年一批1319条，重点目标投资了，群众都社区园区（干部），经济建设报告新区、推动、增长？"
-    body = f"<div style=\"width: 106.5pt; font: 10.5pt/1.5 '{KAI}'\"><p>{text}</p></div>"
-    path = render(tmp_path, page(body))
+    path = in_testimony_measure(tmp_path, text)
     assert lines_of(path)[0].text == "五年一批1319条，"
     report = typography.measure(path)
     assert_clean(report, min_lines=3)
