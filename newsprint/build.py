@@ -250,10 +250,13 @@ def build(
     )
 
 
-def compose_pages(job: Prepared, config: Config, typesetter: Typesetter, env, pool=None) -> Makeup:
-    """Measure every module, then make up the pages (compose/makeup.py); BuildFailed with
+def compose_pages(
+    job: Prepared, config: Config, typesetter: Typesetter, env, pool=None, explain: bool = True
+) -> Makeup:
+    """Measure every module, then make up the pages (compose/makeup.py); MakeupFailed with
     the desk's cut/add message when the copy cannot fill them. `pool`: the studio's page
-    workers, which measure the modules in parallel."""
+    workers, which measure the modules in parallel. `explain=False`: fail without the
+    diagnosis (the studio's parallel path hands such a story to build(), which gives it)."""
     story, edition, fmt = job.story, job.edition, job.fmt
     heights, warnings = measure_modules(story, fmt, config.makeup, typesetter, env, pool=pool)
     if warnings:
@@ -268,8 +271,10 @@ def compose_pages(job: Prepared, config: Config, typesetter: Typesetter, env, po
     if cache is not None and found is not None:
         cache[key] = found
     if plan is None:
+        if not explain:
+            raise MakeupFailed(job.findings)
         found, near = diagnose(atoms, story, edition, fmt, config.makeup, module_gap_lines())
-        nearest = placed_makeup(near.pages, edition, heights, fmt.name) if near else None
+        nearest = placed_makeup(near, edition, heights, fmt.name) if near else None
         raise MakeupFailed(job.findings + found, nearest=nearest)
     empty = [p for p in plan.pages if not p.has_copy]
     if empty:

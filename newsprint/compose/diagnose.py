@@ -10,8 +10,6 @@ and which bound or page count would let it fit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from newsprint.compose.atoms import Atom
 from newsprint.compose.solve import Placed, Seq, Tiler, bits, breakable, partitions, sequences
 from newsprint.config import MakeupSettings, PageFormat
@@ -43,22 +41,14 @@ def nearest_pages(seq: Seq, pages: int, tiler: Tiler) -> tuple[int, list[int], l
     return best.get((n, pages))
 
 
-@dataclass(frozen=True)
-class Nearest:
-    """The make-up nearest to filling the pages: each page's modules at the height they
-    can reach (short of the type area's foot, or past it), for the FAILED proof."""
-
-    pages: tuple[tuple[Placed, ...], ...]
-    heights: tuple[int, ...]
-
-
-def _nearest_layout(seq: Seq, found, tiler: Tiler) -> Nearest:
+def _nearest_layout(seq: Seq, found, tiler: Tiler) -> tuple[tuple[Placed, ...], ...]:
+    """The make-up nearest to filling the pages, for the FAILED proof: each page's modules
+    at the height they can reach (short of the type area's foot, or past it)."""
     _, heights, runs = found
-    pages = tuple(
+    return tuple(
         tuple(tiler.place(seq, i, j, tiler.columns, h, 0, 0))
         for (i, j), h in zip(runs, heights, strict=True)
     )
-    return Nearest(pages, tuple(heights))
 
 
 def _longest(atoms: list[Atom], most: int = 3) -> list[str]:
@@ -122,7 +112,7 @@ def diagnose(
     fmt: PageFormat,
     bounds: MakeupSettings,
     gap: int,
-) -> tuple[list[Finding], Nearest | None]:
+) -> tuple[list[Finding], tuple | None]:
     """The desk's cut/add messages, and the make-up nearest to fitting (for the FAILED
     proof; None when no page can be tiled at all)."""
     atoms = [a for a in all_atoms if a.uid >= 0]

@@ -11,7 +11,7 @@ The result is a plain value (`Makeup`) that the templates place absolutely.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from newsprint.compose import ids
 from newsprint.compose import measures as m
@@ -207,19 +207,19 @@ def make_up(
         solution = solve(atoms, floats, len(edition.pages), fmt.columns, fmt.lines, gap)
     if solution is None:
         return None, atoms + floats, None
-    makeup = placed_makeup(solution.pages, edition, heights, fmt.name, solution.cost)
-    makeup = replace(
-        makeup, levers=levers_used(solution, design_photo_lines(), page_numbers(edition), bounds)
-    )
+    numbers = [s.number for s in edition.pages]
+    levers = levers_used(solution, design_photo_lines(), numbers, bounds)
+    makeup = placed_makeup(solution.pages, edition, heights, fmt.name, solution.cost, levers)
     return makeup, atoms + floats, structure(solution)
 
 
-def page_numbers(edition: Edition) -> list[int]:
-    return [s.number for s in edition.pages]
-
-
 def placed_makeup(
-    pages: tuple, edition: Edition, heights: dict, format_name: str, cost: float = 0.0
+    pages: tuple,
+    edition: Edition,
+    heights: dict,
+    format_name: str,
+    cost: float = 0.0,
+    levers: tuple[str, ...] = (),
 ) -> Makeup:
     """The templates' view of placed modules, page by page (a solution, or the nearest
     make-up of a story that does not fit, for its FAILED proof)."""
@@ -231,4 +231,4 @@ def placed_makeup(
             n += 1
         side = "left" if slot.number % 2 == 0 else "right"
         out.append(PageMakeup(index, slot, side, tuple(modules)))
-    return Makeup(tuple(out), cost, (), format_name)
+    return Makeup(tuple(out), cost, levers, format_name)

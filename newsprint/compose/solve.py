@@ -10,8 +10,8 @@ its heights per width (compose/atoms.py).
 Which heights a run of modules can fill at a width is a set, kept as the bits of an
 int: a cut across adds two sets (a shifted OR), a cut down intersects two (an AND).
 Every run's set is computed once, so the pages are found by a dynamic programme
-over where each page starts; then, among the layouts that fit, a seeded search
-picks a cheap one (the levers' costs, compose/atoms.py).
+over where each page starts; then a second one, over the rectangles those sets say can
+be filled, takes the cheapest tiling of each page (the levers' costs, compose/atoms.py).
 """
 
 from __future__ import annotations

@@ -183,7 +183,7 @@ def build_in_pool(
     story, edition, fmt = job.story, job.edition, job.fmt
     env = template_env(fmt, config)
     try:
-        final = compose_pages(job, config, typesetter, env, pool)
+        final = compose_pages(job, config, typesetter, env, pool, explain=False)
     except BuildFailed:
         return None  # the sequential build says what to cut or add
     except BrokenProcessPool:
