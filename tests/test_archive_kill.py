@@ -44,7 +44,10 @@ def kill_after(args: list[str], marker: str, delay: float) -> list[str]:
         lines.append(line.rstrip("\n"))
         time.sleep(delay)
         child.send_signal(signal.SIGKILL)
-        out, err = child.communicate(timeout=120)
+        # the rest through the same reader: readline() may have read ahead, and
+        # communicate() reads the pipe itself, so it lost those lines ("added" ones too)
+        out, err = child.stdout.read(), child.stderr.read()
+        child.wait(timeout=120)
     assert child.returncode in (0, -signal.SIGKILL), err
     return [*lines, *out.splitlines()]
 
