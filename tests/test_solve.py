@@ -4,7 +4,8 @@ tiling, it keeps the data box in its own article, and text never runs on in stub
 from __future__ import annotations
 
 from newsprint.compose.atoms import MIN_LEG_LINES, Atom, Choice
-from newsprint.compose.solve import Seq, away, solve
+from newsprint.compose.solve import away, solve
+from newsprint.compose.tiler import Seq
 from newsprint.story.model import Para, Section
 
 

@@ -11,7 +11,8 @@ and which bound or page count would let it fit.
 from __future__ import annotations
 
 from newsprint.compose.atoms import Atom
-from newsprint.compose.solve import Placed, Seq, Tiler, bits, breakable, partitions, sequences
+from newsprint.compose.solve import breakable, partitions, sequences
+from newsprint.compose.tiler import Placed, Seq, Tiler, bits
 from newsprint.config import MakeupSettings, PageFormat
 from newsprint.errors import Finding
 from newsprint.story.edition import Edition

@@ -3,7 +3,7 @@
     measure   each module at each width it may take (typeset/modules.py, done by the
               caller: this stage never lays out text itself)
     atoms     what each module can be, with the levers' costs (compose/atoms.py)
-    solve     a tiling of every page, in reading order (compose/solve.py)
+    solve     a tiling of every page, in reading order (compose/solve.py, tiler.py)
     diagnose  when none exists: how many lines to cut or add, and where
 
 The result is a plain value (`Makeup`) that the templates place absolutely.
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from newsprint.compose import ids
 from newsprint.compose import measures as m
 from newsprint.compose.atoms import build_atoms, design_photo_lines
-from newsprint.compose.solve import Placed, Solution, solve
+from newsprint.compose.solve import Solution, solve
+from newsprint.compose.tiler import Placed
 from newsprint.config import MakeupSettings, PageFormat
 from newsprint.story.edition import Edition, PageSlot
 from newsprint.story.model import Section, Story
