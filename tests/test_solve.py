@@ -81,3 +81,22 @@ def test_runs_between_the_same_two_floats_are_told_apart():
     first, second = Seq([data, n0, photo, n1]), Seq([n0, data, n1, photo])
     assert first.key(0, 3) != second.key(1, 4)
     assert first.key(0, 3) == Seq([data, n0, photo]).key(0, 3)
+
+
+def test_nearest_height_is_the_closest_bit_and_the_shorter_of_two():
+    """diagnose.nearest reads the set's bits directly; it must agree with a plain walk
+    over them (nearest to the page's lines, the shorter page when two are as near)."""
+    import random
+
+    from newsprint.compose.diagnose import nearest
+    from newsprint.compose.tiler import bits
+
+    rng = random.Random(7)
+    assert nearest(0, 50) is None
+    assert nearest(1 << 48 | 1 << 52, 50) == 48
+    for _ in range(5000):
+        heights = rng.getrandbits(rng.choice([6, 30, 110])) & rng.getrandbits(110)
+        full = rng.randint(1, 105)
+        walked = list(bits(heights))
+        expected = min(walked, key=lambda h: (abs(h - full), h)) if walked else None
+        assert nearest(heights, full) == expected

@@ -11,18 +11,31 @@ and which bound or page count would let it fit.
 from __future__ import annotations
 
 from newsprint.compose.atoms import Atom
-from newsprint.compose.solve import breakable, partitions, sequences
-from newsprint.compose.tiler import Placed, Seq, Tiler, bits
+from newsprint.compose.solve import page_starts, partitions, sequences
+from newsprint.compose.tiler import Placed, Seq, Tiler
 from newsprint.config import MakeupSettings, PageFormat
 from newsprint.errors import Finding
 from newsprint.story.edition import Edition
 from newsprint.story.model import Story
 
 
+def nearest(heights: int, full: int) -> int | None:
+    """The height in the set (bits) nearest `full`, the shorter of two as near; None if
+    the set is empty."""
+    short = heights & ((1 << (full + 1)) - 1)
+    over = heights >> (full + 1)
+    below = short.bit_length() - 1 if short else None
+    above = full + (over & -over).bit_length() if over else None
+    if below is None or (above is not None and above - full < full - below):
+        return above
+    return below
+
+
 def nearest_pages(seq: Seq, pages: int, tiler: Tiler) -> tuple[int, list[int], list] | None:
     """(total distance, each page's nearest height, each page's run) of the best split of
     seq into pages."""
     n, full = len(seq.atoms), tiler.lines
+    starts = page_starts(seq.atoms)
     best: dict[tuple[int, int], tuple[int, list[int], list]] = {(0, 0): (0, [], [])}
     for p in range(pages):
         for i in range(n):
@@ -30,12 +43,11 @@ def nearest_pages(seq: Seq, pages: int, tiler: Tiler) -> tuple[int, list[int], l
                 continue
             dist, heights, runs = best[(i, p)]
             for j in range(i + 1, n + 1):
-                if not breakable(seq.atoms, j) or seq.copy[j] == seq.copy[i]:
+                if not starts[j] or seq.copy[j] == seq.copy[i]:
                     continue
-                reach = list(bits(tiler.heights(seq, i, j, tiler.columns)))
-                if not reach:
+                h = nearest(tiler.heights(seq, i, j, tiler.columns), full)
+                if h is None:
                     continue
-                h = min(reach, key=lambda x: (abs(x - full), x))
                 cand = (dist + abs(h - full), [*heights, h], [*runs, (i, j)])
                 if (j, p + 1) not in best or cand[0] < best[(j, p + 1)][0]:
                     best[(j, p + 1)] = cand

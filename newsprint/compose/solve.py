@@ -20,16 +20,20 @@ MAX_TRIED = 48  # ways laid out and compared in all
 FLOAT_AWAY = 8.0  # a floating module set in another article than its own
 
 
-def breakable(seq: list[Atom], i: int) -> bool:
-    """May a page start at seq[i]? Not after a head block or note, even with a picture
-    or the data box under them (they lead their text), not before a testimony (it stays
-    on its section's page)."""
-    if i == 0 or i == len(seq):
-        return True
-    before = next((a for a in reversed(seq[:i]) if a.uid >= 0), None)
-    return (before is None or before.kind not in ("head", "note")) and seq[i].kind not in (
-        "testimony",
-    )
+def page_starts(seq: list[Atom]) -> list[bool]:
+    """May a page start at seq[i], for each i (and at the end)? Not after a head block or
+    note, even with a picture or the data box under them (they lead their text), not
+    before a testimony (it stays on its section's page)."""
+    starts, before = [True], None  # before: the last module of copy so far
+    for i in range(1, len(seq) + 1):
+        if seq[i - 1].uid >= 0:
+            before = seq[i - 1]
+        if i == len(seq):
+            starts.append(True)
+        else:
+            lead = before is not None and before.kind in ("head", "note")
+            starts.append(not lead and seq[i].kind != "testimony")
+    return starts
 
 
 @dataclass(frozen=True)
@@ -42,11 +46,12 @@ def partitions(seq: Seq, pages: int, tiler: Tiler, limit: int = 24):
     """Ways to cut seq into `pages` runs that each fill a page exactly (at most limit)."""
     n = len(seq.atoms)
     can = {}  # (start, pages left) → can the rest be made up
+    starts = page_starts(seq.atoms)
 
     def ends(i: int):
         for j in range(i + 1, min(n, i + MAX_RUN) + 1):
             has_copy = seq.copy[j] > seq.copy[i]  # a page of a picture alone is no page
-            if has_copy and breakable(seq.atoms, j) and tiler.fits(seq, i, j):
+            if has_copy and starts[j] and tiler.fits(seq, i, j):
                 yield j
 
     def ok(i: int, left: int) -> bool:

@@ -65,13 +65,18 @@ class Seq:
         self.atoms = atoms
         self.uids = [a.uid for a in atoms]
         self.floats = [(i, a.uid) for i, a in enumerate(atoms) if a.uid < 0]
-        self.keys: dict[tuple[int, int], tuple] = {}
+        n = len(atoms)
+        self.next_copy = [n] * (n + 1)  # the first module of copy at or after each place
+        for k in range(n - 1, -1, -1):
+            self.next_copy[k] = k if atoms[k].uid >= 0 else self.next_copy[k + 1]
         # the Tiler's heights for this order: (i, j) → per width (None: not yet known)
         self.rows: dict[tuple[int, int], list[int | None]] = {}
         self.split_memo: dict[int, list[tuple[int, bool, bool]]] = {}
-        # the narrowest each atom can be (a head block or note: the page's width)
-        self.narrowest = [min(a.options) if a.options else 1 for a in atoms]
-        self.widest_need: dict[tuple[int, int], int] = {}
+        # the atoms that cannot stand in one column, and their narrowest width (a head
+        # block or the note: the page's)
+        self.wide = [
+            (k, min(a.options)) for k, a in enumerate(atoms) if min(a.options, default=1) > 1
+        ]
         self.area = [0]
         self.copy = [0]  # how many atoms carry copy, up to each place
         for a in atoms:
@@ -88,22 +93,22 @@ class Seq:
     def key(self, i: int, j: int) -> tuple:
         """The run's identity across sequences: its first module of copy, its length and
         the floats inside, where (the copy's modules run on in order between them, so
-        these fix the run; its ends alone do not when both are floats). Kept: the tiler
-        asks for the same few thousand runs 300 000 times, half its time."""
-        found = self.keys.get((i, j))
-        if found is None:
-            inside = tuple((p - i, u) for p, u in self.floats if i <= p < j)
-            first = next((u for u in self.uids[i:j] if u >= 0), None)
-            found = self.keys[i, j] = (first, j - i, inside)
-        return found
+        these fix the run; its ends alone do not when both are floats)."""
+        first, floats = self.next_copy[i], self.floats
+        if floats and floats[0][0] < j and floats[-1][0] >= i:
+            inside = tuple((p - i, u) for p, u in floats if i <= p < j)
+        else:
+            inside = ()
+        return (self.uids[first] if first < j else None, j - i, inside)
 
     def need(self, i: int, j: int) -> int:
         """The fewest columns atoms[i:j] can stand in: its widest atom's narrowest width.
         Nine in ten runs the tiler asks about are narrower than that: none is laid out."""
-        found = self.widest_need.get((i, j))
-        if found is None:
-            found = self.widest_need[i, j] = max(self.narrowest[i:j])
-        return found
+        need = 1
+        for k, width in self.wide:
+            if i <= k < j and width > need:
+                need = width
+        return need
 
     def is_text(self, i: int, j: int) -> bool:
         start = self.text_start[j - 1]
@@ -179,10 +184,12 @@ class Tiler:
             return found
         value = self.whole_bits(seq, i, j, w) & self.mask
         if j - i > 1 and seq.area[j] - seq.area[i] <= w * self.lines:
+            rows, empty = seq.rows, [None] * (self.columns + 1)
             for k, down, across in seq.splits_from(i):
                 if k >= j:
                     break
-                first, rest = self.row(seq, i, k), self.row(seq, k, j)
+                first = rows.get((i, k)) or rows.setdefault((i, k), empty.copy())
+                rest = rows.get((k, j)) or rows.setdefault((k, j), empty.copy())
                 if down:  # text beside its own text: legs, no stubs
                     value |= self._beside(seq, i, k, j, w, first, rest, -1 if across else LEGS)
                 if across:
