@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from itertools import pairwise
 
 NO_START = frozenset("、，。．：；！？’”）》〉】」』〕〗〙〛｝］…‥·・々％‰℃°,.:;!?)]}%")
 NO_END = frozenset("“‘（《〈【「『〔〖〘〚｛［([{")
@@ -21,6 +22,7 @@ PUNCT = OPENING | CLOSING | INSEPARABLE | frozenset("·・")
 LOOSE_EM = 0.15
 MAX_GAP_EM = 0.25
 MIN_OPPORTUNITIES = 4
+LOOSE_TOLERANCE = 0.005  # a PDF's positions are exact to a few thousandths of an em
 TIGHT_EM = 0.025
 """Tight lines (紧排): how far a gap between two CJK characters may close up, in em.
 
@@ -78,3 +80,23 @@ def break_allowed(a: str, b: str, pango_ok: bool) -> bool:
 
 def han_latin(a: str, b: str) -> bool:
     return (is_han(a) and is_latin(b)) or (is_latin(a) and is_han(b))
+
+
+def opportunities(text: str) -> int:
+    """Where a line could have been broken (kinsoku over UAX #14, as clreq breaks)."""
+    return sum(
+        break_allowed(a, b, a == " " or b == " " or not (is_latin(a) and is_latin(b)))
+        for a, b in pairwise(text)
+    )
+
+
+def gap_limit(text: str) -> float:
+    """The widest gap (em) between two Han characters a justified line may show: a line
+    with room to break elsewhere is held to LOOSE_EM, one that has none to MAX_GAP_EM."""
+    return LOOSE_EM if opportunities(text) >= MIN_OPPORTUNITIES else MAX_GAP_EM
+
+
+def is_loose(worst_em: float, text: str) -> bool:
+    """Is a justified line whose widest Han–Han gap is worst_em loose? The typography
+    report (on the PDF) and the make-up (on the layout) judge lines by this alone."""
+    return worst_em > gap_limit(text) + LOOSE_TOLERANCE

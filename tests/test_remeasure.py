@@ -12,6 +12,7 @@ from newsprint.typeset.remeasure import (
     changed_selectors,
     items_to_remeasure,
     matched_items,
+    owned,
     split_items,
     to_remeasure,
 )
@@ -141,3 +142,11 @@ def test_items_are_matched_alone_and_the_answers_kept():
     assert matched_items(head, chunks, [".measuring .box p"]) == {"m-a"}  # from memory
     assert matched_items(head, {"m-b": chunks["m-b"]}, [".card li"]) == {"m-b"}
     assert matched_items(head, chunks, ["html"]) is None
+
+
+def test_an_item_kept_keeps_its_loose_lines_and_its_paragraphs_starts():
+    items = {"m-a": 'm-a" style=""><div id="m-p-3"><p>x</p></div></div>', "m-b": 'm-b"></div>'}
+    heights = {"m-a": 2.0, "m-p-3": 1.0, "starts:m-p-3": [0], "loose:m-a": [1.3], "m-b": 1.0}
+    mine = owned(items, heights)
+    assert mine["m-a"] == {"m-a", "m-p-3", "starts:m-p-3", "loose:m-a"}
+    assert mine["m-b"] == {"m-b"}

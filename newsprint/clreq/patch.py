@@ -38,7 +38,7 @@ from newsprint.clreq.linebreak import (
     _split_first_line,
 )
 from newsprint.clreq.measure import _byte_to_char, _glyph_arrays, _runs, _units, gap_eligible
-from newsprint.hanzi import han_latin
+from newsprint.hanzi import han_latin, is_han
 
 WEASYPRINT_VERSION = "70.0"
 
@@ -101,6 +101,28 @@ def _justify_line(context, line, extra_width):
     elif mixed:
         _spread(chars, mixed, [rest / len(mixed)] * len(mixed), added)
     _shift(line, added, 0)
+    line.clreq_gap_em = _widest_han_gap(chars, pairs)
+
+
+def _widest_han_gap(chars, pairs) -> float:
+    """The widest gap between two Han characters of one face and size on a justified
+    line, in em (what justification and a tight line's closing left it): kept on the
+    line box as `clreq_gap_em`, so that the module measurement counts loose lines by
+    the typography report's rule (hanzi.is_loose) before any page is made up."""
+    from weasyprint.text.ffi import FROM_UNITS
+
+    worst = 0.0
+    for i, a, b in pairs:
+        box, index, _ = chars[i]
+        size, other = box.style["font_size"], chars[i + 1][0].style
+        if not (is_han(a) and is_han(b)) or abs(size - other["font_size"]) >= 0.01:
+            continue
+        if box.style["font_family"] != other["font_family"]:
+            continue  # the report skips a change of face too: the gap is the design's
+        layout = box.pango_layout
+        if getattr(layout, "clreq_text", None) == layout.text:
+            worst = max(worst, layout.clreq_extra[index] * FROM_UNITS / size)
+    return worst
 
 
 def _gap_em(chars, i: int, line) -> float:

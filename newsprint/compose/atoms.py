@@ -23,6 +23,9 @@ LEVER_BASE = 1.6
 # Air is priced by its area: a line of air across this many columns is one unit, so a
 # line under a one-column heading costs a quarter of one across a four-column box.
 AIR_COLUMNS = 4
+# A loose line in a box at its limit, more in proportion past it (measures.loose_key): over
+# three testimonies a size down (0.625 each), a line of air across an 8-column head block.
+LOOSE_LINE = 2.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Choice:
     frame: int = 0  # the photo frame's lines
     row_air: int = 0  # the data box's extra lines between rows of cards
     pad: int = 0  # lines of air at the foot of a testimony box
+    loose: int = 0  # loose lines in the text this choice sets (a box's)
 
 
 @dataclass
@@ -78,6 +82,18 @@ class Atom:
 def lines_of(heights: dict[str, float], key: str) -> int:
     """A measured part's height in whole grid lines (a hair over a line is not a line)."""
     return max(0, math.ceil(heights[key] - 0.02))
+
+
+def loose_lines(heights: dict, *keys: str) -> list[float]:
+    """The loose lines of the measured parts, each its widest gap over its limit
+    (measures.loose_key)."""
+    return [ratio for key in keys for ratio in heights.get(m.loose_key(key), ())]
+
+
+def loose_cost(ratios: list[float]) -> float:
+    """What loose lines cost, each by how far over its limit: a choice that sets its
+    text clean, or less loose, is preferred; one that cannot still makes up."""
+    return LOOSE_LINE * sum(ratios)
 
 
 class Costs:
@@ -127,8 +143,11 @@ def build_atoms(
                 rows = math.ceil(text / cols - 0.02)
                 if cols * rows - text > 1.02:  # only the last column may be a line short
                     continue
+                loose = loose_lines(heights, m.note_id(a, cols))
                 note.offer(
-                    full, math.ceil(1 + 1.5 * rows - 0.02), Choice(0.2 * i, inner=cols, rows=rows)
+                    full,
+                    math.ceil(1 + 1.5 * rows - 0.02),
+                    Choice(0.2 * i + loose_cost(loose), inner=cols, rows=rows, loose=len(loose)),
                 )
         if art.lead:  # text before the first section: a section without a heading
             lead = Section("", Para("", art.lead[0].line), None, list(art.lead))
@@ -243,6 +262,7 @@ def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:
     atom.text_lines = lines_of(heights, m.testimony_body_id(tes, bounds.testimony_sizes[0]))
     for s, size in enumerate(sizes):
         text = lines_of(heights, m.testimony_body_id(tes, size))
+        loose = loose_lines(heights, m.testimony_body_id(tes, size))
         for w in widths:
             chrome = lines_of(heights, m.testimony_head_id(tes, w, size))
             rows = math.ceil(text / w)
@@ -258,6 +278,7 @@ def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:
                         chrome + air + rows + pad,
                         Choice(
                             cost("testimony-size", s)
+                            + loose_cost(loose)
                             + cost("testimony-width", abs(w - natural))
                             + cost("testimony-air", (air + 1.5 * pad) * w / AIR_COLUMNS),
                             air=air,
@@ -265,6 +286,7 @@ def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:
                             inner=w,
                             rows=rows,
                             pad=pad,
+                            loose=len(loose),
                         ),
                     )
 
@@ -309,10 +331,9 @@ def _databox(atom, story: Story, fmt, heights, bounds: MakeupSettings, cost: Cos
         chrome = lines_of(heights, m.databox_title_id(span))  # padding, title and its gap
         penalty = 0.5 * bounds.databox_columns.index(cols) + 0.3 * (fmt.columns - span)
         for s_i, size in enumerate(sizes):
-            cards = [
-                lines_of(heights, m.databox_item_id(i, span, cols, size))
-                for i in range(len(box.items))
-            ]
+            ids = [m.databox_item_id(i, span, cols, size) for i in range(len(box.items))]
+            cards = [lines_of(heights, key) for key in ids]
+            loose = loose_lines(heights, *ids)
             rows = [max(cards[i : i + cols]) for i in range(0, len(cards), cols)]
             gaps = max(len(rows) - 1, 0)
             for air in range((bounds.databox_row_air_max if allowed else 0) + 1):
@@ -323,9 +344,11 @@ def _databox(atom, story: Story, fmt, heights, bounds: MakeupSettings, cost: Cos
                     span,
                     h,
                     Choice(
-                        cost("databox", penalty + s_i + air * gaps * span / AIR_COLUMNS),
+                        cost("databox", penalty + s_i + air * gaps * span / AIR_COLUMNS)
+                        + loose_cost(loose),
                         size=size,
                         inner=cols,
                         row_air=air,
+                        loose=len(loose),
                     ),
                 )

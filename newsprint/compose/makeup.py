@@ -133,10 +133,11 @@ def levers_used(
     """The copyfit's departures from the design, in words for the desk, page by page."""
     used = []
     for number, page in zip(numbers, solution.pages, strict=True):
-        section_air = testimony_air = 0
+        section_air = testimony_air = loose = 0
         smaller = []
         for p in page:
             c, kind, name = p.choice, p.atom.kind, p.atom.name
+            loose += c.loose
             if kind == "head" and c.air:
                 used.append(f"第{number:02d}版 {c.air} lines of air in {name}")
             elif kind == "photo" and c.frame != design_photo:
@@ -162,6 +163,8 @@ def levers_used(
             used.append(f"第{number:02d}版 {testimony_air} lines of air in testimony boxes")
         if smaller:
             used.append(f"第{number:02d}版 {len(smaller)} testimony box(es) a size smaller")
+        if loose:  # no setting the bounds allow sets them clean at a cost the page bears
+            used.append(f"第{number:02d}版 {loose} loose line(s) left in boxes")
     return tuple(used)
 
 

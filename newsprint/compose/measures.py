@@ -104,6 +104,12 @@ def databox_title_id(span: int) -> str:
     return f"m-dt-{span}"
 
 
+def loose_key(item_id: str) -> str:
+    """An item's loose lines in the measurement: each one's widest gap between two Han
+    characters over its limit (hanzi.gap_limit); absent when it has none."""
+    return f"loose:{item_id}"
+
+
 def databox_layouts(fmt: PageFormat, bounds: MakeupSettings):
     """(span, cards per row) the data box may take: cards at least 12 characters of its
     type wide, so that a large figure and its unit never leave a line half empty."""

@@ -15,15 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from newsprint.hanzi import (
-    LOOSE_EM,
-    MAX_GAP_EM,
-    MIN_OPPORTUNITIES,
-    TIGHT_EM,
-    break_allowed,
-    is_han,
-    is_latin,
-)
+from newsprint.hanzi import LOOSE_EM, MAX_GAP_EM, TIGHT_EM, is_han, is_latin, is_loose
 
 QUOTES = frozenset("“”‘’")
 LETTER_EM = 0.03  # more between two figures or letters is letter-spacing
@@ -90,14 +82,6 @@ def role_of(chars: list[dict]) -> str:
     return f"{face} {size:g}pt"
 
 
-def opportunities(text: str) -> int:
-    """Where the line could have been broken (kinsoku over UAX #14, as clreq breaks)."""
-    return sum(
-        break_allowed(a, b, a == " " or b == " " or not (is_latin(a) and is_latin(b)))
-        for a, b in pairwise(text)
-    )
-
-
 def han_gaps(chars: list[dict]) -> list[float]:
     """Gaps between two Han characters of one face and size, in ems: where the face
     changes (the note's sans label, then Kai) the gap is the design's margin."""
@@ -145,8 +129,7 @@ def measure_line(line, justified: bool, figures: RoleFigures, page: int) -> None
     worst = max(gaps, default=0.0)
     if worst > role.worst_gap_em:
         role.worst_gap_em, role.worst_line = round(worst, 3), line.text[:30]
-    limit = LOOSE_EM if opportunities(line.text) >= MIN_OPPORTUNITIES else MAX_GAP_EM
-    if worst > limit + 0.005:
+    if is_loose(worst, line.text):
         role.loose += 1
         figures.note("loose line", page, line, f"{worst:.2f} em")
     spaced = max(letter_gaps(line.chars), default=0.0)

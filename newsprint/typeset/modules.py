@@ -18,6 +18,7 @@ from pathlib import Path
 from newsprint.compose import measures
 from newsprint.compose.html import geometry_css
 from newsprint.config import PROJECT_ROOT, MakeupSettings, PageFormat
+from newsprint.hanzi import gap_limit, is_loose
 from newsprint.story.model import Story
 from newsprint.typeset import remeasure
 from newsprint.typeset.fitstore import code_digest
@@ -38,7 +39,7 @@ def paragraph_lines(document) -> dict[str, list[str]]:
         if name and name.startswith("m-p-") and name not in found:
             into = found[name] = []
         if into is not None and isinstance(box, boxes.LineBox):
-            into.append("".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox)))
+            into.append(_text(box))
             return
         for child in getattr(box, "children", None) or ():
             walk(child, into)
@@ -46,6 +47,38 @@ def paragraph_lines(document) -> dict[str, list[str]]:
     for page in document.pages:
         walk(page._page_box, None)
     return found
+
+
+def loose_lines(document) -> dict[str, list[float]]:
+    """{measured item id: each loose line's widest Han gap over its limit}, for the items
+    that have any: lines judged by the typography report's rule (hanzi.is_loose) on the
+    gaps clreq gave them (LineBox.clreq_gap_em), so the make-up knows how each choice
+    sets, and how badly (a line at 0.45 em is three times one just over 0.15 em)."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, list[float]] = {}
+
+    def walk(box, item):
+        element = getattr(box, "element", None)
+        if element is not None and "measure" in (element.get("class") or "").split():
+            item = element.get("id")
+        if isinstance(box, boxes.LineBox):
+            gap = getattr(box, "clreq_gap_em", 0.0)
+            if item and gap and is_loose(gap, text := _text(box)):
+                found.setdefault(item, []).append(round(gap / gap_limit(text), 2))
+            return
+        for child in getattr(box, "children", None) or ():
+            walk(child, item)
+
+    for page in document.pages:
+        walk(page._page_box, None)
+    return found
+
+
+def _text(line) -> str:
+    from weasyprint.formatting_structure import boxes
+
+    return "".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox))
 
 
 def line_starts(text: str, lines: list[str]) -> list[int]:
@@ -135,8 +168,9 @@ def _remember(typesetter, measured) -> None:
 def measure_html(
     typesetter, html: str, css: str, texts: dict[str, str], line_pitch: float
 ) -> tuple[dict, list[str]]:
-    """Lay out one measuring document; read each item's height and each paragraph's
-    line starts (`texts`: the paragraphs' text by id)."""
+    """Lay out one measuring document; read each item's height, its loose lines
+    (`loose:<id>`, absent when it has none) and each paragraph's line starts
+    (`texts`: the paragraphs' text by id)."""
     document, warnings = typesetter.render(html, css)
     heights: dict = {}
     for page in document.pages:
@@ -146,6 +180,8 @@ def measure_html(
     for name, lines in paragraph_lines(document).items():
         if name in texts:
             heights[f"starts:{name}"] = line_starts(texts[name], lines)
+    for name, lines in loose_lines(document).items():
+        heights[measures.loose_key(name)] = lines
     return heights, warnings
 
 

@@ -39,11 +39,13 @@ def split_items(html: str) -> tuple[str, dict[str, str]]:
 
 
 def owned(items: dict[str, str], heights: dict) -> dict[str, set]:
-    """Each item's keys in the heights: its own id, the paragraphs in it, their starts."""
+    """Each item's keys in the heights: its own id, the paragraphs in it, their starts,
+    its loose lines."""
     out = {}
     for name, chunk in items.items():
         inner = set(INNER_ID.findall(chunk))
-        out[name] = {name} | inner | {f"starts:{i}" for i in inner if f"starts:{i}" in heights}
+        derived = {f"starts:{i}" for i in inner} | {f"loose:{name}"}
+        out[name] = {name} | inner | (derived & heights.keys())
     return out
 
 
