@@ -391,3 +391,23 @@ def test_shrink_to_fit_boxes_keep_their_line(tmp_path, on):
     text = "我们的GDP增长了7.2%，好。"
     html = page(f"<span style='display: inline-block; border: 1pt solid'>{text}</span>")
     assert [line.text for line in lines_of(render(tmp_path, html))] == [text]
+
+
+def test_a_label_margin_is_the_gap_before_a_figure_too(tmp_path, on):
+    """The note's 编者按 label has its margin; text that starts with a figure gets no ¼ em
+    Han–Latin gap on top of it (it had 0.77 em after the label, against 0.5 before Han),
+    and the report does not judge the label and the text as a Han–Latin pair."""
+    label = f"<b style=\"font: 700 9pt '{SANS}'; margin-right: 0.5em\">编者按</b>"
+    html = page(
+        f'<div class="col"><p style="text-indent: 0">{label}889年制造民生基层文化推进项目成绩文化</p></div>'
+        f'<div class="col"><p style="text-indent: 0">{label}制造民生基层文化推进项目成绩文化889年</p></div>'
+    )
+    path = render(tmp_path, html)
+    firsts = [line.chars for line in lines_of(path) if line.chars[0]["text"] == "编"]
+    assert len(firsts) == 2
+    after = [(chars[3]["x0"] - chars[2]["x1"]) / 9 for chars in firsts]
+    assert after[0] == pytest.approx(after[1], abs=0.03), after  # 0.5 em (+ its justification)
+    report = typography.measure(
+        path, "889年制造民生基层文化推进项目成绩文化\n制造民生基层文化推进项目成绩文化889年"
+    )
+    assert report.han_latin_bad == 0, typography.format_report(report)

@@ -182,8 +182,9 @@ def _text_align(context, line, available_width, last):
             and b.text
             and getattr(a, "pango_layout", None) is not None
             and han_latin(a.text[-1], b.text[0])
+            and b.position_x - (a.position_x + a.width) < 0.01  # no margin between them
         ):
-            continue
+            continue  # a margin (the note's 编者按 label) is the gap already
         size = a.style["font_size"]
         units = _gap_units(size, b.style["font_size"], line.style["font_size"])
         if line.width + sum(added.values()) + units * FROM_UNITS > available_width + 0.01:

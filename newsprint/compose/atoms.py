@@ -93,7 +93,7 @@ def loose_lines(heights: dict, *keys: str) -> list[float]:
 def loose_cost(ratios: list[float]) -> float:
     """What loose lines cost, each by how far over its limit: a choice that sets its
     text clean, or less loose, is preferred; one that cannot still makes up."""
-    return LOOSE_LINE * sum(ratios)
+    return LOOSE_LINE * sum(r * r for r in ratios)
 
 
 class Costs:

@@ -308,10 +308,20 @@ def _check_column(chain: list[Line], report: Report, heads: frozenset = frozense
             report.fail("not flush", line, f"by {deviation:.2f} pt")
 
 
+def _runs_on_in_copy(chars: list[dict], k: int, copy_text: str) -> bool:
+    """Do chars[k] and chars[k + 1] run on, to be judged as a Han–Latin pair? Not a label
+    in another face and the text after it (the note's 编者按, then its first figure),
+    which are not neighbours in the copy: the design's margin is their gap. Text of one
+    face, the running head's dates too, is always judged."""
+    if not copy_text or chars[k]["fontname"] == chars[k + 1]["fontname"]:
+        return True
+    return "".join(c["text"] for c in chars[max(0, k - 1) : k + 3]) in copy_text
+
+
 def _check_line(line: Line, report: Report) -> None:
     spacing = line.spacing()
     chars = line.chars
-    for a, b in pairwise(chars):
+    for k, (a, b) in enumerate(pairwise(chars)):
         ta, tb = a["text"], b["text"]
         em = max(a["size"], b["size"])
         if ta in PUNCT and tb in PUNCT and (ta in CLOSING or tb in OPENING):
@@ -319,7 +329,9 @@ def _check_line(line: Line, report: Report) -> None:
             if b["x0"] - a["x0"] - spacing + b["x1"] - b["x0"] > 1.6 * em:
                 report.pairs_uncompressed += 1
                 report.fail("pair not compressed", line, ta + tb)
-        elif (is_han(ta[-1]) and is_latin(tb[0])) or (is_latin(ta[-1]) and is_han(tb[0])):
+        elif (
+            (is_han(ta[-1]) and is_latin(tb[0])) or (is_latin(ta[-1]) and is_han(tb[0]))
+        ) and _runs_on_in_copy(chars, k, report.copy_text):
             report.han_latin += 1
             # ¼ em of the pair's size, or of the line's prevailing text where sizes differ
             same = abs(a["size"] - b["size"]) < 0.01
