@@ -398,10 +398,9 @@ def test_a_label_margin_is_the_gap_before_a_figure_too(tmp_path, on):
     Han–Latin gap on top of it (it had 0.77 em after the label, against 0.5 before Han),
     and the report does not judge the label and the text as a Han–Latin pair."""
     label = f"<b style=\"font: 700 9pt '{SANS}'; margin-right: 0.5em\">编者按</b>"
-    html = page(
-        f'<div class="col"><p style="text-indent: 0">{label}889年制造民生基层文化推进项目成绩文化</p></div>'
-        f'<div class="col"><p style="text-indent: 0">{label}制造民生基层文化推进项目成绩文化889年</p></div>'
-    )
+    texts = ("889年制造民生基层文化推进项目成绩文化", "制造民生基层文化推进项目成绩文化889年")
+    cols = '<div class="col"><p style="text-indent: 0">{}{}</p></div>'
+    html = page("".join(cols.format(label, text) for text in texts))
     path = render(tmp_path, html)
     firsts = [line.chars for line in lines_of(path) if line.chars[0]["text"] == "编"]
     assert len(firsts) == 2
