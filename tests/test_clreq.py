@@ -410,3 +410,20 @@ def test_a_label_margin_is_the_gap_before_a_figure_too(tmp_path, on):
         path, "889年制造民生基层文化推进项目成绩文化\n制造民生基层文化推进项目成绩文化889年"
     )
     assert report.han_latin_bad == 0, typography.format_report(report)
+
+
+def test_a_column_foot_that_runs_on_is_judged_like_any_justified_line(tmp_path, on):
+    """A paragraph cut at a column's foot (a testimony's inner column, a leg of text) has
+    its last line there justified: the report judges it, loose or not, and still takes
+    a short last line of a paragraph as its end."""
+    runs_on = "一二三四五六七八九十一二三任务提升生态"
+    html = page(
+        '<div class="col"><p style="text-indent: 0; text-align-last: justify">'
+        f"{runs_on}</p></div>"
+        f'<div class="col" style="margin-top: 27pt"><p style="text-indent: 0">{runs_on}</p></div>'
+    )
+    report = typography.measure(render(tmp_path, html), runs_on)
+    loose = [p[2] for p in report.all_places() if p[0] == "loose line"]
+    # the first box's two lines (its foot too: the breaker spread the runs-on text over
+    # both), not the second's short last line
+    assert loose == ["一二三四五六七八九十一", "二三任务提升生态"], typography.format_report(report)

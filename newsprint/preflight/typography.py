@@ -273,6 +273,7 @@ def _check_column(chain: list[Line], report: Report, heads: frozenset = frozense
     full = [line for line, last in zip(chain, lasts, strict=True) if not last] or chain
     plain = [line.chars[-1]["x1"] for line in full if line.chars[-1]["text"] not in CLOSING]
     right = max(plain) if plain else max(min(line.right_edges()) for line in full)
+    edged = not all(lasts)  # the right edge comes from lines that must reach it
     for i, line in enumerate(chain):
         following = chain[i + 1] if i + 1 < len(chain) else None
         last = lasts[i]
@@ -292,7 +293,10 @@ def _check_column(chain: list[Line], report: Report, heads: frozenset = frozense
             if text[-1].isdigit() and is_han(nxt[0]):
                 report.split_units += 1
                 report.fail("number split from unit", line)
-        roles.measure_line(line, not last, report.roles, line.page)
+        # a column's foot that reaches the right edge may run on at the next column's
+        # head (a testimony's inner columns): judged as justified, loose or not
+        runs_on = following is None and id(line) not in heads and edged and _reaches(line, right)
+        roles.measure_line(line, not last or runs_on, report.roles, line.page)
         if last and not first and sum(map(is_body, text)) == 1:
             report.orphans += 1
             report.fail("孤字", line)
@@ -306,6 +310,10 @@ def _check_column(chain: list[Line], report: Report, heads: frozenset = frozense
         if deviation > TOLERANCE:
             report.not_flush += 1
             report.fail("not flush", line, f"by {deviation:.2f} pt")
+
+
+def _reaches(line: Line, right: float) -> bool:
+    return min(abs(edge - right) for edge in line.right_edges()) <= TOLERANCE
 
 
 def _runs_on_in_copy(chars: list[dict], k: int, copy_text: str) -> bool:
