@@ -121,7 +121,8 @@ def test_seed_meets_the_chinese_composition_rules(seed_build):
         report = measure(pdf, text)
         faults = {rule: count for rule, count in report.faults().items() if count}
         assert not faults, f"{pdf.name}\n{format_report(report)}"
-        assert report.grid_lines > 50 and report.han_latin > 20
+        # the body text on the grid: 42 serif lines on 第05版, whose data box outnumbers them
+        assert report.grid_lines > 30 and report.han_latin > 20
         assert max(role.worst_gap_em for role in report.roles.roles.values()) <= 0.15 + 0.005
         loose += [p[2] for p in report.all_places() if p[0] == "loose line"]
     # first-fit: 8 loose lines, at worst 0.92 em ("45天 完 成 征 拆"), and "2 0 2 0年3月";

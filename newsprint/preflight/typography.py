@@ -360,9 +360,11 @@ def _check_line(line: Line, report: Report) -> None:
 def _check_grid(lines: list[Line], report: Report) -> None:
     """Body lines of all columns on one baseline grid.
 
-    Body lines are those of the page's most common size and face; the pitch is their
-    most common baseline step within a column; every body baseline must sit on the
-    page's common phase (within the flush tolerance).
+    Body lines are those of the smallest size and face with 20 lines or more on the
+    page (else of the smallest), as roles.measure_grid reads them: a data box's cards
+    in a larger Kai may outnumber the body on its page, and they are not the grid.
+    The pitch is the body's most common baseline step within a column; every body
+    baseline must sit on the page's common phase (within the flush tolerance).
     """
 
     def face(line: Line) -> str:
@@ -371,7 +373,8 @@ def _check_grid(lines: list[Line], report: Report) -> None:
     kinds = Counter((line.size, face(line)) for line in lines)
     if not kinds:
         return
-    (size, body_face), _ = kinds.most_common(1)[0]
+    many = [kind for kind, count in kinds.items() if count >= 20] or list(kinds)
+    size, body_face = min(many, key=lambda kind: (kind[0], -kinds[kind]))
     body = [line for line in lines if (line.size, face(line)) == (size, body_face)]
     steps = Counter(
         round(b.baseline - a.baseline, 2) for chain in _columns(body) for a, b in pairwise(chain)
