@@ -17,7 +17,7 @@ from newsprint import clreq, hanzi
 from newsprint.bench import sample
 from newsprint.clreq import patch
 from newsprint.compose.html import figures
-from newsprint.preflight import typography
+from newsprint.preflight import pdflines, typography
 from newsprint.typeset.fonts import font_face_css, load_faces
 
 FACES = load_faces()
@@ -51,12 +51,12 @@ def render(tmp_path, html: str, name: str = "out.pdf"):
     return path
 
 
-def lines_of(path) -> list[typography.Line]:
+def lines_of(path) -> list[pdflines.Line]:
     with pdfplumber.open(path) as pdf:
         return [
             line
             for number, p in enumerate(pdf.pages, 1)
-            for line in typography._lines_of_page(p, number)
+            for line in pdflines.lines_of_page(p, number)
         ]
 
 
@@ -427,3 +427,19 @@ def test_a_column_foot_that_runs_on_is_judged_like_any_justified_line(tmp_path, 
     # the first box's two lines (its foot too: the breaker spread the runs-on text over
     # both), not the second's short last line
     assert loose == ["一二三四五六七八九十一", "二三任务提升生态"], typography.format_report(report)
+
+
+def test_headings_side_by_side_are_two_lines_not_one_loose_one(tmp_path, on):
+    """Two section headings in neighbouring columns sit on one baseline with the body's
+    gutter between them, under one em of their size: the report reads two lines, not a
+    loose line across the gutter (it had flagged 0.77 em in corpus 200)."""
+    head = f"font: 700 14.6pt/27pt '{SANS}'; margin: 0; text-align: justify"
+    body = "荷塘区深入推进各项工作成效显著群众获得感不断增强" * 3
+    cols = "".join(
+        f'<div class="col" style="margin-right: 9pt"><p style="{head}; text-indent: 0">{title}</p>'
+        f"<p>{body}</p></div>"
+        for title in ("看综合实力创新力", "看城区品质群众")
+    )
+    path = render(tmp_path, page(f'<div style="display: flex">{cols}</div>'))
+    texts = [line.text for line in lines_of(path)]
+    assert "看综合实力创新力" in texts and "看城区品质群众" in texts, texts

@@ -11,7 +11,7 @@ from __future__ import annotations
 from test_clreq import FACES, KAI, assert_clean, lines_of, page, render, worst_gap
 
 from newsprint.clreq import measure, totalfit
-from newsprint.preflight import typography
+from newsprint.preflight import pdflines, typography
 
 MEASURE = 106.5  # pt: the testimonies' column, ten characters of 10.5 pt and a little
 
@@ -75,4 +75,4 @@ def test_an_opening_mark_gives_up_its_blank_half_at_the_indent(tmp_path, on):
     assert report.lines_checked == len(lines) - 1
     assert worst_gap(report) <= totalfit.WORST
     # the report chains it to its column: 2 em in, less what the mark gave up
-    assert typography._indent(0, 16.46, 9, 4.5) == 2 and typography._indent(0, 16.46, 9) is None
+    assert pdflines.indent(0, 16.46, 9, 4.5) == 2 and pdflines.indent(0, 16.46, 9) is None

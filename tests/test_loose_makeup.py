@@ -16,7 +16,7 @@ from newsprint import hanzi
 from newsprint.compose import measures as m
 from newsprint.compose.atoms import LOOSE_LINE, Atom, Costs, _testimony
 from newsprint.config import MakeupSettings
-from newsprint.preflight import roles, typography
+from newsprint.preflight import pdflines, roles
 
 MEASURE = 106.5  # pt: a testimony's column, as tests/test_loose.py
 # A testimony of corpus story 200 (Spec(200, 2.0, 2, True, True, True)): "858条" cannot
@@ -67,7 +67,7 @@ def test_the_gap_clreq_records_is_the_gap_the_report_measures(tmp_path, on):
     path = tmp_path / "gaps.pdf"
     document.write_pdf(path)
     with pdfplumber.open(path) as pdf:
-        lines = typography._lines_of_page(pdf.pages[0], 1)
+        lines = pdflines.lines_of_page(pdf.pages[0], 1)
     measured = {(ln.text, ln.size): max(roles.han_gaps(ln.chars), default=0.0) for ln in lines}
     both = [key for key in recorded if key in measured]
     assert len(both) >= 10, (recorded, measured)
@@ -159,3 +159,42 @@ def test_the_make_up_sets_a_testimony_loose_in_wuhao_in_xiaowu(story_dir):
     # without the loose lines measured, the make-up keeps the design's size for them
     blind = sizes({k: v for k, v in heights.items() if not k.startswith("loose:")})
     assert all(blind[t] == "wuhao" for t in fixable), blind
+
+
+def test_a_testimony_loose_at_every_size_may_run_across_its_box_in_one_column():
+    """Loose in its inner column at both sizes, measured again across a 2-column box (the
+    second round): that box sets its text in one column where that sets clean, and the
+    choice costs a step of the width lever more than the design's two inner columns."""
+    bounds = MakeupSettings()
+    tes = SimpleNamespace(title=SimpleNamespace(line=7))
+    heights = {}
+    for size in bounds.testimony_sizes:
+        body = m.testimony_body_id(tes, size)
+        heights[body] = 10.0
+        heights[m.loose_key(body)] = [1.8]
+        for w in range(1, bounds.testimony_max_cols + 1):
+            heights[m.testimony_head_id(tes, w, size)] = 3.0
+        heights[m.testimony_wide_id(tes, 2, size)] = 5.0  # one column across two: clean
+    atom = Atom(0, "testimony", 0, "the testimony", 7)
+    _testimony(atom, tes, heights, bounds, Costs(bounds))
+    wide = atom.options[2][3 + 5]  # head + 5 lines in one column
+    assert wide.inner == 1 and wide.loose == 0
+    narrow = made_testimony({"wuhao": [1.8], "xiaowu": [1.8]})  # not measured across
+    assert all(c.inner == 2 for c in narrow.options.get(2, {}).values())
+    assert wide.cost < narrow.options[1][13].cost
+
+
+def test_the_second_round_measures_only_testimonies_loose_at_every_size(story_dir):
+    from newsprint.typeset.modules import measure_modules
+
+    job, config, setter, env = hard_story(story_dir)
+    bounds = config.makeup
+    heights, _ = measure_modules(job.story, job.fmt, bounds, setter, env, cache_dir=None)
+    testimonies = [t for art in job.story.articles for s in art.sections for t in s.testimonies]
+    for t in testimonies:
+        everywhere = all(
+            m.loose_key(m.testimony_body_id(t, size)) in heights for size in bounds.testimony_sizes
+        )
+        wide = [m.testimony_wide_id(t, w, s) for w in (2, 3) for s in bounds.testimony_sizes]
+        assert all((key in heights) == everywhere for key in wide), t.title.text
+    assert any(m.testimony_wide_id(t, 2, "wuhao") in heights for t in testimonies)

@@ -10,7 +10,7 @@ from newsprint import clreq
 from newsprint.bench import sample
 from newsprint.cli import main as cli_main
 from newsprint.config import load_config
-from newsprint.preflight import check, typography
+from newsprint.preflight import check, pdflines, typography
 from newsprint.typeset.fonts import font_face_css, load_faces
 
 FACES = load_faces()
@@ -173,7 +173,7 @@ def test_a_justified_pair_of_marks_is_compressed_on_a_line_without_two_han_side_
     ]  # fmt: skip
     chars = [{"text": t, "x0": a, "x1": b, "size": 10.5} for t, a, b in glyphs]
     report = typography.Report()
-    typography._check_line(typography.Line(1, 500.0, 10.5, chars), report)
+    typography._check_line(pdflines.Line(1, 500.0, 10.5, chars), report)
     assert report.pairs == 2 and report.pairs_uncompressed == 0, report.places
 
 

@@ -21,8 +21,10 @@ testimony's size, the note's columns, the data box's cards) by the loose lines i
 (compose/atoms.LOOSE_LINE, each line by the square of how far over its limit): corpus
 200 on two pages 20 / 0.45 → 7 / 0.45 (by the plain ratio, 4 / 0.77: two boxes took a
 0.77 em line in 小五 to spare 五号's two or three of up to 0.45 em); corpus 201 6 / 0.43
-→ 3 / 0.23; hard1 4 / 0.27 → 1 / 0.22; hard2 2 / 0.21 both (a box loose at either size,
-and a line of body text); the seed 0 / 0.14, its make-up unchanged.
+→ 3 / 0.23; hard1 4 / 0.27 → 1 / 0.22; hard2 2 / 0.21 both. With a testimony loose at
+every size set in one column across its box (measures.wide_items): corpus 200 0 loose
+(worst 0.20 em), 201 0 (0.14 em), hard1 0 (0.14 em), hard2 1 (0.20 em, body text); the
+seed 0 / 0.14, its make-up unchanged.
 """
 
 from __future__ import annotations

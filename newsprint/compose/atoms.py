@@ -258,38 +258,47 @@ def _text_atoms(new, article: int, sec: Section, name: str, heading: int, height
 
 def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:
     top_air = bounds.testimony_air_max if cost.allowed("testimony-air") else 0
+    pads = bounds.testimony_pad_max + 1 if cost.allowed("testimony-air") else 1
     sizes = bounds.testimony_sizes if cost.allowed("testimony-size") else bounds.testimony_sizes[:1]
     widths = range(1, bounds.testimony_max_cols + 1) if cost.allowed("testimony-width") else (1,)
     atom.text_lines = lines_of(heights, m.testimony_body_id(tes, bounds.testimony_sizes[0]))
     for s, size in enumerate(sizes):
-        text = lines_of(heights, m.testimony_body_id(tes, size))
-        loose = loose_lines(heights, m.testimony_body_id(tes, size))
+        natural = 1 if lines_of(heights, m.testimony_body_id(tes, size)) <= 30 else 2
         for w in widths:
             chrome = lines_of(heights, m.testimony_head_id(tes, w, size))
-            rows = math.ceil(text / w)
-            if w * rows - text > 1 or (w > 1 and rows < 4):  # balanced, no stubs
-                continue
-            natural = 1 if text <= 30 else 2
-            for air in range(top_air + 1):
-                for pad in range(
-                    bounds.testimony_pad_max + 1 if cost.allowed("testimony-air") else 1
-                ):
-                    atom.offer(
-                        w,
-                        chrome + air + rows + pad,
-                        Choice(
-                            cost("testimony-size", s)
-                            + loose_cost(loose)
-                            + cost("testimony-width", abs(w - natural))
-                            + cost("testimony-air", (air + 1.5 * pad) * w / AIR_COLUMNS),
-                            air=air,
-                            size=size,
-                            inner=w,
-                            rows=rows,
-                            pad=pad,
-                            loose=len(loose),
-                        ),
-                    )
+            for inner, rows, loose, away in _testimony_texts(tes, size, w, heights, cost):
+                base = cost("testimony-size", s) + loose_cost(loose) + away
+                base += cost("testimony-width", abs(w - natural))
+                for air in range(top_air + 1):
+                    for pad in range(pads):
+                        atom.offer(
+                            w,
+                            chrome + air + rows + pad,
+                            Choice(
+                                base + cost("testimony-air", (air + 1.5 * pad) * w / AIR_COLUMNS),
+                                air=air,
+                                size=size,
+                                inner=inner,
+                                rows=rows,
+                                pad=pad,
+                                loose=len(loose),
+                            ),
+                        )
+
+
+def _testimony_texts(tes, size: str, w: int, heights, cost: Costs):
+    """(inner columns, rows, loose lines, extra cost) of each way a box of w grid columns
+    sets the testimony's text: in w inner columns, balanced and with no stubs (the
+    design); or, where its inner column sets loose at every size, in one column across
+    the box (measures.wide_items), a step further from the design."""
+    body = m.testimony_body_id(tes, size)
+    text = lines_of(heights, body)
+    rows = math.ceil(text / w)
+    if not (w * rows - text > 1 or (w > 1 and rows < 4)):
+        yield w, rows, loose_lines(heights, body), 0.0
+    wide = m.testimony_wide_id(tes, w, size)
+    if w > 1 and wide in heights:
+        yield 1, lines_of(heights, wide), loose_lines(heights, wide), cost("testimony-width", 1)
 
 
 def design_photo_lines() -> int:

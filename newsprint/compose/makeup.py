@@ -133,39 +133,49 @@ def levers_used(
     """The copyfit's departures from the design, in words for the desk, page by page."""
     used = []
     for number, page in zip(numbers, solution.pages, strict=True):
-        section_air = testimony_air = loose = 0
-        smaller = []
-        for p in page:
-            c, kind, name = p.choice, p.atom.kind, p.atom.name
-            loose += c.loose
-            if kind == "head" and c.air:
-                used.append(f"第{number:02d}版 {c.air} lines of air in {name}")
-            elif kind == "photo" and c.frame != design_photo:
-                used.append(
-                    f"第{number:02d}版 the photo frame {c.frame} lines (designed {design_photo})"
-                )
-            elif kind == "databox":
-                if c.size != bounds.databox_sizes[0]:
-                    used.append(f"第{number:02d}版 the data box in {c.size}")
-                if c.row_air:
-                    used.append(
-                        f"第{number:02d}版 the data box rows {c.row_air} lines further apart"
-                    )
-            elif kind == "section":
-                section_air += c.air
-            elif kind == "testimony":
-                testimony_air += c.air + c.pad
-                if c.size != bounds.testimony_sizes[0]:
-                    smaller.append(name)
-        if section_air:
-            used.append(f"第{number:02d}版 {section_air} lines of air under section headings")
-        if testimony_air:
-            used.append(f"第{number:02d}版 {testimony_air} lines of air in testimony boxes")
-        if smaller:
-            used.append(f"第{number:02d}版 {len(smaller)} testimony box(es) a size smaller")
-        if loose:  # no setting the bounds allow sets them clean at a cost the page bears
-            used.append(f"第{number:02d}版 {loose} loose line(s) left in boxes")
+        used += _box_levers(f"第{number:02d}版", page, design_photo, bounds)
+        used += _page_totals(f"第{number:02d}版", page, bounds)
     return tuple(used)
+
+
+def _box_levers(where: str, page, design_photo: int, bounds: MakeupSettings) -> list[str]:
+    """The head blocks', the photo's and the data box's levers, each in words."""
+    used = []
+    for p in page:
+        c, kind, name = p.choice, p.atom.kind, p.atom.name
+        if kind == "head" and c.air:
+            used.append(f"{where} {c.air} lines of air in {name}")
+        elif kind == "photo" and c.frame != design_photo:
+            used.append(f"{where} the photo frame {c.frame} lines (designed {design_photo})")
+        elif kind == "databox":
+            if c.size != bounds.databox_sizes[0]:
+                used.append(f"{where} the data box in {c.size}")
+            if c.row_air:
+                used.append(f"{where} the data box rows {c.row_air} lines further apart")
+    return used
+
+
+def _page_totals(where: str, page, bounds: MakeupSettings) -> list[str]:
+    """The levers that move many modules a little, summed over the page."""
+    testimonies = [p for p in page if p.atom.kind == "testimony"]
+    totals = (
+        (
+            sum(p.choice.air for p in page if p.atom.kind == "section"),
+            "lines of air under section headings",
+        ),
+        (sum(p.choice.air + p.choice.pad for p in testimonies), "lines of air in testimony boxes"),
+        (
+            sum(p.choice.size != bounds.testimony_sizes[0] for p in testimonies),
+            "testimony box(es) a size smaller",
+        ),
+        (  # its text in one column across the box
+            sum(p.cols > 1 and p.choice.inner == 1 for p in testimonies),
+            "testimony box(es) in one column across",
+        ),
+        # no setting the bounds allow sets them clean at a cost the page bears
+        (sum(p.choice.loose for p in page), "loose line(s) left in boxes"),
+    )
+    return [f"{where} {count} {what}" for count, what in totals if count]
 
 
 def structure(solution: Solution) -> tuple:

@@ -137,6 +137,34 @@ def testimony_items(tes: Testimony, fmt: PageFormat, bounds: MakeupSettings) -> 
     return out
 
 
+def testimony_wide_id(tes: Testimony, cols: int, size: str) -> str:
+    """A testimony's text in one column across a box of `cols` grid columns (its body's
+    id and the width: the body owns it when a style edit re-measures)."""
+    return f"{testimony_body_id(tes, size)}-w{cols}"
+
+
+def wide_items(story: Story, fmt: PageFormat, bounds: MakeupSettings, heights: dict) -> list[Item]:
+    """The second round of the measurement: the text of each testimony that sets loose
+    at every size in its inner column, now in one column across a box of 2 to
+    testimony_max_cols grid columns, where the longer line has room for the unit or the
+    ellipsis that left a line loose. Only those: most testimonies set clean, and their
+    text is the measurement's longest part."""
+    out = []
+    for art in story.articles:
+        for sec in art.sections:
+            for tes in sec.testimonies:
+                sizes = bounds.testimony_sizes
+                if not all(loose_key(testimony_body_id(tes, size)) in heights for size in sizes):
+                    continue
+                for size in sizes:
+                    data = {"testimony": tes, "size": size_class(size)}
+                    for cols in range(2, bounds.testimony_max_cols + 1):
+                        width = testimony_head_width(fmt, cols)
+                        wide = testimony_wide_id(tes, cols, size)
+                        out.append(Item(wide, "testimony-body", width, data))
+    return out
+
+
 def items(story: Story, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
     """Every part to measure, with its width."""
     out: list[Item] = []

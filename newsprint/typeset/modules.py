@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from newsprint.compose import measures
@@ -137,18 +138,13 @@ def measure_modules(
     paras = [p for art in story.articles for p in art.lead]
     paras += [p for art in story.articles for sec in art.sections for p in sec.paragraphs]
     texts = {f"m-p-{p.line}": p.text for p in paras}
-    warnings = []
-    if found and (pool is None or len(found) < 2):
-        part, warnings = measure_html(
-            typesetter, template.render(items=found), css, texts, fmt.line_pitch
-        )
+    lay_out = partial(_lay_out, typesetter, template, css, texts, fmt.line_pitch, pool)
+    part, warnings = lay_out(found)
+    heights.update(part)
+    wide = [i for i in measures.wide_items(story, fmt, bounds, heights) if i.id not in heights]
+    if wide and not warnings:  # the second round: testimonies loose at every size
+        part, warnings = lay_out(wide)
         heights.update(part)
-    elif found:
-        parts = [template.render(items=chunk) for chunk in halves(found)]
-        for part, part_warnings in pool.measure(parts, css, texts, fmt.line_pitch):
-            heights.update(part)
-            warnings += part_warnings
-        warnings = list(dict.fromkeys(warnings))
     if not warnings:
         _remember(typesetter, replace(now, heights=heights))
     if path and not warnings:
@@ -157,6 +153,21 @@ def measure_modules(
         tmp.write_text(json.dumps(heights, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
     return heights, warnings
+
+
+def _lay_out(typesetter, template, css, texts, line_pitch, pool, found) -> tuple[dict, list]:
+    """The heights of `found` (and WeasyPrint's warnings): in one document here, or in
+    two at once by the pool's workers."""
+    if not found:
+        return {}, []
+    if pool is None or len(found) < 2:
+        return measure_html(typesetter, template.render(items=found), css, texts, line_pitch)
+    heights, warnings = {}, []
+    parts = [template.render(items=chunk) for chunk in halves(found)]
+    for part, part_warnings in pool.measure(parts, css, texts, line_pitch):
+        heights.update(part)
+        warnings += part_warnings
+    return heights, list(dict.fromkeys(warnings))
 
 
 def _remember(typesetter, measured) -> None:

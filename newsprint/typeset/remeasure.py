@@ -40,12 +40,18 @@ def split_items(html: str) -> tuple[str, dict[str, str]]:
 
 def owned(items: dict[str, str], heights: dict) -> dict[str, set]:
     """Each item's keys in the heights: its own id, the paragraphs in it, their starts,
-    its loose lines."""
+    its loose lines, and a testimony body's text measured across wider boxes
+    (`<id>-w<cols>`, measures.testimony_wide_id) with their loose lines."""
+    wide: dict[str, set] = {}
+    for key in heights:
+        body, mark, cols = key.removeprefix("loose:").rpartition("-w")
+        if mark and cols.isdigit() and body in items:
+            wide.setdefault(body, set()).add(key)
     out = {}
     for name, chunk in items.items():
         inner = set(INNER_ID.findall(chunk))
         derived = {f"starts:{i}" for i in inner} | {f"loose:{name}"}
-        out[name] = {name} | inner | (derived & heights.keys())
+        out[name] = {name} | inner | (derived & heights.keys()) | wide.get(name, set())
     return out
 
 
