@@ -25,10 +25,10 @@ from newsprint.hanzi import (
     NO_START,
     OPENING,
     PUNCT,
+    han_latin,
     is_body,
     is_cjk,
     is_han,
-    is_latin,
 )
 from newsprint.preflight import headbreaks, roles
 from newsprint.preflight.pdflines import SPACES, TOLERANCE, Line, columns, lines_of_page
@@ -134,7 +134,12 @@ def _check_column(chain: list[Line], report: Report, heads: frozenset = frozense
                 report.fail("number split from unit", line)
         # a column's foot that reaches the right edge may run on at the next column's
         # head (a testimony's inner columns): judged as justified, loose or not
-        runs_on = following is None and id(line) not in heads and edged and _reaches(line, right)
+        runs_on = (
+            following is None
+            and id(line) not in heads
+            and edged
+            and _off_edge(line, right) <= TOLERANCE
+        )
         roles.measure_line(line, not last or runs_on, report.roles, line.page)
         if last and not first and sum(map(is_body, text)) == 1:
             report.orphans += 1
@@ -142,7 +147,7 @@ def _check_column(chain: list[Line], report: Report, heads: frozenset = frozense
         if last:
             continue
         report.lines_checked += 1
-        deviation = min(abs(edge - right) for edge in line.right_edges())
+        deviation = _off_edge(line, right)
         if not line.indented:
             deviation = max(deviation, abs(line.x0 - left))
         report.worst_deviation = max(report.worst_deviation, deviation)
@@ -151,8 +156,15 @@ def _check_column(chain: list[Line], report: Report, heads: frozenset = frozense
             report.fail("not flush", line, f"by {deviation:.2f} pt")
 
 
-def _reaches(line: Line, right: float) -> bool:
-    return min(abs(edge - right) for edge in line.right_edges()) <= TOLERANCE
+def _off_edge(line: Line, right: float) -> float:
+    """How far the line's end is from the column's right edge (a closing mark may end it
+    half-width)."""
+    return min(abs(edge - right) for edge in line.right_edges())
+
+
+def _in_copy(chars: list[dict], start: int, end: int, copy_text: str) -> bool:
+    """Are chars[start:end] neighbours in the copy, as printed?"""
+    return "".join(c["text"] for c in chars[max(0, start) : end]) in copy_text
 
 
 def _runs_on_in_copy(chars: list[dict], k: int, copy_text: str) -> bool:
@@ -162,7 +174,7 @@ def _runs_on_in_copy(chars: list[dict], k: int, copy_text: str) -> bool:
     face, the running head's dates too, is always judged."""
     if not copy_text or chars[k]["fontname"] == chars[k + 1]["fontname"]:
         return True
-    return "".join(c["text"] for c in chars[max(0, k - 1) : k + 3]) in copy_text
+    return _in_copy(chars, k - 1, k + 3, copy_text)
 
 
 def _check_line(line: Line, report: Report) -> None:
@@ -176,9 +188,7 @@ def _check_line(line: Line, report: Report) -> None:
             if b["x0"] - a["x0"] - spacing + b["x1"] - b["x0"] > 1.6 * em:
                 report.pairs_uncompressed += 1
                 report.fail("pair not compressed", line, ta + tb)
-        elif (
-            (is_han(ta[-1]) and is_latin(tb[0])) or (is_latin(ta[-1]) and is_han(tb[0]))
-        ) and _runs_on_in_copy(chars, k, report.copy_text):
+        elif han_latin(ta[-1], tb[0]) and _runs_on_in_copy(chars, k, report.copy_text):
             report.han_latin += 1
             # ¼ em of the pair's size, or of the line's prevailing text where sizes differ
             same = abs(a["size"] - b["size"]) < 0.01
@@ -189,8 +199,7 @@ def _check_line(line: Line, report: Report) -> None:
     for i, char in enumerate(chars):
         if char["text"] in SPACES:
             neighbours = chars[max(0, i - 1) : i] + chars[i + 1 : i + 2]
-            context = "".join(n["text"] for n in chars[max(0, i - 1) : i + 2])
-            in_copy = bool(report.copy_text) and context in report.copy_text
+            in_copy = bool(report.copy_text) and _in_copy(chars, i - 1, i + 2, report.copy_text)
             if any(is_cjk(n["text"][0]) for n in neighbours) and not in_copy:
                 report.injected_spaces += 1
                 report.fail("space next to Han", line)

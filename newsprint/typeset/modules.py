@@ -28,51 +28,53 @@ from newsprint.typeset.measure import PX_TO_PT
 CACHE_DIR = PROJECT_ROOT / ".cache" / "measure"
 
 
-def paragraph_lines(document) -> dict[str, list[str]]:
-    """The text of each line of each measured paragraph (div id m-p-<line>)."""
+def _measured_lines(document):
+    """(measured item id, paragraph id or None, line box) of every line of the measuring
+    document, in order: one walk serves the paragraphs' line starts and the items' loose
+    lines. A paragraph is a div `m-p-<line>` (its first box only), an item a div.measure."""
     from weasyprint.formatting_structure import boxes
 
-    found: dict[str, list[str]] = {}
+    seen: set[str] = set()
 
-    def walk(box, into):
+    def walk(box, item, para):
         element = getattr(box, "element", None)
-        name = element.get("id") if element is not None and box.element_tag == "div" else None
-        if name and name.startswith("m-p-") and name not in found:
-            into = found[name] = []
-        if into is not None and isinstance(box, boxes.LineBox):
-            into.append(_text(box))
+        if element is not None:
+            if "measure" in (element.get("class") or "").split():
+                item = element.get("id")
+            name = element.get("id") if box.element_tag == "div" else None
+            if name and name.startswith("m-p-") and name not in seen:
+                seen.add(name)
+                para = name
+        if isinstance(box, boxes.LineBox):
+            yield item, para, box
             return
         for child in getattr(box, "children", None) or ():
-            walk(child, into)
+            yield from walk(child, item, para)
 
     for page in document.pages:
-        walk(page._page_box, None)
+        yield from walk(page._page_box, None, None)
+
+
+def paragraph_lines(lines) -> dict[str, list[str]]:
+    """The text of each line of each measured paragraph (div id m-p-<line>), from
+    _measured_lines."""
+    found: dict[str, list[str]] = {}
+    for _, para, line in lines:
+        if para is not None:
+            found.setdefault(para, []).append(_text(line))
     return found
 
 
-def loose_lines(document) -> dict[str, list[float]]:
+def loose_lines(lines) -> dict[str, list[float]]:
     """{measured item id: each loose line's widest Han gap over its limit}, for the items
     that have any: lines judged by the typography report's rule (hanzi.is_loose) on the
     gaps clreq gave them (LineBox.clreq_gap_em), so the make-up knows how each choice
     sets, and how badly (a line at 0.45 em is three times one just over 0.15 em)."""
-    from weasyprint.formatting_structure import boxes
-
     found: dict[str, list[float]] = {}
-
-    def walk(box, item):
-        element = getattr(box, "element", None)
-        if element is not None and "measure" in (element.get("class") or "").split():
-            item = element.get("id")
-        if isinstance(box, boxes.LineBox):
-            gap = getattr(box, "clreq_gap_em", 0.0)
-            if item and gap and is_loose(gap, text := _text(box)):
-                found.setdefault(item, []).append(round(gap / gap_limit(text), 2))
-            return
-        for child in getattr(box, "children", None) or ():
-            walk(child, item)
-
-    for page in document.pages:
-        walk(page._page_box, None)
+    for item, _, line in lines:
+        gap = getattr(line, "clreq_gap_em", 0.0)
+        if item and gap and is_loose(gap, text := _text(line)):
+            found.setdefault(item, []).append(round(gap / gap_limit(text), 2))
     return found
 
 
@@ -188,11 +190,12 @@ def measure_html(
         for name, rect in page.anchors.items():
             if name.startswith("m-") and name not in heights:
                 heights[name] = round((rect[3] - rect[1]) * PX_TO_PT / line_pitch, 4)
-    for name, lines in paragraph_lines(document).items():
+    lines = list(_measured_lines(document))
+    for name, texts_of_lines in paragraph_lines(lines).items():
         if name in texts:
-            heights[f"starts:{name}"] = line_starts(texts[name], lines)
-    for name, lines in loose_lines(document).items():
-        heights[measures.loose_key(name)] = lines
+            heights[f"starts:{name}"] = line_starts(texts[name], texts_of_lines)
+    for name, ratios in loose_lines(lines).items():
+        heights[measures.loose_key(name)] = ratios
     return heights, warnings
 
 
