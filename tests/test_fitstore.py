@@ -67,3 +67,23 @@ def test_the_breakers_limits_are_part_of_the_code_digest(tmp_path, monkeypatch):
     before = fitstore.code_digest()
     (tmp_path / "hanzi.py").write_text("TIGHT_EM = 0.05\n")
     assert fitstore.code_digest() != before
+
+
+def test_the_heading_word_cuts_are_kept_so_a_known_story_never_loads_rjieba(tmp_path):
+    """rjieba's dictionary is 0.08 s of a render: the cuts of the headings (made for
+    the make-up, and for the typography report in a forked child) are kept with the
+    fits, and the second render of a story does not import it."""
+    import os
+    import subprocess
+    import sys
+
+    from newsprint.config import PROJECT_ROOT
+
+    env = {**os.environ, "NEWSPRINT_FIT_CACHE": str(tmp_path / "fit")}
+    args = [sys.executable, "-X", "importtime", str(PROJECT_ROOT / "render.py"), str(SEED)]
+    args += ["--out", str(tmp_path / "out")]
+    first = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
+    again = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
+    assert "| rjieba\n" in first.stderr
+    assert "rjieba" not in again.stderr
+    assert list((tmp_path / "fit").glob("*.cuts.pickle"))

@@ -91,3 +91,24 @@ def test_a_face_cut_down_at_set_up_keeps_its_glyph_ids():
     with pdfplumber.open(out) as pdf:
         quotes = [c for c in pdf.pages[0].chars if c["text"] in "“”‘’"]
     assert len(quotes) >= 6 and all("Kai-Quotes" in c["fontname"] for c in quotes)
+
+
+def test_one_pass_subsets_compact_to_the_same_font_programs():
+    """pdf/subset.py: WeasyPrint's second subset pass changes nothing compact_fonts keeps."""
+    from newsprint.pdf import subset
+
+    document = story()
+
+    def compacted_programs() -> dict[str, bytes]:
+        with pikepdf.open(io.BytesIO(document.write_pdf(uncompressed_pdf=True))) as pdf:
+            compact_fonts(pdf)
+            return {k: s.read_bytes() for k, (_, s) in programs(pdf).items()}
+
+    subset.uninstall()
+    try:
+        two_passes = compacted_programs()
+    finally:
+        subset.install()
+    one_pass = compacted_programs()
+    assert len(one_pass) >= 3
+    assert one_pass == two_passes

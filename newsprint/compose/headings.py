@@ -115,14 +115,26 @@ class Unit:
     cost: int  # of a break before it
 
 
+# rjieba's cuts by phrase: loading its dictionary is 0.08 s of a render, so the cuts a
+# render made are kept with its fits on disk (typeset/fitstore.py) for the next one.
+CUTS: dict[str, tuple[str, ...]] = {}
+
+
+def cut(phrase: str) -> tuple[str, ...]:
+    """rjieba's words of a phrase (HMM off), remembered."""
+    if phrase not in CUTS:
+        import rjieba
+
+        CUTS[phrase] = tuple(rjieba.cut(phrase, hmm=False))
+    return CUTS[phrase]
+
+
 def _words(phrase: str) -> list[str]:
     """Words of a phrase; a run of single characters (a name the dictionary lacks) kept
     whole, and a place suffix kept with the name before it."""
-    import rjieba
-
     out: list[str] = []
     run = False  # out[-1] is a run of single Han characters
-    for word in rjieba.cut(phrase, hmm=False):
+    for word in cut(phrase):
         single = len(word) == 1 and is_han(word)
         if single and out and (run or word in SUFFIXES):
             out[-1] += word

@@ -29,6 +29,7 @@ from newsprint.pdf import fix as pdffix
 from newsprint.pdf.fonts import compact_fonts
 from newsprint.pdf.icc import DEFAULT_PROFILE, CmykProfile, load_cmyk_profile
 from newsprint.pdf.modulemap import ModuleMap, write_module_map
+from newsprint.pdf.subset import install as subset_in_one_pass
 from newsprint.pdf.xmp import XmpFields, build_xmp
 
 CREATOR = "newsprint"
@@ -231,6 +232,7 @@ def _finish(
         pdf.save(
             tmp,
             deterministic_id=True,
+            compress_streams=True,  # WeasyPrint wrote them uncompressed (pdf/subset.py)
             force_version=version,
             fix_metadata_version=False,
             object_stream_mode=(
@@ -277,6 +279,7 @@ def write_print_pages(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    subset_in_one_pass()
     for page, info in zip(document.pages, pages, strict=True):
         bleed_mm = page.bleed["left"] * 0.75 * 25.4 / 72  # CSS px → mm
         if abs(bleed_mm - settings.bleed_mm) > 0.05:
@@ -285,7 +288,8 @@ def write_print_pages(
                 f"[print] bleed_mm is {settings.bleed_mm:g}: add output.print_css(settings) "
                 "to the stylesheets"
             )
-        raw = _single_page(document, page).write_pdf(pdf_version=version)
+        # uncompressed: qpdf compresses each stream once, at the save (pdf/subset.py)
+        raw = _single_page(document, page).write_pdf(pdf_version=version, uncompressed_pdf=True)
         fields = _fields(
             meta, conformance, f"page/{info.number}", (info.number,), info.section, raw, False
         )
@@ -345,7 +349,9 @@ def write_archive(
     story.metadata = copy.copy(document.metadata)
     story.metadata.attachments = []
     story.color_profiles = dict(document.color_profiles)
+    subset_in_one_pass()
     raw = story.write_pdf(
+        uncompressed_pdf=True,  # compressed once, at the save (pdf/subset.py)
         pdf_variant=variant,
         output_intent="device-cmyk",  # keeps WeasyPrint from adding its sRGB intent
         attachments=_attachments(attachments, when),

@@ -11,6 +11,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from newsprint.compose import headings
 from newsprint.errors import Finding, UserError
 from newsprint.preflight import page, typography
 
@@ -75,6 +76,13 @@ def _each(fn, argsets: list[tuple]) -> list:
     return [fn(*args) for args in argsets]
 
 
+def _measure(path: Path, copy_text: str):
+    """The report, and the heading word cuts it had to make (compose.headings.CUTS)."""
+    known = set(headings.CUTS)
+    report = typography.measure(path, copy_text)
+    return report, {k: v for k, v in headings.CUTS.items() if k not in known}
+
+
 def typography_findings(
     paths: list[Path], copy_text: str, errors: frozenset[str], locate, shown: Path, each=_each
 ) -> tuple[list[Finding], str]:
@@ -83,9 +91,10 @@ def typography_findings(
     `locate(line text) -> (copy path, line)`, and the one-line summary. `shown`: the
     folder the PDFs will be in, for the message. `each(fn, argsets)` maps the measure
     over the files (build's forks a child per file)."""
-    import pdfplumber  # noqa: F401 - here, so that a child forked per file has it (0.35 s)
-
-    reports = each(typography.measure, [(path, copy_text) for path in paths])
+    measured = each(_measure, [(path, copy_text) for path in paths])
+    reports = [report for report, _ in measured]
+    for _, cuts in measured:  # a forked child's cuts, for the fit store (compose/headings)
+        headings.CUTS.update(cuts)
     findings = []
     for path, report in zip(paths, reports, strict=True):
         places = report.all_places()

@@ -1,6 +1,6 @@
 """Lines rebuilt from a PDF page's glyphs: the typography report's raw material.
 
-pdfplumber gives each glyph's box; glyphs on one baseline are split into column
+glyphs.py gives each glyph's box; glyphs on one baseline are split into column
 segments at gutters (`lines_of_page`) and chained into columns (`columns`: lines a
 pitch apart whose left edges agree, or differ by a first-line indent).
 """

@@ -197,7 +197,7 @@ def _typography(path: Path, report: Report) -> None:
 def preflight(path: Path, expect: Expect | None = None, typography: bool = True) -> Report:
     """All checks on one file; a report with findings (errors fail) and figures.
 
-    `typography=False` skips the clreq figures (~1 s a page of pdfplumber), for the
+    `typography=False` skips the clreq figures (about 0.1 s a page), for the
     render's own pass whose verdict does not depend on them.
     """
     expect = expect or Expect()

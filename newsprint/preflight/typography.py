@@ -1,14 +1,15 @@
 """Typography report: measure a PDF's Chinese line composition from its glyph positions.
 
 The rules (W3C clreq) are defined once, in newsprint.hanzi: newsprint.clreq sets
-text by them, this module checks the PDF by them. Lines are rebuilt from pdfplumber's characters
-(grouped by baseline, split at column gutters) and chained into columns (lines a
-pitch apart whose left edges agree, or differ by a first-line indent). In a column,
-a line followed by an indented line, or the column's last line, ends a paragraph:
-all others must be flush with both edges. pdfplumber reports a glyph's font
-advance, so a line-end mark set half-width shows up as overhanging by ½ em; that
-is accepted as flush. A Han–Latin gap is measured in ems of the pair's size, or,
-where the two differ, of the line's Chinese text (linebreak.gap_points sets it so).
+text by them, this module checks the PDF by them. Lines are rebuilt from the glyphs
+(preflight/glyphs.py: pdfplumber's char fields, read with qpdf), grouped by baseline,
+split at column gutters, and chained into columns (lines a pitch apart whose left
+edges agree, or differ by a first-line indent). In a column, a line followed by an
+indented line, or the column's last line, ends a paragraph: all others must be
+flush with both edges. A glyph's box is its font advance, so a line-end mark set
+half-width shows up as overhanging by ½ em; that is accepted as flush. A Han–Latin
+gap is measured in ems of the pair's size, or, where the two differ, of the line's
+Chinese text (linebreak.gap_points sets it so).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from newsprint.hanzi import (
     is_han,
 )
 from newsprint.preflight import headbreaks, roles
+from newsprint.preflight.glyphs import glyph_pages
 from newsprint.preflight.pdflines import SPACES, TOLERANCE, Line, columns, lines_of_page
 
 HAN_LATIN_RANGE = (0.125, 0.333)  # em: ¼ em, shrunk to ⅛ or stretched to ⅓ (clreq)
@@ -246,23 +248,19 @@ def measure(pdf_path, copy_text: str = "") -> Report:
     `copy_text` is the story's text (manifest.json "text"); without it every space
     next to Han counts as injected. `main` reads it from a manifest beside the PDF.
     """
-    import pdfplumber
-
     report = Report(copy_text=copy_text)
-    with pdfplumber.open(pdf_path) as pdf:
-        for number, page in enumerate(pdf.pages, 1):
-            report.pages += 1
-            lines = lines_of_page(page, number)
-            report.lines += len(lines)
-            heads = headbreaks.heading_lines(lines)
-            for chain in columns(lines):
-                _check_column(chain, report, heads)
-            for line in lines:
-                _check_line(line, report)
-            _check_grid(lines, report)
-            roles.measure_grid(lines, report.roles, TOLERANCE)
-            headbreaks.measure_headings(lines, report.headings, number)
-            page.close()
+    for number, page in enumerate(glyph_pages(pdf_path), 1):
+        report.pages += 1
+        lines = lines_of_page(page, number)
+        report.lines += len(lines)
+        heads = headbreaks.heading_lines(lines)
+        for chain in columns(lines):
+            _check_column(chain, report, heads)
+        for line in lines:
+            _check_line(line, report)
+        _check_grid(lines, report)
+        roles.measure_grid(lines, report.roles, TOLERANCE)
+        headbreaks.measure_headings(lines, report.headings, number)
     return report
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import weasyprint
 
+from newsprint.compose import headings
 from newsprint.config import PROJECT_ROOT
 
 FOLDER = PROJECT_ROOT / ".cache" / "fit"
@@ -54,14 +55,20 @@ def code_digest() -> str:
             digest.update(source.name.encode() + source.read_bytes())
     for source in RULES:  # the limits the breaker keeps (hanzi.TIGHT_EM …)
         digest.update(source.encode() + (PACKAGE / source).read_bytes())
+    digest.update((PROJECT_ROOT / "pyproject.toml").read_bytes())  # rjieba's pinned version
     return digest.hexdigest()
 
 
 def load(typesetter) -> None:
-    """Fill the typesetter's empty fit cache from disk (an unreadable file is no cache)."""
+    """Fill the typesetter's empty fit cache from disk (an unreadable file is no cache),
+    and the headings' word cuts (compose/headings.CUTS) beside it."""
     path = store_path(typesetter.font_css)
     typesetter.fit_store = path
-    if path is None or typesetter.fit_cache is None or not path.is_file():
+    if path is None or typesetter.fit_cache is None:
+        return
+    _load_cuts(path)
+    typesetter.cuts_stored = len(headings.CUTS)
+    if not path.is_file():
         return
     try:
         entries = pickle.loads(path.read_bytes())
@@ -72,9 +79,33 @@ def load(typesetter) -> None:
     typesetter.fit_stored = set(typesetter.fit_cache)
 
 
+def _cuts_path(path: Path) -> Path:
+    return path.with_suffix(".cuts.pickle")
+
+
+def _load_cuts(path: Path) -> None:
+    try:
+        cuts = pickle.loads(_cuts_path(path).read_bytes())
+    except Exception:  # noqa: BLE001 - none yet, torn or old: cut afresh
+        cuts = None
+    if isinstance(cuts, dict):
+        headings.CUTS.update(cuts)
+
+
+def _save_cuts(path: Path) -> None:
+    target = _cuts_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(dict(list(headings.CUTS.items())[-MOST * 20 :])))
+    os.replace(tmp, target)
+
+
 def save(typesetter) -> None:
-    """Write the typesetter's fit cache back when a render added to it."""
+    """Write the typesetter's fit cache back when a render added to it (and new cuts)."""
     path = getattr(typesetter, "fit_store", None)
+    if path is not None and len(headings.CUTS) != getattr(typesetter, "cuts_stored", -1):
+        _save_cuts(path)
+        typesetter.cuts_stored = len(headings.CUTS)
     cache = typesetter.fit_cache
     if path is None or cache is None or set(cache) == getattr(typesetter, "fit_stored", set()):
         return
