@@ -9,8 +9,8 @@ recorded, else it fits from scratch, so a stale entry costs one pass, never a pa
 
 The file is named by a digest of the code that lays pages out (this package's
 compose, typeset and clreq sources, WeasyPrint's version) and of the faces, so a new
-release or a new face starts afresh. NEWSPRINT_FIT_CACHE names another folder, or
-`off` for none (the bench's first render of a new story).
+release or a new face starts afresh. NEWSPRINT_FIT_CACHE names another folder (the
+measurements go in its measure/), or `off` for neither (a new story's first render).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from newsprint.compose import headings
 from newsprint.config import PROJECT_ROOT
 
 FOLDER = PROJECT_ROOT / ".cache" / "fit"
+MEASURE_FOLDER = PROJECT_ROOT / ".cache" / "measure"
 PACKAGE = Path(__file__).resolve().parent.parent
 CODE = ("compose", "typeset", "clreq", "story")
 RULES = ("hanzi.py",)
@@ -37,6 +38,15 @@ def folder() -> Path | None:
     if chosen == "off":
         return None
     return Path(chosen) if chosen else FOLDER
+
+
+def measure_folder() -> Path | None:
+    """Where module measurements are kept (typeset/modules.py): .cache/measure/, or
+    measure/ in the folder NEWSPRINT_FIT_CACHE names; none when it is `off`."""
+    chosen = os.environ.get("NEWSPRINT_FIT_CACHE", "")
+    if chosen == "off":
+        return None
+    return Path(chosen) / "measure" if chosen else MEASURE_FOLDER
 
 
 def store_path(font_css: str) -> Path | None:

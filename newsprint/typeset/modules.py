@@ -18,14 +18,14 @@ from pathlib import Path
 
 from newsprint.compose import measures
 from newsprint.compose.html import geometry_css
-from newsprint.config import PROJECT_ROOT, MakeupSettings, PageFormat
+from newsprint.config import MakeupSettings, PageFormat
 from newsprint.hanzi import gap_limit, is_loose
 from newsprint.story.model import Story
 from newsprint.typeset import remeasure
-from newsprint.typeset.fitstore import code_digest
+from newsprint.typeset.fitstore import code_digest, measure_folder
 from newsprint.typeset.measure import PX_TO_PT
 
-CACHE_DIR = PROJECT_ROOT / ".cache" / "measure"
+AUTO = "auto"  # measure_modules' cache folder: fitstore.measure_folder()
 
 
 def _measured_lines(document):
@@ -102,7 +102,7 @@ def measure_modules(
     bounds: MakeupSettings,
     typesetter,
     env,
-    cache_dir: Path | None = CACHE_DIR,
+    cache_dir: Path | str | None = AUTO,
     pool=None,
 ) -> tuple[dict[str, float], list[str]]:
     """({measurement id: height in grid lines}, WeasyPrint's warnings).
@@ -112,6 +112,8 @@ def measure_modules(
     lays the items out in two documents at once: each item is a block of its own
     width, so it measures the same in either.
     """
+    if cache_dir == AUTO:
+        cache_dir = measure_folder()
     found = measures.items(story, fmt, bounds)
     template = env.get_template("measure.html.j2")
     html = template.render(items=found)
