@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Entry point: `python render.py [STORY …]`; see `python render.py --help`."""
 
-import sys
-
-from newsprint.cli import main
+from newsprint.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

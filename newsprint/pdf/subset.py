@@ -61,8 +61,10 @@ def one_pass_subset(font, to_unicode: dict, hinting: bool) -> None:
 
 
 def install() -> None:
-    """Subset in one pass from now on (idempotent)."""
-    weasy_fonts.Font._harfbuzz_subset = one_pass_subset
+    """Subset in one pass from now on (idempotent; a wrapper installed over it, such as
+    the studio's memo in typeset/pdfmemo.py, is kept)."""
+    if weasy_fonts.Font._harfbuzz_subset is _ORIGINAL:
+        weasy_fonts.Font._harfbuzz_subset = one_pass_subset
 
 
 def uninstall() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from newsprint.pdf.subset import install as subset_in_one_pass
+
 HEAD_BYTES = 4096  # the table directory: each table's checksum, so the face itself
 LARGE = 32 * 1024  # only streams this big are worth keeping (font files, not pages)
 KEEP = 48  # entries of each memo, least recently used dropped first
@@ -46,6 +48,7 @@ def install() -> None:
     if _INSTALLED:
         return
     _INSTALLED.append(True)
+    subset_in_one_pass()  # the memo wraps it (a later install() leaves the memo in place)
     subset = Font._harfbuzz_subset
 
     def remembered_subset(font, to_unicode, hinting):
