@@ -23,7 +23,8 @@ from newsprint.preflight.typography import format_report, measure
 def cold_render(story: Path, out: Path, fit_cache: Path) -> tuple[float, float]:
     """Wall time and peak RSS (MiB) of `python render.py STORY` in a fresh process, with
     every output (print pages, archive copy, proof, manifest, preflight); `fit_cache` is
-    its folder of fits on disk (typeset/fitstore.py): empty, the story is new."""
+    its folder of fits and measurements on disk (typeset/fitstore.py): empty, the story
+    is new (measured and solved from nothing)."""
     out.mkdir(parents=True, exist_ok=True)
     args = [sys.executable, str(PROJECT_ROOT / "render.py"), str(story), "--out", str(out)]
     env = {**os.environ, "NEWSPRINT_FIT_CACHE": str(fit_cache)}

@@ -55,7 +55,7 @@ def _start(session_css: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops us
     _WORKER["typesetter"] = Typesetter(session_css)
-    pdfmemo.install()  # the next save subsets and compresses the same faces again
+    pdfmemo.install()  # the next save subsets the same faces again
     # a worker leaves by os._exit: atexit never runs, multiprocessing's finalizers do
     multiprocessing.util.Finalize(None, remove_font_folders, exitpriority=100)
 

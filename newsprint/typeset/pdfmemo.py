@@ -1,9 +1,10 @@
-"""Remember the two costliest steps of writing a PDF for the studio's next save.
+"""Remember the costliest step of writing a PDF for the studio's next save.
 
-Writing a page's PDF took longer than laying it out: HarfBuzz subsets each CJK face
-(0.1 s a page) and zlib compresses the subsets at level 9 (0.05 s). A colour or a
-running-head edit sets the same glyphs again, so both results are kept in the studio's
-processes, keyed by what decides them, and the PDF comes out byte for byte the same.
+HarfBuzz subsets each CJK face of a page (0.1 s a page, 10–20 ms a face in one pass,
+pdf/subset.py). A colour or a running-head edit sets the same glyphs again, so the
+subsets are kept in the studio's processes, keyed by what decides them, and the PDF
+comes out byte for byte the same. (A memo of pydyf's compression went with the
+uncompressed write of pdf/subset.py: qpdf compresses each stream once, at the save.)
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from collections import OrderedDict
 from newsprint.pdf.subset import install as subset_in_one_pass
 
 HEAD_BYTES = 4096  # the table directory: each table's checksum, so the face itself
-LARGE = 32 * 1024  # only streams this big are worth keeping (font files, not pages)
-KEEP = 48  # entries of each memo, least recently used dropped first
+KEEP = 48  # entries kept, the least recently used dropped first
 
 _INSTALLED: list[bool] = []
 _SUBSETS: OrderedDict = OrderedDict()
-_DEFLATED: OrderedDict = OrderedDict()
 
 
 def _remember(memo: OrderedDict, key, value) -> None:
@@ -41,8 +40,7 @@ def _subset_key(font, to_unicode, hinting) -> tuple:
 
 
 def install() -> None:
-    """Wrap WeasyPrint's font subsetting and pydyf's stream compression (idempotent)."""
-    import pydyf
+    """Wrap WeasyPrint's font subsetting (idempotent)."""
     from weasyprint.pdf.fonts import Font
 
     if _INSTALLED:
@@ -63,19 +61,3 @@ def install() -> None:
             _remember(_SUBSETS, key, font.file_content)
 
     Font._harfbuzz_subset = remembered_subset
-
-    data = pydyf.Stream.data
-
-    def remembered_data(stream):
-        items = stream.stream
-        if not (stream.compress and len(items) == 1 and isinstance(items[0], bytes)):
-            return data.fget(stream)
-        if len(items[0]) < LARGE:
-            return data.fget(stream)
-        key = (items[0], pydyf.Dictionary(stream.extra.copy()).data)
-        if key not in _DEFLATED:
-            _remember(_DEFLATED, key, data.fget(stream))
-        _DEFLATED.move_to_end(key)
-        return _DEFLATED[key]
-
-    pydyf.Stream.data = property(remembered_data)
