@@ -9,6 +9,7 @@ Nothing in the package imports this module.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -441,7 +442,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """render.py's entry point: main(), and after a render, an exit without teardown.
+    """render.py's entry point: main() with the collector tuned for one render, and
+    after it an exit without teardown.
 
     A render leaves WeasyPrint's boxes, Pango's layouts and the faces in memory;
     freeing them one by one at interpreter exit is 0.17 s of a cold render, which the
@@ -450,8 +452,18 @@ def run() -> None:
     commands (serve, watch, edition) exit the ordinary way.
     """
     argv = sys.argv[1:]
+    rendering = not argv or argv[0] == "render" or argv[0] not in (*SUBCOMMANDS, "-h", "--help")
+    if rendering:
+        import newsprint.build  # noqa: F401 - loaded now, to be frozen below
+
+        # What is loaded now lives as long as the process: frozen, the cyclic collector
+        # never walks it again; and a layout allocates millions of short-lived objects,
+        # few in cycles, so it runs every 10 000 allocations, not 700 (0.05 s of a known
+        # story's render, 0.15 s of a new one's, the same peak memory)
+        gc.freeze()
+        gc.set_threshold(10_000, 20, 20)
     status = main(argv)
-    if not argv or argv[0] == "render" or argv[0] not in (*SUBCOMMANDS, "-h", "--help"):
+    if rendering:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
