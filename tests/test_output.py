@@ -228,3 +228,25 @@ def test_print_settings_from_the_toml_table(tmp_path):
 def test_page_count_must_match_the_edition(tmp_path):
     with pytest.raises(UserError, match="made 1 page"):
         write_print_pages(render("<p>一页</p>"), PAGES, META, tmp_path)
+
+
+def test_the_proof_png_is_the_image_pixel_for_pixel(tmp_path):
+    """output/proof.save_png writes its rows unfiltered: Pillow reads back every pixel
+    and the resolution, of an RGB proof and of a greyscale image (converted)."""
+    from PIL import Image, ImageChops, ImageDraw
+
+    from newsprint.output.proof import save_png
+
+    image = Image.new("RGB", (301, 157), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((10, 10), "proof 校样", fill=(0, 0, 0))
+    draw.rectangle((100, 40, 280, 150), fill=(230, 0, 18))
+    for mode in ("RGB", "L"):
+        target = tmp_path / f"{mode}.png"
+        save_png(image.convert(mode), target, 100)
+        with Image.open(target) as back:
+            back.load()
+            assert back.mode == "RGB" and back.size == image.size
+            assert back.info["dpi"] == pytest.approx((100, 100), abs=0.01)
+            expected = image.convert(mode).convert("RGB")
+            assert ImageChops.difference(back, expected).getbbox() is None

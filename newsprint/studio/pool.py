@@ -45,7 +45,12 @@ from newsprint.typeset import pdfmemo
 from newsprint.typeset.measure import overflow_findings
 from newsprint.typeset.modules import measure_html
 from newsprint.typeset.recolour import render_kept
-from newsprint.typeset.typesetter import Typesetter, remove_font_folders, weasyprint_finding
+from newsprint.typeset.typesetter import (
+    Typesetter,
+    remove_font_folders,
+    tune_collector,
+    weasyprint_finding,
+)
 
 _WORKER: dict = {}  # the worker process's Typesetter, made once by _start
 
@@ -55,6 +60,7 @@ def _start(session_css: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops us
     _WORKER["typesetter"] = Typesetter(session_css)
+    tune_collector()  # the faces and styles just loaded are kept for good
     pdfmemo.install()  # the next save subsets the same faces again
     # a worker leaves by os._exit: atexit never runs, multiprocessing's finalizers do
     multiprocessing.util.Finalize(None, remove_font_folders, exitpriority=100)
