@@ -31,6 +31,7 @@ from newsprint.pdf.icc import DEFAULT_PROFILE, CmykProfile, load_cmyk_profile
 from newsprint.pdf.modulemap import ModuleMap, write_module_map
 from newsprint.pdf.subset import install as subset_in_one_pass
 from newsprint.pdf.xmp import XmpFields, build_xmp
+from newsprint.stack import with_room
 
 CREATOR = "newsprint"
 # variant → (XMP conformance, PDF version the standard is based on)
@@ -289,7 +290,8 @@ def write_print_pages(
                 "to the stylesheets"
             )
         # uncompressed: qpdf compresses each stream once, at the save (pdf/subset.py)
-        raw = _single_page(document, page).write_pdf(pdf_version=version, uncompressed_pdf=True)
+        single = _single_page(document, page)  # drawn clear of a chunk boundary (stack.py)
+        raw = with_room(single.write_pdf, pdf_version=version, uncompressed_pdf=True)
         fields = _fields(
             meta, conformance, f"page/{info.number}", (info.number,), info.section, raw, False
         )
@@ -350,7 +352,8 @@ def write_archive(
     story.metadata.attachments = []
     story.color_profiles = dict(document.color_profiles)
     subset_in_one_pass()
-    raw = story.write_pdf(
+    raw = with_room(
+        story.write_pdf,
         uncompressed_pdf=True,  # compressed once, at the save (pdf/subset.py)
         pdf_variant=variant,
         output_intent="device-cmyk",  # keeps WeasyPrint from adding its sRGB intent

@@ -26,6 +26,7 @@ from weasyprint.urls import URLFetcher
 from newsprint import clreq
 from newsprint.config import PROJECT_ROOT, STYLES_DIR
 from newsprint.errors import Finding, UserError
+from newsprint.stack import with_room
 from newsprint.typeset.fontconfig import InPlaceFontConfiguration
 
 STYLESHEETS = ("tokens.css", "page.css", "text.css", "modules.css")
@@ -256,9 +257,9 @@ class Typesetter:
                 *designer,
                 CSS(string=geometry_css, font_config=self.font_config),
             ]
-            document = HTML(
-                string=html, base_url=str(PROJECT_ROOT) + "/", url_fetcher=self.fetcher
-            ).render(stylesheets=sheets, font_config=self.font_config)
+            page = HTML(string=html, base_url=str(PROJECT_ROOT) + "/", url_fetcher=self.fetcher)
+            # the layout's calls clear of the frame stack's chunk boundary (stack.py)
+            document = with_room(page.render, stylesheets=sheets, font_config=self.font_config)
         found = self.font_warnings + sheet_warnings
         return document, found + [located_in_sheets(m) for m in messages]
 
