@@ -260,8 +260,13 @@ def write_print_pages(
     meta: StoryMeta,
     out_dir: Path,
     settings: PrintSettings | None = None,
+    each=None,
 ) -> list[Path]:
-    """One PDF/X file per page of the rendered document, named by `pages`."""
+    """One PDF/X file per page of the rendered document, named by `pages`.
+
+    `each(fn, argsets)` maps the page writer over the pages (build's writes each page
+    after the first in a forked child: output/forked.py); by default one after another.
+    """
     settings = settings or PrintSettings()
     if len(pages) != len(document.pages):
         raise UserError(
@@ -272,46 +277,52 @@ def write_print_pages(
         raise UserError(
             f"print variant {settings.variant!r}: use one of {', '.join(PRINT_VARIANTS)}"
         )
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subset_in_one_pass()
+    argsets = [(document, i, info, meta, out_dir, settings) for i, info in enumerate(pages)]
+    if each is None:
+        return [_write_page(*args) for args in argsets]
+    return each(_write_page, argsets)
+
+
+def _write_page(
+    document, index: int, info: PageInfo, meta: StoryMeta, out_dir: Path, settings: PrintSettings
+) -> Path:
+    page = document.pages[index]
+    bleed_mm = page.bleed["left"] * 0.75 * 25.4 / 72  # CSS px → mm
+    if abs(bleed_mm - settings.bleed_mm) > 0.05:
+        raise UserError(
+            f"{out_dir / info.file_name}: the page was laid out with {bleed_mm:g} mm bleed, "
+            f"[print] bleed_mm is {settings.bleed_mm:g}: add output.print_css(settings) "
+            "to the stylesheets"
+        )
     conformance, version = PRINT_VARIANTS[settings.variant]
-    profile = load_cmyk_profile(Path(settings.icc_profile))
     info_extra = {"Trapped": Name("/False"), "GTS_PDFXVersion": pikepdf.String(conformance[1])}
     if settings.variant == "pdf/x-1a":
         info_extra["GTS_PDFXConformance"] = pikepdf.String(conformance[1])
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    subset_in_one_pass()
-    for page, info in zip(document.pages, pages, strict=True):
-        bleed_mm = page.bleed["left"] * 0.75 * 25.4 / 72  # CSS px → mm
-        if abs(bleed_mm - settings.bleed_mm) > 0.05:
-            raise UserError(
-                f"{out_dir / info.file_name}: the page was laid out with {bleed_mm:g} mm bleed, "
-                f"[print] bleed_mm is {settings.bleed_mm:g}: add output.print_css(settings) "
-                "to the stylesheets"
-            )
-        # uncompressed: qpdf compresses each stream once, at the save (pdf/subset.py)
-        single = _single_page(document, page)  # drawn clear of a chunk boundary (stack.py)
-        raw = with_room(single.write_pdf, pdf_version=version, uncompressed_pdf=True)
-        fields = _fields(
-            meta, conformance, f"page/{info.number}", (info.number,), info.section, raw, False
-        )
-        fields.missing_pictures = list(info.missing_pictures)
-        fields.placeholder_ok = settings.allow_placeholder
-        target = out_dir / info.file_name
-        _finish(
-            raw,
-            target,
-            fields,
-            meta,
-            profile=profile,
-            intent="/GTS_PDFX",
-            version=version,
-            overprint=True,
-            info_extra=info_extra,
-            pages=(info,),
-        )
-        written.append(target)
-    return written
+    # uncompressed: qpdf compresses each stream once, at the save (pdf/subset.py)
+    single = _single_page(document, page)  # drawn clear of a chunk boundary (stack.py)
+    raw = with_room(single.write_pdf, pdf_version=version, uncompressed_pdf=True)
+    fields = _fields(
+        meta, conformance, f"page/{info.number}", (info.number,), info.section, raw, False
+    )
+    fields.missing_pictures = list(info.missing_pictures)
+    fields.placeholder_ok = settings.allow_placeholder
+    target = out_dir / info.file_name
+    _finish(
+        raw,
+        target,
+        fields,
+        meta,
+        profile=load_cmyk_profile(Path(settings.icc_profile)),
+        intent="/GTS_PDFX",
+        version=version,
+        overprint=True,
+        info_extra=info_extra,
+        pages=(info,),
+    )
+    return target
 
 
 def _attachments(paths: list[Path], when: datetime) -> list[weasyprint.Attachment]:

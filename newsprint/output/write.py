@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from newsprint.config import Config
-from newsprint.output.forked import Forked
+from newsprint.output.forked import Forked, forked_map
 from newsprint.output.pdfx import (
     PageInfo,
     PrintSettings,
@@ -75,7 +75,10 @@ def write_outputs(
         write = partial(write_archive, pages=pages)
         archiving = Forked(write, document, meta, attachments, out_dir)
     try:
-        pdfs = write_print_pages(document, pages, meta, out_dir, settings or PrintSettings())
+        # each page after the first in a forked child: with the archive's, both cores busy
+        pdfs = write_print_pages(
+            document, pages, meta, out_dir, settings or PrintSettings(), each=forked_map
+        )
         grid = (grid_format, [p.side for p in plan.pages]) if grid_format else None
         proof = write_spread_proof(
             pdfs, proof_path(out_dir, stem, plan), proof_dpi, grid=grid, progress=progress
