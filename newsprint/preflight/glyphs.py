@@ -19,22 +19,10 @@ from dataclasses import dataclass, field, replace
 
 import pikepdf
 
+from newsprint.pdf.walk import multiply  # m1 × m0, pdfminer's mult_matrix
+
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>|\[|\]|(begin|end)(bfchar|bfrange)")
-
-
-def mult(m1: tuple, m0: tuple) -> tuple:
-    """m1 × m0, as pdfminer's mult_matrix (m1 applied first)."""
-    a1, b1, c1, d1, e1, f1 = m1
-    a0, b0, c0, d0, e0, f0 = m0
-    return (
-        a0 * a1 + c0 * b1,
-        b0 * a1 + d0 * b1,
-        a0 * c1 + c0 * d1,
-        b0 * c1 + d0 * d1,
-        a0 * e1 + c0 * f1 + e0,
-        b0 * e1 + d0 * f1 + f0,
-    )
 
 
 @dataclass
@@ -229,7 +217,7 @@ class _Page:
             elif op == "Q":
                 ctm, text = stack.pop() if stack else (ctm, text)
             elif op == "cm":
-                ctm = mult(tuple(float(v) for v in operands), ctm)
+                ctm = multiply(tuple(float(v) for v in operands), ctm)
             elif op == "Do" and xobjects is not None:
                 self.form(xobjects.get(operands[0]), resources, ctm)
             else:
@@ -240,7 +228,7 @@ class _Page:
             return
         matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
         inner = xobject.get("/Resources", resources)
-        self.run(pikepdf.parse_content_stream(xobject), inner, mult(matrix, ctm))
+        self.run(pikepdf.parse_content_stream(xobject), inner, multiply(matrix, ctm))
 
     def show(self, text: _Text, seq: list, ctm: tuple) -> None:
         """One TJ: each glyph's box, as pdfminer's render_string_horizontal and LTChar."""
@@ -251,7 +239,7 @@ class _Page:
         charspace = text.charspace * scaling
         wordspace = 0.0 if font.two_bytes else text.wordspace * scaling
         dxscale = 0.001 * text.size * scaling
-        a, b, c, d, e, f = mult(text.matrix, ctm)
+        a, b, c, d, e, f = multiply(text.matrix, ctm)
         x, y, needcharspace = text.x, text.y, False
         low = font.descent * text.size + text.rise
         high = low + text.size
