@@ -10,6 +10,7 @@ Nothing in the package imports this module.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -323,7 +324,8 @@ def run() -> None:
     status = main(argv)
     if rendering:
         remove_font_folders()  # what atexit would have done
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError):  # a reader that left early (| head)
+                stream.flush()
         os._exit(status)
     sys.exit(status)

@@ -103,6 +103,8 @@ def test_sikai_preset_renders(story_dir, tmp_path):
     )
     result = run(str(path), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
+    # render.py leaves by os._exit (cli.run): everything it printed got out first
+    assert "rendered in" in result.stdout and result.stdout.rstrip().endswith("manifest.json")
     import pikepdf
 
     pdfs = sorted((tmp_path / "tabloid").glob("*-print.pdf"))
