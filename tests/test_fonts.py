@@ -36,7 +36,10 @@ def test_saved_coverage_is_the_faces_cmap_and_is_remade_when_stale(tmp_path):
 
 def test_ranges_round_trip():
     points = frozenset({32, 33, 34, 0x4E00, 0x4E01, 0x9FA5, 0x20000})
-    assert frozenset(fonts._expand(fonts._ranges(points))) == points
+    coverage = fonts.Coverage(fonts._ranges(points))
+    assert frozenset(coverage) == points and coverage == points and len(coverage) == 7
+    for code in range(0, 0x20010):  # membership by bisection: every point, in or out
+        assert (code in coverage) == (code in points)
     assert fonts._ranges(points) == "32-34,19968-19969,40869-40869,131072-131072"
 
 

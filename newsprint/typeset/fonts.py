@@ -9,6 +9,7 @@ would otherwise cost a slow fallback search and print as tofu.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import tomllib
@@ -159,8 +160,35 @@ def check_installed(faces: dict[str, Face]) -> None:
         raise UserError(f"{CACHE_DIR}: fonts not set up ({', '.join(missing)}); run `make fonts`")
 
 
+class Coverage:
+    """A face's code points as sorted runs, asked by bisection: expanding the nine
+    faces' 280 000 points into sets took 25 ms of every render, to look up the few
+    thousand characters of a story. Iterates and compares as the set of points."""
+
+    def __init__(self, ranges: str):
+        runs = [run.partition("-") for run in filter(None, ranges.split(","))]
+        self.lows = [int(low) for low, _, _ in runs]
+        self.highs = [int(high) for _, _, high in runs]
+
+    def __contains__(self, code: int) -> bool:
+        i = bisect.bisect_right(self.lows, code) - 1
+        return i >= 0 and code <= self.highs[i]
+
+    def __iter__(self):
+        for low, high in zip(self.lows, self.highs, strict=True):
+            yield from range(low, high + 1)
+
+    def __len__(self) -> int:
+        return sum(high - low + 1 for low, high in zip(self.lows, self.highs, strict=True))
+
+    def __eq__(self, other) -> bool:
+        return frozenset(self) == frozenset(other)
+
+    __hash__ = None  # a set of points compares by its points
+
+
 @cache
-def cmap_of(path: Path) -> frozenset[int]:
+def cmap_of(path: Path) -> Coverage:
     """Code points a face covers.
 
     Decompiling a CJK cmap takes ~0.15 s a face, a second per render for the seven
@@ -172,14 +200,14 @@ def cmap_of(path: Path) -> frozenset[int]:
     if stamp and saved.exists():
         head, _, body = saved.read_text(encoding="ascii").partition("\n")
         if head == stamp:
-            return frozenset(_expand(body))
+            return Coverage(body)
     with TTFont(path, lazy=True) as font:
-        points = frozenset(font.getBestCmap())
+        ranges = _ranges(frozenset(font.getBestCmap()))
     if stamp:
         tmp = saved.with_suffix(".cmap.tmp")
-        tmp.write_text(stamp + "\n" + _ranges(points), encoding="ascii")
+        tmp.write_text(stamp + "\n" + ranges, encoding="ascii")
         os.replace(tmp, saved)
-    return points
+    return Coverage(ranges)
 
 
 def _stamp(path: Path) -> str:
@@ -197,12 +225,6 @@ def _ranges(points: frozenset[int]) -> str:
         else:
             runs.append([code, code])
     return ",".join(f"{a}-{b}" for a, b in runs)
-
-
-def _expand(text: str):
-    for run in filter(None, text.split(",")):
-        low, _, high = run.partition("-")
-        yield from range(int(low), int(high) + 1)
 
 
 def font_face_css(faces: dict[str, Face]) -> str:
