@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -30,6 +31,7 @@ from newsprint.commands import (
 )
 from newsprint.config import DEFAULT_STORY, MAX_INK, MIN_PPI, PROJECT_ROOT
 from newsprint.errors import UserError
+from newsprint.runtime import THRESHOLDS, tune_collector
 
 SUBCOMMANDS = (
     "render",
@@ -317,8 +319,9 @@ def run() -> None:
     argv = sys.argv[1:]
     rendering = not argv or argv[0] == "render" or argv[0] not in (*SUBCOMMANDS, "-h", "--help")
     if rendering:
+        gc.set_threshold(*THRESHOLDS)  # the imports collect too (runtime.py)
         import newsprint.build  # noqa: F401 - loaded first, to be frozen
-        from newsprint.typeset.typesetter import remove_font_folders, tune_collector
+        from newsprint.typeset.typesetter import remove_font_folders
 
         tune_collector()
     status = main(argv)

@@ -126,7 +126,7 @@ def _session(args):
     story = Path(args.story or DEFAULT_STORY)
     if not story.is_file():
         raise UserError(f"{story}: no such story file")
-    from newsprint.typeset.typesetter import tune_collector
+    from newsprint.runtime import tune_collector
 
     tune_collector()  # the studio's process lays pages out as long as it runs
     return Session(

@@ -31,7 +31,7 @@ from newsprint.pdf.icc import DEFAULT_PROFILE, CmykProfile, load_cmyk_profile
 from newsprint.pdf.modulemap import ModuleMap, write_module_map
 from newsprint.pdf.subset import install as subset_in_one_pass
 from newsprint.pdf.xmp import XmpFields, build_xmp
-from newsprint.stack import with_room
+from newsprint.runtime import with_room
 
 CREATOR = "newsprint"
 # variant → (XMP conformance, PDF version the standard is based on)
@@ -302,7 +302,7 @@ def _write_page(
     if settings.variant == "pdf/x-1a":
         info_extra["GTS_PDFXConformance"] = pikepdf.String(conformance[1])
     # uncompressed: qpdf compresses each stream once, at the save (pdf/subset.py)
-    single = _single_page(document, page)  # drawn clear of a chunk boundary (stack.py)
+    single = _single_page(document, page)  # drawn clear of a chunk boundary (runtime.py)
     raw = with_room(single.write_pdf, pdf_version=version, uncompressed_pdf=True)
     fields = _fields(
         meta, conformance, f"page/{info.number}", (info.number,), info.section, raw, False

@@ -41,16 +41,12 @@ from newsprint.output.write import (
     proof_path,
     story_meta,
 )
+from newsprint.runtime import tune_collector
 from newsprint.typeset import pdfmemo
 from newsprint.typeset.measure import overflow_findings
 from newsprint.typeset.modules import measure_html
 from newsprint.typeset.recolour import render_kept
-from newsprint.typeset.typesetter import (
-    Typesetter,
-    remove_font_folders,
-    tune_collector,
-    weasyprint_finding,
-)
+from newsprint.typeset.typesetter import Typesetter, remove_font_folders, weasyprint_finding
 
 _WORKER: dict = {}  # the worker process's Typesetter, made once by _start
 

@@ -9,7 +9,6 @@ collected and returned: a CSS or font warning is a bug, never noise.
 from __future__ import annotations
 
 import atexit
-import gc
 import logging
 import re
 import shutil
@@ -26,7 +25,7 @@ from weasyprint.urls import URLFetcher
 from newsprint import clreq
 from newsprint.config import PROJECT_ROOT, STYLES_DIR
 from newsprint.errors import Finding, UserError
-from newsprint.stack import with_room
+from newsprint.runtime import with_room
 from newsprint.typeset.fontconfig import InPlaceFontConfiguration
 
 STYLESHEETS = ("tokens.css", "page.css", "text.css", "modules.css")
@@ -182,16 +181,6 @@ def remove_font_folders() -> None:
 atexit.register(remove_font_folders)
 
 
-def tune_collector() -> None:
-    """For a process that lays pages out: what it has loaded lives as long as it does,
-    so it is frozen and the cyclic collector never walks it again; and a layout makes
-    millions of short-lived objects, few in cycles, so the collector runs every 10 000
-    allocations, not 700. A render spent up to a sixth of its time collecting (0.05 s
-    of a known story's cold render, 0.15 s of a new one's); the peak memory is the same."""
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 20)
-
-
 @dataclass
 class Typesetter:
     """Reusable renderer: fonts and parsed stylesheets are loaded once per session."""
@@ -258,7 +247,7 @@ class Typesetter:
                 CSS(string=geometry_css, font_config=self.font_config),
             ]
             page = HTML(string=html, base_url=str(PROJECT_ROOT) + "/", url_fetcher=self.fetcher)
-            # the layout's calls clear of the frame stack's chunk boundary (stack.py)
+            # the layout's calls clear of the frame stack's chunk boundary (runtime.py)
             document = with_room(page.render, stylesheets=sheets, font_config=self.font_config)
         found = self.font_warnings + sheet_warnings
         return document, found + [located_in_sheets(m) for m in messages]
