@@ -107,12 +107,6 @@ class _Lines:
         self.tight_ok = False  # the second pass: tight lines allowed
         self.over: set[tuple[int, int]] = set()  # lines costed over their limit
 
-    def tight_room(self, i: int, e: int) -> int:
-        """How far text[i:e] may close up on a tight line (0 outside the second pass)."""
-        if not self.tight_ok:
-            return 0
-        return (self.tight[e - 1] - self.tight[i]) * TIGHT * self.m.em // 1000
-
     def width(self, i: int, e: int) -> int:
         if e <= i:
             return 0
@@ -121,10 +115,11 @@ class _Lines:
     def cost(self, i: int, k: int, measure: int, last: bool) -> tuple[float, bool] | None:
         """(demerits, trim the line-end mark) of text[i:k] on one line, None if it cannot.
 
-        Here and in candidates, width() and tight_room() are written out: these loops
-        run 100 000 times a story, and on CPython 3.11 a call that lands on a boundary
-        of the interpreter's frame stack maps and unmaps a page each time (the make-up's
-        measuring document reached one: 1.1 s of its 1.6 s in these calls)."""
+        Here and in candidates, a line's width (width()) and how far a tight line may
+        close up are written out: these loops run 100 000 times a story, and on CPython
+        3.11 a call that lands on a boundary of the interpreter's frame stack maps and
+        unmaps a chunk each time (the make-up's measuring document reached one: 1.1 s of
+        its 1.6 s in these calls)."""
         m, e = self.m, self.ends[k]
         if e <= i:
             return None
@@ -141,7 +136,7 @@ class _Lines:
             if -slack <= shrink:
                 ratio = -slack / shrink
                 return (LINE_PENALTY + 20 + 100 * ratio**3) ** 2, trim
-            room = 0
+            room = 0  # a tight line's: its gaps between CJK characters closing up
             if self.tight_ok:
                 room = (self.tight[e - 1] - self.tight[i]) * TIGHT * m.em // 1000
             if -slack - shrink > room:

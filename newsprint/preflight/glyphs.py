@@ -62,6 +62,8 @@ def to_unicode_map(cmap: bytes) -> dict[int, str]:
     for match in _TOKEN.finditer(cmap):
         hexdigits, edge, kind = match.group(1), match.group(2), match.group(3)
         token = match.group(0)
+        if hexdigits is not None:
+            hexdigits = re.sub(rb"\s", b"", hexdigits)
         if kind:
             section = kind if edge == b"begin" else None
             pending = []
@@ -73,9 +75,9 @@ def to_unicode_map(cmap: bytes) -> dict[int, str]:
             pending.append(array)
             array = None
         elif array is not None:
-            array.append(_unicode(re.sub(rb"\s", b"", hexdigits)))
+            array.append(_unicode(hexdigits))
         else:
-            pending.append(re.sub(rb"\s", b"", hexdigits))
+            pending.append(hexdigits)
         if section == b"bfchar" and len(pending) == 2:
             mapping[int(pending[0] or b"0", 16)] = _unicode(pending[1])
             pending = []
@@ -254,8 +256,9 @@ class _Page:
                     x += charspace
                 te, tf = x * a + y * c + e, x * b + y * d + f
                 adv = font.widths.get(cid, font.default_width) * text.size * scaling
-                x0, x1 = sorted((a * 0 + c * low + te, a * adv + c * high + te))
-                y0, y1 = sorted((b * 0 + d * low + tf, b * adv + d * high + tf))
+                # the box from (0, low) to (adv, high) in glyph space, as LTChar's
+                x0, x1 = sorted((c * low + te, a * adv + c * high + te))
+                y0, y1 = sorted((d * low + tf, b * adv + d * high + tf))
                 self.chars.append(
                     {
                         "text": font.text(cid),
@@ -295,9 +298,6 @@ class GlyphPage:
     """A page as the typography report reads it: its glyphs (`chars`)."""
 
     chars: list[dict]
-
-    def close(self) -> None:
-        """Nothing held open (pdfplumber's pages are closed after use)."""
 
 
 def glyph_pages(pdf_path) -> list[GlyphPage]:
