@@ -288,10 +288,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+def with_command(argv: list[str]) -> list[str]:
+    """The arguments with their command: `render` unless they name another (or ask
+    for help)."""
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
-        argv = ["render", *argv]
+        return ["render", *argv]
+    return list(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = with_command(sys.argv[1:] if argv is None else list(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -316,8 +322,8 @@ def run() -> None:
     written whole or not at all, forked children are waited for); the long-running
     commands (serve, watch, edition) exit the ordinary way.
     """
-    argv = sys.argv[1:]
-    rendering = not argv or argv[0] == "render" or argv[0] not in (*SUBCOMMANDS, "-h", "--help")
+    argv = with_command(sys.argv[1:])
+    rendering = argv[0] == "render"
     if rendering:
         gc.set_threshold(*THRESHOLDS)  # the imports collect too (runtime.py)
         import newsprint.build  # noqa: F401 - loaded first, to be frozen
