@@ -33,20 +33,19 @@ RULES = ("hanzi.py",)
 MOST = 500  # entries kept, the latest
 
 
-def folder() -> Path | None:
+def folder(inside: str = "", default: Path = FOLDER) -> Path | None:
+    """Where the fits are kept: .cache/fit/, or the folder NEWSPRINT_FIT_CACHE names
+    (`inside` it for another cache); None when it is `off`."""
     chosen = os.environ.get("NEWSPRINT_FIT_CACHE", "")
     if chosen == "off":
         return None
-    return Path(chosen) if chosen else FOLDER
+    return Path(chosen) / inside if chosen else default
 
 
 def measure_folder() -> Path | None:
     """Where module measurements are kept (typeset/modules.py): .cache/measure/, or
     measure/ in the folder NEWSPRINT_FIT_CACHE names; none when it is `off`."""
-    chosen = os.environ.get("NEWSPRINT_FIT_CACHE", "")
-    if chosen == "off":
-        return None
-    return Path(chosen) / "measure" if chosen else MEASURE_FOLDER
+    return folder("measure", MEASURE_FOLDER)
 
 
 def store_path(font_css: str) -> Path | None:
