@@ -308,6 +308,40 @@ def test_data_box_lines_are_broken_across_their_figures(tmp_path, on, width):
     assert not any(line.endswith("“千") or line.endswith("“千亿") for line in lines), lines
 
 
+def test_a_text_measured_once_sets_alone_as_among_other_widths(tmp_path, on, monkeypatch):
+    # The make-up measures each card at up to seven widths in one document, and a text's
+    # metrics are measured once and shared (measure._MEASURED): each width must set its
+    # lines as it does alone, from a fresh measurement, and one text's metrics are one
+    # object however often its boxes are broken.
+    from newsprint.clreq import measure
+
+    css = (
+        "ul { margin: 0 0 27pt; padding: 0; list-style: none }"
+        f"li {{ font: 16pt/27pt '{KAI}'; text-align: justify }}"
+        f".fig {{ font-family: '{BLACK}'; font-weight: 900; font-size: 22pt; line-height: 0 }}"
+    )
+
+    def card_lines(widths: list[float], name: str) -> list[str]:
+        cards = "".join(f"<li>{figures(text)}</li>" for text in DATA)
+        lists = "".join(f'<ul style="width: {w}pt">{cards}</ul>' for w in widths)
+        return [line.text for line in lines_of(render(tmp_path, page(lists, css), name))]
+
+    alone = []
+    for n, width in enumerate((355.5, 231.75, 229.5)):
+        measure._MEASURED.clear()
+        alone += card_lines([width], f"alone{n}.pdf")
+    original, shaped = measure._measure, []
+
+    def counted(text, style, spacing):
+        shaped.append(measure._shaping_key(text, style, spacing))
+        return original(text, style, spacing)
+
+    monkeypatch.setattr(measure, "_measure", counted)
+    measure._MEASURED.clear()
+    assert card_lines([355.5, 231.75, 229.5], "together.pdf") == alone
+    assert shaped and len(shaped) == len(set(shaped)), "a text was measured twice"
+
+
 def in_testimony_measure(tmp_path, text: str):
     """A paragraph in a testimony's column (10 em of 五号 Kai, 106.5 pt); the PDF's path."""
     body = f"<div style=\"width: 106.5pt; font: 10.5pt/1.5 '{KAI}'\"><p>{text}</p></div>"

@@ -24,6 +24,11 @@ from newsprint.hanzi import (
 
 HAN_LATIN_GAP = 250  # thousandths of an em
 _INK: dict = {}  # (font, glyph, em) → its blank halves
+# Metrics by text and what shapes it: the make-up measures a module's text at several
+# widths (a data box card at seven, in two sizes), and a text measures the same at any
+# width. Entries are shared, so nobody changes one (paragraph._joined copies).
+_MEASURED: dict = {}
+_MEASURED_MAX = 5000
 
 
 def _units(thousandths: int, font_size: float) -> int:
@@ -159,8 +164,41 @@ def _mark_shrink(text: str, blanks: dict, thousandths: list[int], mark: int) -> 
     return shrink
 
 
+def _shaping_key(text: str, style, justification_spacing) -> tuple:
+    """What _metrics' answer depends on: the text and every property WeasyPrint's
+    Layout shapes it with (line_break.Layout.setup and set_text)."""
+    from weasyprint.text.line_break import _font_style_cache_key
+
+    return (
+        text,
+        justification_spacing,
+        _font_style_cache_key(style),
+        style["font_size"],
+        style["font_kerning"],
+        style["direction"],
+        style["letter_spacing"],
+        style["word_spacing"],
+        style["overflow_wrap"],
+        style["word_break"],
+        str(style["tab_size"]),
+    )
+
+
 def _metrics(text, style, justification_spacing) -> totalfit.Metrics:
-    """What total_fit needs of the text: advances, fixed gaps, and what may shrink."""
+    """What total_fit needs of the text: advances, fixed gaps, and what may shrink
+    (measured once per text and shaping: _MEASURED)."""
+    key = _shaping_key(text, style, justification_spacing)
+    found = _MEASURED.get(key)
+    if found is not None and found[0] is style.font_config:
+        return found[1]
+    metrics = _measure(text, style, justification_spacing)
+    if len(_MEASURED) >= _MEASURED_MAX:
+        _MEASURED.clear()
+    _MEASURED[key] = (style.font_config, metrics)  # held: its id is not reused meanwhile
+    return metrics
+
+
+def _measure(text, style, justification_spacing) -> totalfit.Metrics:
     from weasyprint.text.ffi import pango
     from weasyprint.text.line_break import Layout
 

@@ -18,7 +18,7 @@ breaking.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsprint.clreq import totalfit
 from newsprint.hanzi import han_latin
@@ -91,7 +91,8 @@ def _joined(texts: list, root: float) -> totalfit.Metrics:
     for box in texts:
         m = _metrics(box.text, box.style, box.justification_spacing)
         if not _managed(box.style, box.text):  # figures: never broken inside
-            m.breaks[1:-1] = [False] * (len(m.breaks) - 2)
+            inside = [False] * (len(m.breaks) - 2)
+            m = replace(m, breaks=[m.breaks[0], *inside, m.breaks[-1]])
         parts.append(m)
 
     def joined(field: str, last=None) -> list:
