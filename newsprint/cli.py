@@ -312,6 +312,39 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+class ReaderMayLeave:
+    """A standard stream whose reader may leave early (`render.py … | head -1`): the
+    report ends there, never the render. The first write or flush that meets a closed
+    pipe points the descriptor at /dev/null, so what is still printed goes nowhere and
+    the pages, the archive copy and the exit status are what they would have been."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._reader_left()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_left()
+
+    def _reader_left(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+        with contextlib.suppress(OSError):
+            self._stream.flush()  # what was buffered for the pipe, now to /dev/null
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def run() -> None:
     """render.py's entry point: main() with the collector tuned for one render, and
     after it an exit without teardown.
@@ -323,6 +356,7 @@ def run() -> None:
     commands (serve, watch, edition) exit the ordinary way.
     """
     argv = with_command(sys.argv[1:])
+    sys.stdout, sys.stderr = ReaderMayLeave(sys.stdout), ReaderMayLeave(sys.stderr)
     rendering = argv[0] == "render"
     if rendering:
         gc.set_threshold(*THRESHOLDS)  # the imports collect too (runtime.py)
@@ -334,7 +368,7 @@ def run() -> None:
     if rendering:
         remove_font_folders()  # what atexit would have done
         for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError):  # a reader that left early (| head)
+            with contextlib.suppress(OSError):
                 stream.flush()
         os._exit(status)
     sys.exit(status)

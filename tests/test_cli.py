@@ -50,6 +50,30 @@ def test_unusable_copy_exits_1_without_traceback(story_dir, content, message):
     assert "Traceback" not in result.stderr
 
 
+def test_a_reader_that_leaves_early_ends_the_report_not_the_render(story_dir, tmp_path):
+    # `render.py A B | head -1`: head leaves after the first line, while the first story's
+    # files are still being listed (unbuffered here, so every print meets the closed
+    # pipe). Both stories are rendered all the same, the exit status is theirs, and no
+    # traceback is printed.
+    import os
+
+    stories = [write_story(story_dir, name, SEED_TEXT) for name in ("first", "second")]
+    command = [sys.executable, str(ROOT / "render.py"), *map(str, stories), "--out", str(tmp_path)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as proc:
+        first = proc.stdout.readline().decode()
+        proc.stdout.close()
+        errors = proc.stderr.read().decode()
+        status = proc.wait(300)
+    assert "first.txt: rendered in" in first
+    assert status == 0, errors
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    for name in ("first", "second"):
+        assert len(list((tmp_path / name).glob("*-print.pdf"))) == 2
+
+
 def test_missing_story_and_missing_edition(story_dir):
     result = run(str(story_dir / "nope.txt"))
     assert result.returncode == 1 and "no such file" in result.stderr
