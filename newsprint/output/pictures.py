@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
+from newsprint import caches
 from newsprint.config import MAX_INK, MAX_PPI, MIN_PPI, PROJECT_ROOT, PT_PER_MM, PageFormat
 from newsprint.errors import Finding
 from newsprint.output.pdfx import PrintSettings
@@ -31,6 +33,8 @@ MM_PER_INCH = 25.4
 JPEG_QUALITY = 90
 SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 PICTURE_CACHE = PROJECT_ROOT / ".cache" / "pictures"  # CMYK conversions the renderer may read
+PICTURES_KEPT = 2000  # conversions kept in PICTURE_CACHE, the latest used …
+PICTURE_BYTES_KEPT = 2 * 1024**3  # … and at most this much of them
 INK_STRIP_ROWS = 256  # the ink limit works in float per band: this many rows at a time
 TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
@@ -222,12 +226,16 @@ def prepare_picture(
                 data + profile.sha256.encode() + f"{max_ink}:{placed}".encode()
             ).hexdigest()
             target = Path(out_dir) / f"{source.stem}-{key[:16]}.jpg"
-            if not target.exists():
+            if target.exists():
+                caches.used(target)
+            else:
                 cmyk = limit_ink(to_cmyk(load_scaled(image, placed), profile.data), max_ink)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(".tmp")
+                tmp = target.with_suffix(f".{os.getpid()}.tmp")
                 cmyk.save(tmp, "JPEG", quality=JPEG_QUALITY, dpi=(300, 300))
                 tmp.replace(target)
+                if Path(out_dir) == PICTURE_CACHE:
+                    caches.prune(PICTURE_CACHE, "*.jpg", PICTURES_KEPT, PICTURE_BYTES_KEPT)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         return _refused(
             source,

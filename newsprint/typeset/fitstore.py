@@ -22,6 +22,7 @@ from pathlib import Path
 
 import weasyprint
 
+from newsprint import caches
 from newsprint.compose import headings
 from newsprint.config import PROJECT_ROOT
 
@@ -31,6 +32,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 CODE = ("compose", "typeset", "clreq", "story")
 RULES = ("hanzi.py",)
 MOST = 500  # entries kept, the latest
+STORES_KEPT = 16  # files of .cache/fit/ kept, the latest used: the stores and their cuts
 
 
 def folder(inside: str = "", default: Path = FOLDER) -> Path | None:
@@ -85,6 +87,8 @@ def load(typesetter) -> None:
         entries = pickle.loads(path.read_bytes())
     except Exception:  # noqa: BLE001 - a torn or old file: fit afresh, rewrite it
         return
+    caches.used(path)
+    caches.used(_cuts_path(path))
     if isinstance(entries, dict):
         typesetter.fit_cache.update(entries)
     typesetter.fit_stored = set(typesetter.fit_cache)
@@ -126,3 +130,4 @@ def save(typesetter) -> None:
     tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(tmp, path)  # a render running beside this one reads the old file or the new
     typesetter.fit_stored = set(kept)
+    caches.prune(path.parent, "*.pickle", STORES_KEPT)

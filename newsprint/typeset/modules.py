@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from newsprint import caches
 from newsprint.compose import measures
 from newsprint.compose.html import geometry_css
 from newsprint.config import MakeupSettings, PageFormat
@@ -26,6 +27,7 @@ from newsprint.typeset.fitstore import code_digest, measure_folder
 from newsprint.typeset.measure import PX_TO_PT
 
 AUTO = "auto"  # measure_modules' cache folder: fitstore.measure_folder()
+MEASUREMENTS_KEPT = 3000  # files of .cache/measure/ kept, the latest used (5–20 KB each)
 
 
 def _measured_lines(document):
@@ -131,6 +133,7 @@ def measure_modules(
         except (OSError, ValueError):
             pass
         else:
+            caches.used(path)
             _remember(typesetter, replace(now, heights=heights))
             return heights, []
     before = getattr(typesetter, "measured", None)
@@ -156,6 +159,7 @@ def measure_modules(
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(heights, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
+        caches.prune(path.parent, "*.json", MEASUREMENTS_KEPT)
     return heights, warnings
 
 

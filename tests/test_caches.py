@@ -1,0 +1,89 @@
+"""The caches on disk stay bounded, keeping what was used last (newsprint/caches.py)."""
+
+from __future__ import annotations
+
+import os
+
+from conftest import SEED
+from printdocs import DATA
+
+from newsprint import caches
+from newsprint.build import build, session_css
+from newsprint.config import load_config
+from newsprint.typeset import fitstore, modules
+from newsprint.typeset.typesetter import Typesetter
+
+
+def _aged(path, text: str, age_s: int):
+    path.write_text(text)
+    old = path.stat().st_mtime - age_s
+    os.utime(path, (old, old))
+    return path
+
+
+def test_prune_keeps_the_latest_used_by_count_and_bytes(tmp_path):
+    files = [_aged(tmp_path / f"{n}.json", "x" * 100, 1000 - n) for n in range(6)]
+    other = _aged(tmp_path / "notes.txt", "kept: not the pattern", 5000)
+    caches.used(files[0])  # the oldest, read just now
+    assert caches.prune(tmp_path, "*.json", keep=4) == 2
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == [
+        "0.json",
+        "3.json",
+        "4.json",
+        "5.json",
+    ]
+    assert caches.prune(tmp_path, "*.json", keep=4, max_bytes=250) == 2
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["0.json", "5.json"]
+    assert caches.prune(tmp_path, "*.json", keep=4, max_bytes=10) == 1  # the newest stays
+    assert [p.name for p in tmp_path.glob("*.json")] == ["0.json"] and other.exists()
+    assert caches.prune(tmp_path / "none", "*.json", keep=1) == 0
+
+
+def test_a_render_prunes_the_measurements_and_fits_it_no_longer_uses(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPRINT_FIT_CACHE", str(tmp_path / "fit"))
+    monkeypatch.setattr(modules, "MEASUREMENTS_KEPT", 3)
+    monkeypatch.setattr(fitstore, "STORES_KEPT", 2)
+    measured, fits = tmp_path / "fit" / "measure", tmp_path / "fit"
+    measured.mkdir(parents=True)
+    stale = [_aged(measured / f"stale{n}.json", "{}", 10_000 + n) for n in range(4)]
+    old_fits = [_aged(fits / f"old{n}.pickle", "", 10_000 + n) for n in range(3)]
+
+    typesetter = Typesetter(session_css(load_config()))
+    fitstore.load(typesetter)
+    build(SEED, tmp_path / "out", typesetter=typesetter, archive=False)
+    fitstore.save(typesetter)
+    kept = sorted(p.name for p in measured.glob("*.json"))
+    new = [name for name in kept if not name.startswith("stale")]
+    assert len(new) == 1 and kept == sorted([*new, "stale0.json", "stale1.json"])
+    assert not any(p.exists() for p in old_fits)  # the new store and its cuts are the two
+    assert (
+        len(list(fits.glob("*.pickle"))) == 2 and fitstore.store_path(typesetter.font_css).exists()
+    )
+
+    # The next process reads the measurement back (no layout), and that counts as a use.
+    os.utime(measured / new[0], (1, 1))
+    again = Typesetter(session_css(load_config()))
+    fitstore.load(again)
+    build(SEED, tmp_path / "again", typesetter=again, archive=False)
+    assert (measured / new[0]).stat().st_mtime > 1
+    assert [p.exists() for p in stale] == [True, True, False, False]
+
+
+def test_the_picture_cache_keeps_the_conversions_used_last(tmp_path, monkeypatch):
+    from newsprint.output import pictures
+
+    grey_photo, rgb_photo = DATA / "photo-grey.tif", DATA / "photo-rgb.png"
+
+    monkeypatch.setattr(pictures, "PICTURE_CACHE", tmp_path)
+    monkeypatch.setattr(pictures, "PICTURES_KEPT", 2)
+    old = _aged(tmp_path / "old-0123456789abcdef.jpg", "", 10_000)
+    grey = pictures.prepare_picture(grey_photo, tmp_path, width_mm=15).path
+    os.utime(grey, (1, 1))
+    pictures.prepare_picture(grey_photo, tmp_path, width_mm=15)  # from the cache: now used
+    rgb = pictures.prepare_picture(rgb_photo, tmp_path, width_mm=40).path
+    assert sorted(tmp_path.glob("*.jpg")) == sorted([grey, rgb]) and not old.exists()
+    elsewhere = tmp_path / "out"  # a folder the caller chose is never pruned
+    pictures.prepare_picture(grey_photo, elsewhere, width_mm=15)
+    pictures.prepare_picture(rgb_photo, elsewhere, width_mm=40)
+    pictures.prepare_picture(rgb_photo, elsewhere, width_mm=20)
+    assert len(list(elsewhere.glob("*.jpg"))) == 3
