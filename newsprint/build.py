@@ -43,7 +43,7 @@ from newsprint.story.normalize import normalize
 from newsprint.story.parse import parse_story
 from newsprint.typeset.coverage import check_coverage
 from newsprint.typeset.fonts import check_installed, font_face_css, load_faces, role_css
-from newsprint.typeset.measure import dropped_text, overflow_findings
+from newsprint.typeset.measure import dropped_text, overflow_findings, running_head_findings
 from newsprint.typeset.modules import measure_html, measure_modules
 from newsprint.typeset.styles import tool_css, undefined_properties
 from newsprint.typeset.typesetter import Typesetter, weasyprint_finding
@@ -190,6 +190,7 @@ def build(
     findings += [weasyprint_finding(w) for w in warnings]
     findings += overflow_findings(document, plan, fmt, story.source)
     findings += dropped_text(document, story)
+    findings += running_head_findings(document, edition)
     stem = file_stem(edition)
     if any(f.level == "error" for f in findings):
         raise failed_run(out_dir, findings, document, stem)

@@ -169,3 +169,28 @@ def test_the_cli_reports_an_unknown_format_against_the_edition(story_dir):
     edition = path.with_suffix(".edition.toml")
     assert f"{edition}:{seed_line('format')}: error: format 'tabloid'" in result.stderr
     assert not (story_dir / "out").exists() or not list((story_dir / "out").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    "old, new, key, what",
+    [
+        ('section = "党代会特刊"', 'section = "' + "特刊很长的版名" * 12 + '"', "section", "版名"),
+        ('paper = "示例日报"', 'paper = "' + "示例日报" * 30 + '"', "paper", "paper's name"),
+    ],
+)
+def test_a_running_head_too_long_for_its_line_names_what_to_shorten(story_dir, old, new, key, what):
+    # A long 版名 or paper name wrapped in the running head and squeezed its credits to a
+    # character a line; the render failed on a "not flush" line blamed on the copy.
+    path = write_story(story_dir, "head", SEED.read_text(encoding="utf-8"), edited(old, new))
+    out = story_dir / "out"
+    result = run(str(path), "--out", str(out))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    edition = path.with_suffix(".edition.toml")
+    line = next(n for n, t in enumerate(edited(old, new).splitlines(), 1) if t.startswith(new))
+    assert f"{edition}:{line}: error: 第04版" in result.stderr
+    assert (
+        f"does not fit on one line: the {what}" in result.stderr and "shorten it" in result.stderr
+    )
+    errors = [line for line in result.stderr.splitlines() if ": error:" in line]
+    assert len(errors) == 1 and "not flush" not in result.stderr  # not blamed on the copy
+    assert not out.exists() or not list(out.rglob("*-print.pdf"))

@@ -43,7 +43,7 @@ from newsprint.output.write import (
 )
 from newsprint.runtime import tune_collector
 from newsprint.typeset import pdfmemo
-from newsprint.typeset.measure import overflow_findings
+from newsprint.typeset.measure import overflow_findings, running_head_findings
 from newsprint.typeset.modules import measure_html
 from newsprint.typeset.recolour import render_kept
 from newsprint.typeset.typesetter import Typesetter, remove_font_folders, weasyprint_finding
@@ -98,6 +98,7 @@ def render_page(job: PageJob) -> PageDone:
     kept = _WORKER.setdefault("kept", {})  # this worker's pages, laid out, by page index
     document, warnings = render_kept(typesetter, html, geometry_css(job.fmt), kept, job.page.index)
     problems = overflow_findings(document, plan, job.fmt, job.story.source)
+    problems += running_head_findings(document, job.edition, job.page.index)
     if len(document.pages) != 1 or problems:
         return PageDone(job.page.index, problems, warnings, len(document.pages), None, None)
     pdf = write_print_pages(document, [job.info], job.meta, job.out_dir, job.settings)[0]

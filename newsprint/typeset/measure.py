@@ -87,3 +87,72 @@ def overflow_findings(document, plan, fmt: PageFormat, source: str) -> list[Find
 def _is_flow(box) -> bool:
     element = getattr(box, "element", None)
     return element is not None and "text-flow" in (element.get("class") or "")
+
+
+def running_head_findings(document, edition, first: int = 0) -> list[Finding]:
+    """A running head (报眉) that does not fit on one line: a long 版名, paper name or
+    credits wrap in it and squeeze the rest to a character a line (the typography
+    report then blamed a line of the copy). The desk is told what to shorten, at its
+    line in the edition file, once for all the pages it squeezes. `first`: the index in
+    the edition of the document's first page (a studio worker lays out one page)."""
+    lines = None
+    culprits: dict[tuple, list[int]] = {}
+    for index, page in enumerate(document.pages, first):
+        if index >= len(edition.pages) or not _head_wrapped(page._page_box):
+            continue
+        slot = edition.pages[index]
+        lines = lines or _edition_lines(edition.path)
+        credits = "  ".join(f"{role}：{name}" for role, name in edition.credits.items())
+        own = lines is not None and ("pages", index, "section") in lines.lines
+        section_key = ("pages", index, "section") if own else ("section",)
+        parts = [  # what the desk wrote, the longest first: the one to shorten
+            (len(slot.section), f"the 版名 “{_short(slot.section)}”", "it", section_key),
+            (len(edition.paper), f"the paper's name “{_short(edition.paper)}”", "it", ("paper",)),
+            (len(credits), f"the credits “{_short(credits)}”", "them", ("credits",)),
+        ]
+        culprits.setdefault(max(parts, key=lambda p: p[0]), []).append(slot.number)
+    return [
+        Finding(
+            "error",
+            f"{'、'.join(f'第{n:02d}版' for n in numbers)}: the running head (报眉) does not "
+            f"fit on one line: {what} has {length} characters; shorten {pronoun}",
+            edition.path,
+            lines.line(key) if lines is not None else 0,
+            "running-head",
+        )
+        for (length, what, pronoun, key), numbers in culprits.items()
+    ]
+
+
+HEAD_PARTS = ("rh-folio", "rh-section", "rh-credits", "rh-paper", "rh-date")
+
+
+def _head_wrapped(page_box) -> bool:
+    """Is a part of the page's running head laid out on more than one line?"""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    def walk(box, in_head: bool) -> bool:
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "").split() if element is not None else []
+        children = getattr(box, "children", None) or ()
+        if in_head and any(c in HEAD_PARTS for c in classes):
+            return sum(isinstance(c, LineBox) for c in children) > 1
+        head = in_head or "running-head" in classes
+        return any(walk(child, head) for child in children)
+
+    return walk(page_box, False)
+
+
+def _short(text: str, most: int = 12) -> str:
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def _edition_lines(path):
+    from pathlib import Path
+
+    from newsprint.story.tomllines import KeyLines
+
+    try:
+        return KeyLines(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
