@@ -101,3 +101,33 @@ def test_a_story_whose_section_numbers_restart_renders(story_dir, tmp_path):
         "20261201-p05-print.pdf",
     ]
     assert all(p.is_file() for p in result.print_pdfs)
+
+
+def test_html_and_broken_heading_markers_are_errors_at_their_lines():
+    # They would print as written: “<strong>” or “###编者按” on the page.
+    copy = (
+        "## 主题\n\n正文<strong>重点</strong>，x<5且y>3，见《条例》。\n\n"
+        "###编者按\n\n####### 编者按\n\n#荷塘答卷#话题阅读量过亿。\n\n换行<br/>了<!-- 注释 -->。\n"
+    )
+    _, findings = parse_text(copy, "s.txt")
+    assert [(f.level, f.line, f.rule) for f in findings] == [
+        ("error", 3, "html"),
+        ("error", 5, "heading-marker"),
+        ("error", 7, "heading-marker"),
+        ("error", 11, "html"),
+    ]
+    assert "“<strong>”、“</strong>”" in findings[0].message and "x<5" not in findings[0].message
+    assert "write “### 编者按”" in findings[1].message
+    assert "starts with 7 #" in findings[2].message
+    assert "“<br/>”、“<!-- 注释 -->”" in findings[3].message
+
+
+def test_html_in_the_copy_stops_the_story(story_dir):
+    text = SEED_TEXT.replace("2020年3月8日,我们", "2020年3月8日<br>,我们")
+    path = write_story(story_dir, "html", text)
+    out = story_dir / "out"
+    result = run(str(path), "--out", str(out))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = line_of(SEED_TEXT, "2020年3月8日")
+    assert f"{path}:{line}: error: HTML “<br>” in the copy" in result.stderr
+    assert not out.exists() or not list(out.rglob("*-print.pdf"))

@@ -127,6 +127,50 @@ def control_characters(text: str, source: str) -> tuple[str, list[Finding]]:
     return "\n".join(kept), findings
 
 
+HTML_TAGS = (
+    "a|abbr|b|big|blockquote|body|br|center|code|div|em|font|h[1-6]|head|hr|html|i|iframe|"
+    "img|li|link|meta|ol|p|pre|s|script|small|span|strike|strong|style|sub|sup|table|tbody|"
+    "td|th|tr|u|ul"
+)
+HTML_RE = re.compile(rf"<!--.*?-->|</?(?:{HTML_TAGS})(?:\s[^<>]*)?/?>", re.I)
+LONG_MARKER_RE = re.compile(r"^ {0,3}(#{7,})\s")
+NO_SPACE_RE = re.compile(r"^ {0,3}(#{1,6})([^#\s].{0,39})$")
+
+
+def markup_mistakes(text: str, source: str) -> list[Finding]:
+    """Markup the house format does not read, which would print as written: HTML left by
+    a CMS export (“<strong>”, “<br>”), and heading markers a heading does not start with
+    (seven #, or no space after them: “###编者按”). Errors at their lines: the page would
+    show the marks. A topic in #…# (“#荷塘答卷#”) is text."""
+    findings = []
+    for number, line in enumerate(text.split("\n"), 1):
+        tags = list(dict.fromkeys(m.group(0) for m in HTML_RE.finditer(line)))
+        if tags:
+            shown = "、".join(f"“{t if len(t) <= 30 else t[:30] + '…'}”" for t in tags[:3])
+            message = (
+                f"HTML {shown} in the copy (a CMS export?): the house format has no HTML "
+                "and the page would print it as written; delete it (a less-than sign "
+                "written ＜ is set as text)"
+            )
+            findings.append(Finding("error", message, source, number, "html"))
+        long_marker = LONG_MARKER_RE.match(line)
+        no_space = NO_SPACE_RE.match(line)
+        if long_marker:
+            message = (
+                f"“{line.strip()[:20]}” starts with {len(long_marker.group(1))} #: a heading "
+                "takes 1 to 6 (### for a section label) and this would print as written"
+            )
+            findings.append(Finding("error", message, source, number, "heading-marker"))
+        elif no_space and "#" not in no_space.group(2):
+            marks, rest = no_space.groups()
+            message = (
+                f"“{line.strip()}” looks like a heading without the space after its #: "
+                f"write “{marks} {rest.strip()}”, or it prints as written"
+            )
+            findings.append(Finding("error", message, source, number, "heading-marker"))
+    return findings
+
+
 def blocks_of(text: str, notes: list[tuple[int, str, str]] | None = None) -> list[Block]:
     """Flatten markdown-it's token stream into the blocks the roles are read from.
 
@@ -292,6 +336,7 @@ def _list(at: _Open, block: Block) -> None:
 def parse_text(text: str, source: str) -> tuple[Story, list[Finding]]:
     """The story in `text` (named `source` in messages), block by block in copy order."""
     text, errors = control_characters(text, source)
+    errors += markup_mistakes(text, source)
     at = _Open(Story(source=source), errors)
     notes: list[tuple[int, str, str]] = []
     blocks = blocks_of(text, notes)
