@@ -51,3 +51,16 @@ def test_coverage_checks_a_ranged_face_for_its_characters_only():
     )
     [finding] = check_coverage(story, edition, faces, roles)
     assert "荷" in finding.message and "kai-quotes-regular" in finding.message
+
+
+def test_a_character_no_face_of_its_role_has_is_one_error_naming_every_face():
+    faces = load_faces()
+    roles = {"kai": ["kai-regular", "kai-bold"], "headline": ["sans-bold"]}
+    story = Story("s.txt", [Article(Para("甲", 1), deck=Para("荷塘😀答卷", 2))])
+    edition = Edition("e.toml", "报", datetime.date(2026, 12, 1), "", "duikai", [])
+    [finding] = check_coverage(story, edition, faces, roles)
+    assert finding.line == 2 and "U+1F600" in finding.message
+    assert (
+        "(kai-regular), " in finding.message
+        and "(kai-bold) that set the kai text" in finding.message
+    )

@@ -82,20 +82,25 @@ def check_coverage(
             code = ord(char)
             if code in IGNORABLE:
                 continue
-            for face, cmap in setting(cmaps, code):
-                if code not in cmap and (char, face.id) not in reported:
-                    reported.add((char, face.id))
-                    name = unicodedata.name(char, "unnamed")
-                    where = story.source if para.line else edition.path
-                    findings.append(
-                        Finding(
-                            "error",
-                            f"character “{char}” (U+{code:04X} {name}) is not in the font "
-                            f"{face.family} {face.weight} ({face.id}) that sets the {role} text; "
-                            "replace it in the copy or add a face that has it to fonts/fonts.toml",
-                            where,
-                            para.line,
-                            "font-coverage",
-                        )
-                    )
+            lacking = [
+                face
+                for face, cmap in setting(cmaps, code)
+                if code not in cmap and (char, face.id) not in reported
+            ]
+            if not lacking:
+                continue
+            reported.update((char, face.id) for face in lacking)
+            names = ", ".join(f"{f.family} {f.weight} ({f.id})" for f in lacking)
+            fonts, sets = ("font", "sets") if len(lacking) == 1 else ("fonts", "set")
+            findings.append(
+                Finding(
+                    "error",
+                    f"character “{char}” (U+{code:04X} {unicodedata.name(char, 'unnamed')}) is "
+                    f"not in the {fonts} {names} that {sets} the {role} text; replace it in "
+                    "the copy or add a face that has it to fonts/fonts.toml",
+                    story.source if para.line else edition.path,
+                    para.line,
+                    "font-coverage",
+                )
+            )
     return findings
