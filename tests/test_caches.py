@@ -9,6 +9,7 @@ from printdocs import DATA
 
 from newsprint import caches
 from newsprint.build import build, session_css
+from newsprint.compose import headings
 from newsprint.config import load_config
 from newsprint.typeset import fitstore, modules
 from newsprint.typeset.typesetter import Typesetter
@@ -43,6 +44,7 @@ def test_a_render_prunes_the_measurements_and_fits_it_no_longer_uses(tmp_path, m
     monkeypatch.setenv("NEWSPRINT_FIT_CACHE", str(tmp_path / "fit"))
     monkeypatch.setattr(modules, "MEASUREMENTS_KEPT", 3)
     monkeypatch.setattr(fitstore, "STORES_KEPT", 2)
+    monkeypatch.setattr(headings, "CUTS", {})  # as a new process: the cuts are saved too
     measured, fits = tmp_path / "fit" / "measure", tmp_path / "fit"
     measured.mkdir(parents=True)
     stale = [_aged(measured / f"stale{n}.json", "{}", 10_000 + n) for n in range(4)]

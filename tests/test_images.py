@@ -116,3 +116,29 @@ def test_the_ink_limit_holds_across_strips():
     limited = limit_ink(black, 240)
     assert limited.size == (3, 700) and max_ink_of(limited) <= 240.5
     assert limited.getpixel((1, 699)) == limited.getpixel((1, 0))
+
+
+def test_a_picture_file_cut_short_empty_or_not_a_picture_is_refused(tmp_path):
+    # WeasyPrint lets Pillow decode a truncated file (it sets LOAD_TRUNCATED_IMAGES when
+    # imported): a photo whose upload broke printed with a grey band, and no word said.
+    import io
+
+    import weasyprint  # noqa: F401 - what sets the flag in every render
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    whole = io.BytesIO()
+    Image.new("RGB", (1200, 800), (120, 160, 200)).save(whole, "JPEG")
+    cases = {
+        "cut.jpg": (whole.getvalue()[:3000], "the file is cut short"),
+        "empty.jpg": (b"", "the file is empty"),
+        "notes.jpg": ("不是图片".encode(), "its contents are not JPEG, PNG or TIFF"),
+    }
+    for name, (data, message) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        picture = prepare_picture(tmp_path / name, tmp_path / "out", width_mm=40)
+        [finding] = picture.findings
+        assert picture.path is None and finding.level == "error", name
+        assert message in finding.message and "BytesIO" not in finding.message, finding.message
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint's own setting is left as it was
+    assert not list((tmp_path / "out").glob("*.jpg"))

@@ -16,10 +16,11 @@ import hashlib
 import io
 import math
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageMath, ImageOps, UnidentifiedImageError
 
 from newsprint import caches
 from newsprint.config import MAX_INK, MAX_PPI, MIN_PPI, PROJECT_ROOT, PT_PER_MM, PageFormat
@@ -183,6 +184,36 @@ def _refused(source: Path, level: str, message: str, rule: str) -> Picture:
     return Picture(source, None, 0.0, [Finding(level, message, str(source), rule=rule)])
 
 
+@contextmanager
+def whole_files_only():
+    """Pillow refuses a file cut short while this holds. WeasyPrint lets it decode one
+    (ImageFile.LOAD_TRUNCATED_IMAGES, set when it is imported), so a photo whose upload
+    broke printed with a grey band where its end was missing, and no word said."""
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
+def _unreadable(exc: Exception, data: bytes) -> str:
+    """What the desk should know of a picture file Pillow could not read."""
+    if not data:
+        return "cannot read the picture: the file is empty; send it again"
+    if isinstance(exc, UnidentifiedImageError):
+        return (
+            "cannot read the picture: its contents are not JPEG, PNG or TIFF, whatever its "
+            "name says; export it again as one of those"
+        )
+    if "truncated" in str(exc):
+        return (
+            "cannot read the picture: the file is cut short (a broken upload or copy?); "
+            "send it again"
+        )
+    return f"cannot read the picture ({exc}); export it again as JPEG, PNG or TIFF"
+
+
 def prepare_picture(
     source: Path,
     out_dir: Path,
@@ -219,11 +250,11 @@ def prepare_picture(
     profile = load_cmyk_profile(Path(icc_profile))
     data = source.read_bytes()
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with whole_files_only(), Image.open(io.BytesIO(data)) as image:
             size = _shown_size(image)
             placed = placed_size(size, width_mm, height_mm, max_ppi)
-            key = hashlib.sha256(
-                data + profile.sha256.encode() + f"{max_ink}:{placed}".encode()
+            key = hashlib.sha256(  # "whole": converted since a cut-short file is refused
+                data + profile.sha256.encode() + f"{max_ink}:{placed}:whole".encode()
             ).hexdigest()
             target = Path(out_dir) / f"{source.stem}-{key[:16]}.jpg"
             if target.exists():
@@ -237,12 +268,7 @@ def prepare_picture(
                 if Path(out_dir) == PICTURE_CACHE:
                     caches.prune(PICTURE_CACHE, "*.jpg", PICTURES_KEPT, PICTURE_BYTES_KEPT)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        return _refused(
-            source,
-            "error",
-            f"cannot read the picture ({exc}); export it again as JPEG, PNG or TIFF",
-            "picture-unreadable",
-        )
+        return _refused(source, "error", _unreadable(exc, data), "picture-unreadable")
     ppi = effective_ppi(size, width_mm, height_mm)
     placed_ppi = effective_ppi(placed, width_mm, height_mm)
     findings = []
