@@ -38,13 +38,14 @@ def cmd_render(args) -> int:
         fitstore.load(typesetter)
     except UserError:
         pass
+    out = out_folder(args.out)
     status = 0
     for story in args.stories or [DEFAULT_STORY]:
         started = time.perf_counter()
         try:
             result = build(
                 Path(story),
-                Path(args.out),
+                out,
                 format_name=args.format,
                 pages=args.pages,
                 proof_dpi=args.dpi,
@@ -78,6 +79,21 @@ def cmd_render(args) -> int:
             added = add_rendered(result.out_dir, Path(args.archive))
             print(f"  archived: {added}")
     return status
+
+
+def out_folder(value: str, option: str = "--out") -> Path:
+    """The output folder a command was given, made if need be: one it cannot make is the
+    desk's mistake, said before any work, not a traceback after the layout."""
+    path = Path(value)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise UserError(f"{option} {value}: a file is in the way; give a folder") from None
+    except OSError as exc:
+        raise UserError(
+            f"{option} {value}: cannot make the folder ({exc.strerror}); give one you can write to"
+        ) from None
+    return path
 
 
 def cmd_fonts(args) -> int:
@@ -130,7 +146,11 @@ def _session(args):
 
     tune_collector()  # the studio's process lays pages out as long as it runs
     return Session(
-        story=story, out_root=Path(args.out), format_name=args.format, dpi=args.dpi, grid=args.grid
+        story=story,
+        out_root=out_folder(args.out),
+        format_name=args.format,
+        dpi=args.dpi,
+        grid=args.grid,
     )
 
 
@@ -156,6 +176,7 @@ def cmd_diff(args) -> int:
 def cmd_edition(args) -> int:
     from newsprint.edition.commands import edition
 
+    out_folder(args.out)
     return edition(args, print_findings)
 
 

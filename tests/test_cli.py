@@ -226,3 +226,29 @@ def test_pages_option_renders_on_one_page(story_dir, tmp_path):
     path = write_story(story_dir, "one", "\n".join(lines[:70] + lines[117:]))
     assert cli_main([str(path), "--out", str(tmp_path), "--pages", "1"]) == 0
     assert [p.name for p in tmp_path.rglob("*-print.pdf")] == ["20261201-p04-print.pdf"]
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_plain_error(tmp_path):
+    # It was a FileExistsError traceback once the layout was done.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for out, message in (
+        (blocker, "a file is in the way; give a folder"),
+        (blocker / "sub", "a file is in the way; give a folder"),
+    ):
+        result = run(str(SEED), "--out", str(out))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"error: --out {out}: {message}" in result.stderr
+    result = run(
+        "edition", str(ROOT / "source" / "edition-2026-12-01.plan.toml"), "--out", str(blocker)
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"error: --out {blocker}: a file is in the way" in result.stderr
+
+
+def test_check_of_a_file_that_is_no_pdf_is_a_plain_error(tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nnot really")
+    result = run("check", str(broken))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{broken}: not a readable PDF (" in result.stderr

@@ -11,6 +11,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+import pikepdf
+
 from newsprint.compose import headings
 from newsprint.errors import Finding, UserError
 from newsprint.preflight import page, typography
@@ -150,6 +152,16 @@ def check_files(
     for path in map(Path, paths):
         if not path.is_file():
             print(f"{path}: no such PDF; render first (python render.py)", file=sys.stderr)
+            status = 1
+            continue
+        try:
+            pikepdf.open(path).close()  # what both reports read, judged once
+        except (pikepdf.PdfError, OSError) as exc:
+            reason = str(exc).removeprefix(f"{path}: ")
+            print(
+                f"{path}: not a readable PDF ({reason}); give a PDF render.py wrote",
+                file=sys.stderr,
+            )
             status = 1
             continue
         clreq = typography.measure(path, _copy_text(path))
