@@ -6,6 +6,7 @@ are imported when their command runs, so that one command never pays for another
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -82,18 +83,31 @@ def cmd_render(args) -> int:
 
 
 def out_folder(value: str, option: str = "--out") -> Path:
-    """The output folder a command was given, made if need be: one it cannot make is the
-    desk's mistake, said before any work, not a traceback after the layout."""
-    path = Path(value)
+    """The output folder a command was given, checked before any work: one that cannot
+    be made is the desk's mistake, said at once, not a traceback after the layout. The
+    folders made to find out are removed again: a run that stops early writes nothing."""
+    path, missing = Path(value), []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    made: list[Path] = []
     try:
-        path.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise UserError(f"{option} {value}: a file is in the way; give a folder") from None
+        if not path.is_dir():
+            raise UserError(f"{option} {value}: a file is in the way ({path}); give a folder")
+        for folder in reversed(missing):
+            folder.mkdir()
+            made.append(folder)
+        if not os.access(made[-1] if made else path, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
     except OSError as exc:
         raise UserError(
-            f"{option} {value}: cannot make the folder ({exc.strerror}); give one you can write to"
+            f"{option} {value}: cannot write there ({exc.strerror}); give a folder you can write to"
         ) from None
-    return path
+    finally:
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+    return Path(value)
 
 
 def cmd_fonts(args) -> int:

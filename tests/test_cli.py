@@ -233,8 +233,8 @@ def test_an_output_folder_that_cannot_be_made_is_a_plain_error(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     for out, message in (
-        (blocker, "a file is in the way; give a folder"),
-        (blocker / "sub", "a file is in the way; give a folder"),
+        (blocker, "a file is in the way"),
+        (blocker / "sub", "a file is in the way"),
     ):
         result = run(str(SEED), "--out", str(out))
         assert result.returncode == 1 and "Traceback" not in result.stderr
