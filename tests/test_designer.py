@@ -425,6 +425,34 @@ def test_a_page_worker_copies_no_font_files():
     assert in_place == sorted(str(f.path.resolve()) for f in load_faces().values())
 
 
+HALF_SENT = """
+import os, struct
+from newsprint.build import session_css
+from newsprint.config import load_config
+from newsprint.studio.pool import PagePool
+
+pool = PagePool(session_css(load_config()), workers=1)
+(executor,) = pool.executors
+executor.submit(int).result()
+# what a worker stopped while sending a page leaves in the result pipe: the
+# length of a 1 MB message and its first bytes, read by the manager thread
+os.write(executor._result_queue._writer.fileno(), struct.pack("!i", 1 << 20) + bytes(100))
+pool.close()
+print("closed", flush=True)
+"""
+
+
+def test_a_pool_closed_while_a_worker_sends_lets_the_process_exit():
+    """A worker stopped half-way through sending its result left the executor's
+    manager thread reading the rest for good, and the interpreter's exit (which joins
+    that thread) never ended: serve did not stop on SIGTERM. close() ends that read."""
+    done = subprocess.run(
+        [sys.executable, "-c", HALF_SENT], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "closed\n"
+
+
 def _processes_of(project: Path) -> list[int]:
     """Live processes whose command line names the project copy (the page workers'
     forkserver carries its sys.path, which starts with the copy)."""

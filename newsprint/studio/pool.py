@@ -148,14 +148,23 @@ class PagePool:
     def close(self) -> None:
         """Stop the workers now: a page half-rendered is of no use to a session that
         ends, and waiting for it (or for a worker that hangs) kept `serve`/`watch`
-        running after Ctrl-C or SIGTERM, their workers holding the terminal's pipes."""
+        running after Ctrl-C or SIGTERM, their workers holding the terminal's pipes.
+
+        A worker stopped half-way through sending a result (a page's pixels, a
+        measurement: more than a pipe holds) leaves its executor's manager thread
+        reading the rest for good, since this process holds the result pipe's write
+        end too; the interpreter's exit joins that thread (concurrent.futures'
+        _python_exit) and `serve` never ended. Closing that write end once the
+        workers are gone ends the read (end of file: the pool is broken, the thread
+        returns)."""
         processes = [
             process
             for executor in self.executors
             for process in (getattr(executor, "_processes", None) or {}).values()
         ]
+        results = [getattr(executor, "_result_queue", None) for executor in self.executors]
         for executor in self.executors:
-            executor.shutdown(wait=False, cancel_futures=True)
+            executor.shutdown(wait=False, cancel_futures=True)  # forgets _result_queue
         for process in processes:
             process.terminate()
         for process in processes:
@@ -163,6 +172,9 @@ class PagePool:
             if process.is_alive():
                 process.kill()
                 process.join(5)
+        for queue in results:
+            if queue is not None:
+                queue._writer.close()
 
 
 def page_image(done: PageDone) -> Image.Image:
