@@ -470,11 +470,6 @@ def _processes_of(project: Path) -> list[int]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug: in a fresh clone's first `make test` (twice, at 501622d and 54fb894) "
-    "serve had not exited 60 s after SIGTERM; in a warm tree it stops in about a second",
-)
 def test_serve_stopped_by_sigterm_stops_its_page_workers(project):
     """kill (SIGTERM) stops serve as Ctrl-C does: its forkserver and page workers
     (300 MB each) go with it instead of running on for good."""
