@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import SEED, made_up, write_story
 from test_cli import run
 
@@ -62,18 +63,6 @@ def test_control_characters_are_named_by_their_real_code_point():
     assert "\ufffd" not in texts and not any(c in texts for c in "\x00\x07\x1b")
 
 
-def test_a_nul_in_the_copy_stops_the_story_with_its_code_point(story_dir):
-    text = SEED_TEXT.replace("2020年3月8日,我们", "2020年3月8日\x00,我们")
-    path = write_story(story_dir, "nul", text)
-    out = story_dir / "out"
-    result = run(str(path), "--out", str(out))
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    line = line_of(SEED_TEXT, "2020年3月8日")
-    assert f"{path}:{line}: error: control character(s) U+0000 NULL" in result.stderr
-    assert "FFFD" not in result.stderr
-    assert not out.exists() or not list(out.rglob("*-print.pdf"))
-
-
 def restarted() -> str:
     """The seed with the second article's sections numbered 1 and 2 again."""
     text = SEED_TEXT.replace("### 5. 看民生事业", "### 1. 看民生事业")
@@ -122,12 +111,20 @@ def test_html_and_broken_heading_markers_are_errors_at_their_lines():
     assert "“<br/>”、“<!-- 注释 -->”" in findings[3].message
 
 
-def test_html_in_the_copy_stops_the_story(story_dir):
-    text = SEED_TEXT.replace("2020年3月8日,我们", "2020年3月8日<br>,我们")
-    path = write_story(story_dir, "html", text)
+@pytest.mark.parametrize(
+    "mark, message",
+    [
+        ("\x00", "control character(s) U+0000 NULL"),  # not U+FFFD, as markdown-it makes it
+        ("<br>", "HTML “<br>” in the copy"),
+    ],
+)
+def test_a_mistake_in_the_copy_stops_the_story_at_its_line(story_dir, mark, message):
+    text = SEED_TEXT.replace("2020年3月8日,我们", f"2020年3月8日{mark},我们")
+    path = write_story(story_dir, "mistake", text)
     out = story_dir / "out"
     result = run(str(path), "--out", str(out))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     line = line_of(SEED_TEXT, "2020年3月8日")
-    assert f"{path}:{line}: error: HTML “<br>” in the copy" in result.stderr
+    assert f"{path}:{line}: error: {message}" in result.stderr
+    assert "FFFD" not in result.stderr
     assert not out.exists() or not list(out.rglob("*-print.pdf"))
