@@ -1,6 +1,7 @@
 """Check a laid-out document against its make-up: copy that was not laid out, text
-that ran out of its module. Each check returns Findings naming the copy's file and
-line, so the print desk reads a sentence, not a stack trace.
+that ran out of its module, a running head that did not fit its line. Each check
+returns Findings naming the file and line to mend (the copy's, or the edition file's),
+so the print desk reads a sentence, not a stack trace.
 """
 
 from __future__ import annotations
