@@ -71,18 +71,17 @@ def test_a_render_prunes_the_measurements_and_fits_it_no_longer_uses(tmp_path, m
     assert [p.exists() for p in stale] == [True, True, False, False]
 
 
-def test_the_picture_cache_keeps_the_conversions_used_last(tmp_path, monkeypatch):
+def test_the_picture_cache_keeps_the_conversions_used_last(tmp_path):
     from newsprint.output import pictures
 
     grey_photo, rgb_photo = DATA / "photo-grey.tif", DATA / "photo-rgb.png"
 
-    monkeypatch.setattr(pictures, "PICTURE_CACHE", tmp_path)
-    monkeypatch.setattr(pictures, "PICTURES_KEPT", 2)
+    kept = (2, pictures.PICTURE_BYTES_KEPT)  # as locate_photo keeps .cache/pictures/
     old = _aged(tmp_path / "old-0123456789abcdef.jpg", "", 10_000)
-    grey = pictures.prepare_picture(grey_photo, tmp_path, width_mm=15).path
+    grey = pictures.prepare_picture(grey_photo, tmp_path, width_mm=15, kept=kept).path
     os.utime(grey, (1, 1))
-    pictures.prepare_picture(grey_photo, tmp_path, width_mm=15)  # from the cache: now used
-    rgb = pictures.prepare_picture(rgb_photo, tmp_path, width_mm=40).path
+    pictures.prepare_picture(grey_photo, tmp_path, width_mm=15, kept=kept)  # now used
+    rgb = pictures.prepare_picture(rgb_photo, tmp_path, width_mm=40, kept=kept).path
     assert sorted(tmp_path.glob("*.jpg")) == sorted([grey, rgb]) and not old.exists()
     elsewhere = tmp_path / "out"  # a folder the caller chose is never pruned
     pictures.prepare_picture(grey_photo, elsewhere, width_mm=15)

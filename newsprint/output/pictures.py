@@ -224,8 +224,11 @@ def prepare_picture(
     max_ink: float = MAX_INK,
     allow_placeholder: bool = False,
     max_ppi: float = MAX_PPI,
+    kept: tuple[int, int] | None = None,
 ) -> Picture:
     """Convert a placed photo to a CMYK JPEG in out_dir, at most max_ppi in the frame.
+    `kept`: out_dir is a cache holding at most this many conversions and bytes, the
+    latest used (newsprint/caches.py); a folder without it is never pruned.
 
     Its resolution is checked against min_ppi; with no height_mm only the width counts
     (the frame's height is elastic until the layout is done).
@@ -265,8 +268,8 @@ def prepare_picture(
                 tmp = target.with_suffix(f".{os.getpid()}.tmp")
                 cmyk.save(tmp, "JPEG", quality=JPEG_QUALITY, dpi=(300, 300))
                 tmp.replace(target)
-                if Path(out_dir) == PICTURE_CACHE:
-                    caches.prune(PICTURE_CACHE, "*.jpg", PICTURES_KEPT, PICTURE_BYTES_KEPT)
+                if kept is not None:
+                    caches.prune(Path(out_dir), "*.jpg", *kept)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         return _refused(source, "error", _unreadable(exc, data), "picture-unreadable")
     ppi = effective_ppi(size, width_mm, height_mm)
@@ -345,6 +348,7 @@ def locate_photo(
         max_ink=settings.max_ink,
         allow_placeholder=settings.allow_placeholder,
         max_ppi=settings.max_ppi,
+        kept=(PICTURES_KEPT, PICTURE_BYTES_KEPT),
     )
     return (picture.path.as_uri() if picture.path else ""), list(picture.findings)
 
