@@ -16,6 +16,15 @@ import os
 from pathlib import Path
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: a render beside this one reads the old
+    file or the new, never half of one (the temporary file is this process's own)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def used(path: Path) -> None:
     """Mark a cached file as just used (a read-only folder keeps its old time)."""
     with contextlib.suppress(OSError):

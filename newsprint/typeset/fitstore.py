@@ -108,11 +108,8 @@ def _load_cuts(path: Path) -> None:
 
 
 def _save_cuts(path: Path) -> None:
-    target = _cuts_path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(dict(list(headings.CUTS.items())[-MOST * 20 :])))
-    os.replace(tmp, target)
+    cuts = dict(list(headings.CUTS.items())[-MOST * 20 :])
+    caches.write_whole(_cuts_path(path), pickle.dumps(cuts))
 
 
 def save(typesetter) -> None:
@@ -125,9 +122,6 @@ def save(typesetter) -> None:
     if path is None or cache is None or set(cache) == getattr(typesetter, "fit_stored", set()):
         return
     kept = dict(list(cache.items())[-MOST:])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, path)  # a render running beside this one reads the old file or the new
+    caches.write_whole(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     typesetter.fit_stored = set(kept)
     caches.prune(path.parent, "*.pickle", STORES_KEPT)

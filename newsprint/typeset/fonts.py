@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from newsprint import caches
 from newsprint.config import FONTS_DIR
 from newsprint.errors import UserError
 
@@ -204,9 +205,7 @@ def cmap_of(path: Path) -> Coverage:
     with TTFont(path, lazy=True) as font:
         ranges = _ranges(frozenset(font.getBestCmap()))
     if stamp:
-        tmp = saved.with_suffix(".cmap.tmp")
-        tmp.write_text(stamp + "\n" + ranges, encoding="ascii")
-        os.replace(tmp, saved)
+        caches.write_whole(saved, (stamp + "\n" + ranges).encode("ascii"))
     return Coverage(ranges)
 
 

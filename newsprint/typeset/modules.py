@@ -155,10 +155,7 @@ def measure_modules(
     if not warnings:
         _remember(typesetter, replace(now, heights=heights))
     if path and not warnings:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(heights, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)
+        caches.write_whole(path, json.dumps(heights, sort_keys=True).encode())
         caches.prune(path.parent, "*.json", MEASUREMENTS_KEPT)
     return heights, warnings
 
