@@ -154,8 +154,9 @@ def check_files(
             print(f"{path}: no such PDF; render first (python render.py)", file=sys.stderr)
             status = 1
             continue
+        copy_text = _copy_text(path)
         try:
-            pikepdf.open(path).close()  # what both reports read, judged once
+            clreq = typography.measure(path, copy_text)  # the first to open the file
         except (pikepdf.PdfError, OSError) as exc:
             reason = str(exc).removeprefix(f"{path}: ")
             print(
@@ -164,7 +165,6 @@ def check_files(
             )
             status = 1
             continue
-        clreq = typography.measure(path, _copy_text(path))
         report = None
         if make_up:
             try:
