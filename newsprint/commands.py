@@ -86,27 +86,29 @@ def out_folder(value: str, option: str = "--out") -> Path:
     """The output folder a command was given, checked before any work: one that cannot
     be made is the desk's mistake, said at once, not a traceback after the layout. The
     folders made to find out are removed again: a run that stops early writes nothing."""
-    path, missing = Path(value), []
-    while not path.exists() and path != path.parent:
-        missing.append(path)
-        path = path.parent
+    there, missing = Path(value), []
+    while not there.exists() and there != there.parent:
+        missing.append(there)
+        there = there.parent
+    if not there.is_dir():
+        raise UserError(f"{option} {value}: a file is in the way ({there}); give a folder")
     made: list[Path] = []
     try:
-        if not path.is_dir():
-            raise UserError(f"{option} {value}: a file is in the way ({path}); give a folder")
         for folder in reversed(missing):
             folder.mkdir()
             made.append(folder)
-        if not os.access(made[-1] if made else path, os.W_OK | os.X_OK):
-            raise PermissionError(13, "Permission denied")
     except OSError as exc:
-        raise UserError(
-            f"{option} {value}: cannot write there ({exc.strerror}); give a folder you can write to"
-        ) from None
+        reason = exc.strerror
+    else:  # a folder made proves the place writable; one that exists is asked
+        reason = None if made or os.access(there, os.W_OK | os.X_OK) else "Permission denied"
     finally:
         for folder in reversed(made):
             with contextlib.suppress(OSError):
                 folder.rmdir()
+    if reason:
+        raise UserError(
+            f"{option} {value}: cannot write there ({reason}); give a folder you can write to"
+        )
     return Path(value)
 
 
