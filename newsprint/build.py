@@ -267,7 +267,7 @@ def compose_pages(
     key = _makeup_key(heights, job, config, aspect)
     kept = cache.get(key) if cache is not None else None
     plan, atoms, found = make_up(
-        story, edition, fmt, config.makeup, heights, aspect, module_gap_lines(), kept
+        story, edition, fmt, config.makeup, heights, aspect, module_gap_lines(), kept, forked_map
     )
     if cache is not None and found is not None:
         cache[key] = found

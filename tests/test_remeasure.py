@@ -150,3 +150,12 @@ def test_an_item_kept_keeps_its_loose_lines_and_its_paragraphs_starts():
     mine = owned(items, heights)
     assert mine["m-a"] == {"m-a", "m-p-3", "starts:m-p-3", "loose:m-a"}
     assert mine["m-b"] == {"m-b"}
+
+
+def test_a_cards_other_widths_and_their_loose_lines_are_its_items():
+    chunk = 'm-di-0-8-3-s" style="" data-also="m-di-0-8-2-s:481.500 m-di-0-4-2-s:229.500"><ul>'
+    heights = {"m-di-0-8-3-s": 5.0, "m-di-0-8-2-s": 3.0, "m-di-0-4-2-s": 7.0}
+    heights |= {"loose:m-di-0-4-2-s": [1.2], "m-di-1-8-3-s": 5.0}
+    mine = owned({"m-di-0-8-3-s": chunk + "</ul></div>", "m-di-1-8-3-s": 'm-di-1-8-3-s">'}, heights)
+    assert mine["m-di-0-8-3-s"] == set(heights) - {"m-di-1-8-3-s"}
+    assert mine["m-di-1-8-3-s"] == {"m-di-1-8-3-s"}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from newsprint.compose import ids
 from newsprint.compose import measures as m
 from newsprint.compose.atoms import build_atoms, design_photo_lines
-from newsprint.compose.solve import Solution, solve
+from newsprint.compose.solve import Solution, rebuilt, solve, structure
 from newsprint.compose.tiler import Placed
 from newsprint.config import MakeupSettings, PageFormat
 from newsprint.story.edition import Edition, PageSlot
@@ -178,31 +178,6 @@ def _page_totals(where: str, page, bounds: MakeupSettings) -> list[str]:
     return [f"{where} {count} {what}" for count, what in totals if count]
 
 
-def structure(solution: Solution) -> tuple:
-    """The solution without the copy: what a cache may keep (the atoms are made anew from
-    the story each time, so a cached make-up never sets yesterday's words)."""
-    return tuple(
-        tuple((p.run[0].uid, p.run[-1].uid, p.col, p.line, p.cols, p.lines, p.choice) for p in page)
-        for page in solution.pages
-    )
-
-
-def rebuilt(kept: tuple, atoms: list, cost: float = 0.0) -> Solution | None:
-    """A kept structure with these atoms, or None if they no longer match it."""
-    by_uid = {a.uid: a for a in atoms}
-    order = {a.uid: i for i, a in enumerate(atoms)}
-    pages = []
-    for page in kept:
-        placed = []
-        for first, last, col, line, cols, lines, choice in page:
-            if first not in by_uid or last not in by_uid:
-                return None
-            run = tuple(atoms[order[first] : order[last] + 1])
-            placed.append(Placed(run[0], run, col, line, cols, lines, choice))
-        pages.append(tuple(placed))
-    return Solution(tuple(pages), cost)
-
-
 def make_up(
     story: Story,
     edition: Edition,
@@ -212,13 +187,15 @@ def make_up(
     photo_aspect: float | None,
     gap: int,
     kept: tuple | None = None,
+    each=None,
 ) -> tuple[Makeup | None, list, tuple | None]:
     """(the make-up, the atoms, its structure for a cache); the make-up None when the copy
-    cannot fill the pages. `kept`: a structure an earlier run found for these measurements."""
+    cannot fill the pages. `kept`: a structure an earlier run found for these measurements;
+    `each`: a map that may run the solver's second half in a forked child (solve.solve)."""
     atoms, floats = build_atoms(story, fmt, heights, bounds, photo_aspect)
     solution = rebuilt(kept, atoms + floats) if kept else None
     if solution is None:
-        solution = solve(atoms, floats, len(edition.pages), fmt.columns, fmt.lines, gap)
+        solution = solve(atoms, floats, len(edition.pages), fmt.columns, fmt.lines, gap, each)
     if solution is None:
         return None, atoms + floats, None
     numbers = [s.number for s in edition.pages]

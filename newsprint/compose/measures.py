@@ -166,7 +166,9 @@ def wide_items(story: Story, fmt: PageFormat, bounds: MakeupSettings, heights: d
 
 
 def items(story: Story, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
-    """Every part to measure, with its width."""
+    """Every part to measure, with its width. A data-box card is laid out at its first
+    width only and carries the others in `also` (id, width): clreq sets it there by the
+    same breaks without a layout (typeset/derive.py)."""
     out: list[Item] = []
     full = fmt.columns
     for a, art in enumerate(story.articles):
@@ -194,15 +196,23 @@ def items(story: Story, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
                 Item(databox_title_id(span), "databox-title", fmt.span(span), {"databox": box})
             )
         for i, entry in enumerate(box.items):
-            for span, cols in layouts:
-                for size in bounds.databox_sizes:
-                    data = {"text": entry.text, "size": size_class(size)}
-                    out.append(
-                        Item(
-                            databox_item_id(i, span, cols, size),
-                            "databox-item",
-                            boxed_width(fmt, span, cols),
-                            data,
-                        )
-                    )
+            for size in bounds.databox_sizes:
+                data = {"text": entry.text, "size": size_class(size)}
+                widths = [
+                    (databox_item_id(i, span, cols, size), boxed_width(fmt, span, cols))
+                    for span, cols in layouts
+                ]
+                if widths:
+                    (name, width), *also = widths
+                    out.append(Item(name, "databox-item", width, {**data, "also": also}))
+    return out
+
+
+def also_items(found: list[Item]) -> list[Item]:
+    """The widths each item carries in `also`, as items of their own: laid out when the
+    model of typeset/derive.py does not answer for them."""
+    out = []
+    for item in found:
+        data = {k: v for k, v in item.payload.items() if k != "also"}
+        out += [Item(name, item.kind, width, data) for name, width in item.payload.get("also", ())]
     return out

@@ -116,21 +116,76 @@ def away(order: list[Atom]) -> float:
 
 
 def solve(
-    atoms: list[Atom], floats: list[Atom], pages: int, columns: int, lines: int, gap: int
+    atoms: list[Atom],
+    floats: list[Atom],
+    pages: int,
+    columns: int,
+    lines: int,
+    gap: int,
+    each=None,
 ) -> Solution | None:
-    """The cheapest make-up of the atoms on `pages` pages, or None when none fits."""
+    """The cheapest make-up of the atoms on `pages` pages, or None when none fits.
+
+    `each(fn, argsets)` maps fn over argsets, the second in a forked child beside this
+    process (output/forked.py): the reading orders are shared out between the two, each
+    with a tiler of its own, and the ways they tried are taken in the order one process
+    would try them, so the answer is the same.
+    """
+    orders = sum(1 for _ in sequences(atoms, floats))
+    parts = 2 if each is not None and orders > 1 else 1
+    args = [(atoms, floats, pages, columns, lines, gap, part, parts) for part in range(parts)]
+    found = each(tried, args) if parts > 1 else [tried(*args[0])]
+    best = None
+    for count, (_, cost, kept) in enumerate(sorted(w for part in found for w in part)):
+        if count >= MAX_TRIED:  # enough ways compared: a long story must not take minutes
+            break
+        if best is None or cost < best[0]:
+            best = (cost, kept)
+    return rebuilt(best[1], atoms + floats, best[0]) if best else None
+
+
+def tried(atoms, floats, pages, columns, lines, gap, part: int, parts: int) -> list[tuple]:
+    """((order, way), cost, structure) of each way tried, in order, among the reading
+    orders numbered part, part + parts, …: at most MAX_TRIED, which is all one process
+    trying every order in turn could take of them."""
     tiler = Tiler(columns, lines, gap)
-    best: Solution | None = None
-    tried = 0
-    for order in sequences(atoms, floats):
+    out: list[tuple] = []
+    for number, order in enumerate(sequences(atoms, floats)):
+        if number % parts != part:
+            continue
         seq = Seq(order)
         penalty = away(order)
-        for cuts in partitions(seq, pages, tiler, limit=PARTITIONS):
-            if tried >= MAX_TRIED:  # enough ways compared: a long story must not take minutes
-                return best
-            tried += 1
+        for way, cuts in enumerate(partitions(seq, pages, tiler, limit=PARTITIONS)):
+            if len(out) >= MAX_TRIED:
+                return out
             laid = [tiler.best_layout(seq, i, j) for i, j in cuts]
             cost = penalty + sum(c for c, _ in laid)
-            if best is None or cost < best.cost:
-                best = Solution(tuple(tuple(p) for _, p in laid), cost)
-    return best
+            solution = Solution(tuple(tuple(p) for _, p in laid), cost)
+            out.append(((number, way), cost, structure(solution)))
+    return out
+
+
+def structure(solution: Solution) -> tuple:
+    """The solution without the copy: what a cache may keep, or a forked child send back
+    (the atoms are made anew from the story each time, so a cached make-up never sets
+    yesterday's words)."""
+    return tuple(
+        tuple((p.run[0].uid, p.run[-1].uid, p.col, p.line, p.cols, p.lines, p.choice) for p in page)
+        for page in solution.pages
+    )
+
+
+def rebuilt(kept: tuple, atoms: list, cost: float = 0.0) -> Solution | None:
+    """A kept structure with these atoms, or None if they no longer match it."""
+    by_uid = {a.uid: a for a in atoms}
+    order = {a.uid: i for i, a in enumerate(atoms)}
+    pages = []
+    for page in kept:
+        placed = []
+        for first, last, col, line, cols, lines, choice in page:
+            if first not in by_uid or last not in by_uid:
+                return None
+            run = tuple(atoms[order[first] : order[last] + 1])
+            placed.append(Placed(run[0], run, col, line, cols, lines, choice))
+        pages.append(tuple(placed))
+    return Solution(tuple(pages), cost)

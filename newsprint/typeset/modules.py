@@ -23,6 +23,7 @@ from newsprint.config import MakeupSettings, PageFormat
 from newsprint.hanzi import gap_limit, is_loose
 from newsprint.story.model import Story
 from newsprint.typeset import remeasure
+from newsprint.typeset.derive import derived_heights, line_text
 from newsprint.typeset.fitstore import code_digest, measure_folder
 from newsprint.typeset.measure import PX_TO_PT
 
@@ -63,7 +64,7 @@ def paragraph_lines(lines) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for _, para, line in lines:
         if para is not None:
-            found.setdefault(para, []).append(_text(line))
+            found.setdefault(para, []).append(line_text(line))
     return found
 
 
@@ -75,15 +76,9 @@ def loose_lines(lines) -> dict[str, list[float]]:
     found: dict[str, list[float]] = {}
     for item, _, line in lines:
         gap = getattr(line, "clreq_gap_em", 0.0)
-        if item and gap and is_loose(gap, text := _text(line)):
+        if item and gap and is_loose(gap, text := line_text(line)):
             found.setdefault(item, []).append(round(gap / gap_limit(text), 2))
     return found
-
-
-def _text(line) -> str:
-    from weasyprint.formatting_structure import boxes
-
-    return "".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox))
 
 
 def line_starts(text: str, lines: list[str]) -> list[int]:
@@ -148,9 +143,10 @@ def measure_modules(
     lay_out = partial(_lay_out, typesetter, template, css, texts, fmt.line_pitch, pool)
     part, warnings = lay_out(found)
     heights.update(part)
-    wide = [i for i in measures.wide_items(story, fmt, bounds, heights) if i.id not in heights]
-    if wide and not warnings:  # the second round: testimonies loose at every size
-        part, warnings = lay_out(wide)
+    wide = measures.wide_items(story, fmt, bounds, heights) + measures.also_items(found)
+    wide = [i for i in wide if i.id not in heights]
+    if wide and not warnings:  # the second round: testimonies loose at every size, and
+        part, warnings = lay_out(wide)  # the widths the model did not answer for
         heights.update(part)
     if not warnings:
         _remember(typesetter, replace(now, heights=heights))
@@ -199,6 +195,7 @@ def measure_html(
             heights[f"starts:{name}"] = line_starts(texts[name], texts_of_lines)
     for name, ratios in loose_lines(lines).items():
         heights[measures.loose_key(name)] = ratios
+    heights.update(derived_heights(document, heights, line_pitch))
     return heights, warnings
 
 

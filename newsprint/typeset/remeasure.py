@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 ITEM_START = '<div class="measure" id="'
 INNER_ID = re.compile(r'\bid="(m-[^"]+)"')
+ALSO = re.compile(r'data-also="([^"]*)"')  # an item's other widths (typeset/derive.py)
 VAR = re.compile(r"var\(\s*(--[\w-]+)")
 
 
@@ -40,8 +41,9 @@ def split_items(html: str) -> tuple[str, dict[str, str]]:
 
 def owned(items: dict[str, str], heights: dict) -> dict[str, set]:
     """Each item's keys in the heights: its own id, the paragraphs in it, their starts,
-    its loose lines, and a testimony body's text measured across wider boxes
-    (`<id>-w<cols>`, measures.testimony_wide_id) with their loose lines."""
+    its loose lines, its other widths (data-also) and theirs, and a testimony body's
+    text measured across wider boxes (`<id>-w<cols>`, measures.testimony_wide_id) with
+    their loose lines."""
     wide: dict[str, set] = {}
     for key in heights:
         body, mark, cols = key.removeprefix("loose:").rpartition("-w")
@@ -49,8 +51,9 @@ def owned(items: dict[str, str], heights: dict) -> dict[str, set]:
             wide.setdefault(body, set()).add(key)
     out = {}
     for name, chunk in items.items():
-        inner = set(INNER_ID.findall(chunk))
-        derived = {f"starts:{i}" for i in inner} | {f"loose:{name}"}
+        also = {e.rpartition(":")[0] for found in ALSO.findall(chunk) for e in found.split()}
+        inner = set(INNER_ID.findall(chunk)) | also
+        derived = {f"starts:{i}" for i in inner} | {f"loose:{i}" for i in {name} | also}
         out[name] = {name} | inner | (derived & heights.keys()) | wide.get(name, set())
     return out
 

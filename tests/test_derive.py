@@ -1,0 +1,98 @@
+"""A data-box card laid out at one width is set at its other widths by clreq's model
+(typeset/derive.py, clreq/atwidth.py): the heights and loose lines must be the ones a
+layout at each width gives, and a card the model cannot follow is laid out instead.
+The solver shared out over two processes answers as it does in one."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+SEED = ROOT / "source" / "000_47b12d432780679e.txt"
+
+
+def setting(path, pages=None):
+    from newsprint.build import prepare, session_css
+    from newsprint.compose.html import geometry_css, template_env
+    from newsprint.config import load_config
+    from newsprint.typeset.typesetter import Typesetter
+
+    config = load_config()
+    job = prepare(path, config, pages=pages)
+    env = template_env(job.fmt, config)
+    return job, config, Typesetter(session_css(config)), env, geometry_css(job.fmt)
+
+
+def laid_and_derived(path):
+    """(heights of the cards' first widths with the derived others, heights of the others
+    each laid out), from one measuring document each."""
+    from newsprint.compose import measures
+    from newsprint.typeset.modules import measure_html
+
+    job, config, setter, env, css = setting(path)
+    template = env.get_template("measure.html.j2")
+    cards = [i for i in measures.items(job.story, job.fmt, config.makeup) if i.payload.get("also")]
+    others = measures.also_items(cards)
+    pitch = job.fmt.line_pitch
+    derived, _ = measure_html(setter, template.render(items=cards), css, {}, pitch)
+    laid, _ = measure_html(setter, template.render(items=others), css, {}, pitch)
+    return cards, others, derived, laid
+
+
+@pytest.mark.parametrize("size", [1.0, 1.6])
+def test_each_card_at_each_width_measures_as_laid_out(tmp_path, size):
+    from newsprint.bench.corpus import Spec, write_story
+    from newsprint.compose.measures import loose_key
+
+    path = SEED if size == 1.0 else write_story(Spec(7, size, 2, True, True, True), tmp_path)
+    cards, others, derived, laid = laid_and_derived(path)
+    assert len(others) == 6 * len(cards) > 0
+    assert all(item.id in derived for item in others), "the model answered for every card"
+    for item in others:
+        assert derived[item.id] == laid[item.id], item.id
+        assert derived.get(loose_key(item.id)) == laid.get(loose_key(item.id)), item.id
+    looseness = [laid[loose_key(i.id)] for i in others if loose_key(i.id) in laid]
+    if size == 1.0:  # the seed has loose cards and one of a single box (no figure)
+        assert looseness
+        assert any("%" not in i.text and not any(c.isdigit() for c in i.text) for i in cards)
+
+
+def test_a_card_the_model_cannot_follow_is_laid_out_at_each_width(tmp_path):
+    from newsprint.compose import measures
+    from newsprint.typeset.modules import measure_modules
+
+    copy = SEED.read_text(encoding="utf-8").replace("刑事发案数实现五连降", "刑事发案数 实现五连降")
+    path = tmp_path / "spaced.txt"
+    path.write_text(copy, encoding="utf-8")
+    path.with_name("spaced.edition.toml").write_bytes(
+        SEED.with_suffix(".edition.toml").read_bytes()
+    )
+    job, config, setter, env, css = setting(path)
+    found = measures.items(job.story, job.fmt, config.makeup)
+    spaced = next(i for i in found if i.payload.get("also") and " " in i.text)
+    from newsprint.typeset.modules import measure_html
+
+    template = env.get_template("measure.html.j2")
+    alone, _ = measure_html(setter, template.render(items=[spaced]), css, {}, job.fmt.line_pitch)
+    assert not any(name in alone for name, _ in spaced.also)  # the model stood aside
+    heights, warnings = measure_modules(job.story, job.fmt, config.makeup, setter, env, None)
+    assert not warnings
+    laid, _ = measure_html(
+        setter, template.render(items=measures.also_items([spaced])), css, {}, job.fmt.line_pitch
+    )
+    for name, _ in spaced.also:
+        assert heights[name] == laid[name]
+
+
+def test_the_solver_in_two_processes_answers_as_in_one():
+    from newsprint.compose.headings import module_gap_lines
+    from newsprint.compose.makeup import make_up
+    from newsprint.output.forked import forked_map
+    from newsprint.typeset.modules import measure_modules
+
+    job, config, setter, env, _ = setting(SEED)
+    heights, _ = measure_modules(job.story, job.fmt, config.makeup, setter, env, cache_dir=None)
+    args = (job.story, job.edition, job.fmt, config.makeup, heights, None, module_gap_lines())
+    plan, _, alone = make_up(*args)
+    split, _, shared = make_up(*args, each=forked_map)
+    assert plan is not None and alone == shared and plan.cost == split.cost
