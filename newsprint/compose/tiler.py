@@ -136,7 +136,7 @@ class Tiler:
     def __init__(self, columns: int, lines: int, gap: int):
         self.columns, self.lines, self.gap = columns, lines, gap
         self.mask = (1 << (lines + 1)) - 1
-        self.memo: dict[tuple, int] = {}
+        self.rows: dict[tuple, list[int | None]] = {}  # a run's heights per width, by key
         self.text: dict[tuple, dict] = {}
         self.best: dict[tuple, tuple[float, tuple]] = {}
 
@@ -160,8 +160,7 @@ class Tiler:
             yield split
 
     def heights(self, seq: Seq, i: int, j: int, w: int) -> int:
-        """The heights (bits) atoms[i:j] can fill at width w: the sequence's own memo
-        first, then the one shared by the sequences."""
+        """The heights (bits) atoms[i:j] can fill at width w, worked out once per run."""
         row = self.row(seq, i, j)
         found = row[w]
         if found is None:
@@ -169,33 +168,34 @@ class Tiler:
         return found
 
     def row(self, seq: Seq, i: int, j: int) -> list[int | None]:
-        """The sequence's memo of atoms[i:j]: its heights per width, None until asked."""
+        """The heights of atoms[i:j] per width, None until asked: one list per run, found
+        by the sequence's (i, j) and shared by every sequence that holds the run (its
+        key), so the next reading order finds the run's widths worked out already."""
         found = seq.rows.get((i, j))
         if found is None:
-            found = seq.rows[i, j] = [None] * (self.columns + 1)
+            key = seq.key(i, j)
+            found = self.rows.get(key)
+            if found is None:
+                found = self.rows[key] = [None] * (self.columns + 1)
+            seq.rows[i, j] = found
         return found
 
     def _heights(self, seq: Seq, i: int, j: int, w: int) -> int:
         if w < seq.need(i, j):
             return 0
-        key = (seq.key(i, j), w)
-        found = self.memo.get(key)
-        if found is not None:
-            return found
         value = self.whole_bits(seq, i, j, w) & self.mask
         if j - i > 1 and seq.area[j] - seq.area[i] <= w * self.lines:
-            rows, empty = seq.rows, [None] * (self.columns + 1)
+            rows, row = seq.rows, self.row
             for k, down, across in seq.splits_from(i):
                 if k >= j:
                     break
-                first = rows.get((i, k)) or rows.setdefault((i, k), empty.copy())
-                rest = rows.get((k, j)) or rows.setdefault((k, j), empty.copy())
+                first = rows.get((i, k)) or row(seq, i, k)
+                rest = rows.get((k, j)) or row(seq, k, j)
                 if down:  # text beside its own text: legs, no stubs
                     value |= self._beside(seq, i, k, j, w, first, rest, -1 if across else LEGS)
                 if across:
                     value |= self._above(seq, i, k, j, w, first, rest)
             value &= self.mask
-        self.memo[key] = value
         return value
 
     def _beside(self, seq: Seq, i, k, j, w, first: list, rest: list, legs: int) -> int:
