@@ -23,15 +23,19 @@ def setting(path, pages=None):
     return job, config, Typesetter(session_css(config)), env, geometry_css(job.fmt)
 
 
-def laid_and_derived(path):
-    """(heights of the cards' first widths with the derived others, heights of the others
-    each laid out), from one measuring document each."""
+def laid_and_derived(path, kinds=("databox-item",)):
+    """(items of `kinds` that carry other widths, those widths as items, heights of the
+    first with the derived others, heights of the others each laid out)."""
     from newsprint.compose import measures
+    from newsprint.typeset.derive import same_html
     from newsprint.typeset.modules import measure_html
+    from newsprint.typeset.remeasure import split_items
 
     job, config, setter, env, css = setting(path)
     template = env.get_template("measure.html.j2")
-    cards = [i for i in measures.items(job.story, job.fmt, config.makeup) if i.payload.get("also")]
+    found = measures.items(job.story, job.fmt, config.makeup)
+    found = same_html(found, split_items(template.render(items=found))[1])
+    cards = [i for i in found if i.payload.get("also") and i.kind in kinds]
     others = measures.also_items(cards)
     pitch = job.fmt.line_pitch
     derived, _ = measure_html(setter, template.render(items=cards), css, {}, pitch)
@@ -96,3 +100,33 @@ def test_the_solver_in_two_processes_answers_as_in_one():
     plan, _, alone = make_up(*args)
     split, _, shared = make_up(*args, each=forked_map)
     assert plan is not None and alone == shared and plan.cost == split.cost
+
+
+def test_a_head_the_same_at_a_wider_width_measures_as_laid_out_there():
+    from newsprint.compose.measures import loose_key
+
+    heads, others, derived, laid = laid_and_derived(SEED, ("testimony-head", "databox-title"))
+    assert {i.kind for i in heads} == {"testimony-head", "databox-title"}
+    assert all(item.id in derived for item in others)
+    for item in others:
+        assert derived[item.id] == laid[item.id], item.id
+        assert loose_key(item.id) not in derived and loose_key(item.id) not in laid
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<h3>很长的标题文字很长的标题文字很长</h3><p>讲述人</p>",  # wraps where the HTML does not
+        '<h3 style="padding-top: 10%">短标题</h3><p>讲述人</p>',  # as high as it is wide
+    ],
+)
+def test_an_item_the_rules_do_not_cover_is_left_to_the_layout(inner):
+    from newsprint.typeset.modules import measure_html
+
+    job, config, setter, env, css = setting(SEED)
+    html = (
+        '<html lang="zh-CN"><body class="measuring"><div class="measure" id="m-a" '
+        f'style="width: 60.000pt" data-also="m-b:200.000">{inner}</div></body></html>'
+    )
+    heights, warnings = measure_html(setter, html, css, {}, job.fmt.line_pitch)
+    assert "m-a" in heights and "m-b" not in heights and not warnings

@@ -12,11 +12,35 @@ answer for is laid out at each width after (typeset/modules.py).
 from __future__ import annotations
 
 from newsprint.clreq import atwidth
-from newsprint.compose.measures import loose_key
+from newsprint.compose.measures import Item, loose_key
 from newsprint.hanzi import gap_limit, is_loose
 from newsprint.typeset.measure import PX_TO_PT
 
 PT_TO_PX = 1 / 0.75  # as WeasyPrint reads a width in pt (css/units.py)
+# Items the template breaks by hand to fit their width (compose/headings.py): at a wider
+# width, the same HTML sets the same lines
+BROKEN_BY_HAND = ("testimony-head", "databox-title")
+
+
+def same_html(found: list[Item], chunks: dict[str, str]) -> list[Item]:
+    """`found` with the items the template wrote the same at several widths (`chunks`:
+    each item's HTML by id, remeasure.split_items) laid out at the narrowest only, the
+    others in its `also`: a testimony's head is the same at two and three columns."""
+    groups: dict[tuple, list[Item]] = {}
+    for item in found:
+        if item.kind in BROKEN_BY_HAND and item.id in chunks:
+            inner = chunks[item.id].partition(">")[2]  # past the item's own tag: its width
+            groups.setdefault((item.kind, inner), []).append(item)
+    first, later = {}, set()
+    for group in groups.values():
+        if len(group) > 1:
+            narrowest, *rest = sorted(group, key=lambda i: i.width)
+            also = [(i.id, i.width) for i in rest]
+            first[narrowest.id] = Item(
+                narrowest.id, narrowest.kind, narrowest.width, {**narrowest.payload, "also": also}
+            )
+            later |= {i.id for i in rest}
+    return [first.get(i.id, i) for i in found if i.id not in later]
 
 
 def line_text(line) -> str:
@@ -45,15 +69,14 @@ def derived_heights(document, heights: dict, line_pitch: float) -> dict:
 
 
 def _items(document):
-    """(measured item box, its one block of text) for each item with data-also."""
+    """(measured item box, its blocks of text) for each item with data-also."""
     from weasyprint.formatting_structure import boxes
 
     def walk(box):
         element = getattr(box, "element", None)
         if element is not None and element.get("data-also") and box.element_tag == "div":
             blocks = [b for b in box.descendants() if isinstance(b, boxes.BlockBox)]
-            texts = [b for b in blocks if any(isinstance(c, boxes.LineBox) for c in b.children)]
-            yield box, texts[0] if len(texts) == 1 else None
+            yield box, [b for b in blocks if any(isinstance(c, boxes.LineBox) for c in b.children)]
             return
         for child in getattr(box, "children", None) or ():
             yield from walk(child)
@@ -62,12 +85,52 @@ def _items(document):
         yield from walk(page._page_box)
 
 
-def _derive(item, block, heights: dict, line_pitch: float) -> dict | None:
+def _derive(item, blocks: list, heights: dict, line_pitch: float) -> dict | None:
+    name = item.element.get("id")
+    if not blocks or name not in heights:
+        return None
+    also = [entry.rpartition(":") for entry in item.element.get("data-also").split()]
+    if not _fixed(item):
+        return None  # a height that follows the width beyond its lines
+    if all(_broken_by_hand(block) for block in blocks) and loose_key(name) not in heights:
+        wider = [(other, float(width)) for other, _, width in also]
+        if all(width * PT_TO_PX >= item.width for _, width in wider):
+            return {other: heights[name] for other, _ in wider}
+    return (
+        _derive_paragraph(item, blocks[0], also, heights, line_pitch) if len(blocks) == 1 else None
+    )
+
+
+def _fixed(item) -> bool:
+    """Is nothing in the item as high as the width makes it, but its lines: no picture,
+    no vertical margin or padding in % (of the width)?"""
+    from weasyprint.formatting_structure import boxes
+
+    sides = ("margin_top", "margin_bottom", "padding_top", "padding_bottom")
+    for box in item.descendants():
+        if isinstance(box, boxes.ReplacedBox):
+            return False
+        if any(getattr(box.style[side], "unit", None) == "%" for side in sides):
+            return False
+    return True
+
+
+def _broken_by_hand(block) -> bool:
+    """Does every line of the block end where the HTML breaks it (<br>, the block's end),
+    none justified? A heading the template broke to fit (compose/headings.py): wider,
+    with the same HTML, it sets the same lines, so the same height."""
+    from weasyprint.formatting_structure import boxes
+
+    lines = [c for c in block.children if isinstance(c, boxes.LineBox)]
+    breaks = sum(1 for e in block.element.iter() if str(e.tag).rpartition("}")[2] == "br")
+    return len(lines) == breaks + 1 and block.style["text_align_last"] != "justify"
+
+
+def _derive_paragraph(item, block, also, heights: dict, line_pitch: float) -> dict | None:
+    """A paragraph clreq broke itself, at the other widths by its model (clreq/atwidth)."""
     from weasyprint.formatting_structure import boxes
 
     name = item.element.get("id")
-    if block is None or name not in heights:
-        return None
     lines = [c for c in block.children if isinstance(c, boxes.LineBox)]
     pitch = lines[0].height
     if any(abs(line.height - pitch) > 0.01 for line in lines):
@@ -80,8 +143,7 @@ def _derive(item, block, heights: dict, line_pitch: float) -> dict | None:
         return None
     around = item.width - block.width  # what the item's width gives beyond the text's
     out = {}
-    for entry in item.element.get("data-also").split():
-        other, _, width = entry.rpartition(":")
+    for other, _, width in also:
         at = atwidth.lines_at(para, float(width) * PT_TO_PX - around)
         if at is None:
             return None

@@ -23,7 +23,7 @@ from newsprint.config import MakeupSettings, PageFormat
 from newsprint.hanzi import gap_limit, is_loose
 from newsprint.story.model import Story
 from newsprint.typeset import remeasure
-from newsprint.typeset.derive import derived_heights, line_text
+from newsprint.typeset.derive import derived_heights, line_text, same_html
 from newsprint.typeset.fitstore import code_digest, measure_folder
 from newsprint.typeset.measure import PX_TO_PT
 
@@ -114,6 +114,9 @@ def measure_modules(
     found = measures.items(story, fmt, bounds)
     template = env.get_template("measure.html.j2")
     html = template.render(items=found)
+    merged = same_html(found, remeasure.split_items(html)[1])
+    if len(merged) < len(found):  # heads the same at two widths: laid out at one
+        found, html = merged, template.render(items=merged)
     css = geometry_css(fmt)
     layout_css = typesetter.layout_css()
     digest = hashlib.sha256()
