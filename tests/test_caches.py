@@ -88,3 +88,28 @@ def test_the_picture_cache_keeps_the_conversions_used_last(tmp_path):
     pictures.prepare_picture(rgb_photo, elsewhere, width_mm=40)
     pictures.prepare_picture(rgb_photo, elsewhere, width_mm=20)
     assert len(list(elsewhere.glob("*.jpg"))) == 3
+
+
+def test_compiled_templates_are_kept_and_an_edited_one_compiled_anew(tmp_path):
+    import jinja2
+
+    from newsprint.compose.html import CompiledTemplates
+
+    layout, kept = tmp_path / "layout", tmp_path / "kept"
+    layout.mkdir()
+    (layout / "t.j2").write_text("one {{ x }}", encoding="utf-8")
+
+    def env():
+        loader = jinja2.FileSystemLoader(str(layout))
+        return jinja2.Environment(loader=loader, bytecode_cache=CompiledTemplates(kept))
+
+    assert env().get_template("t.j2").render(x=1) == "one 1"
+    assert len(list(kept.iterdir())) == 1  # written at the first compile
+    assert env().get_template("t.j2").render(x=2) == "one 2"  # read back
+    (layout / "t.j2").write_text("two {{ x }}", encoding="utf-8")
+    assert env().get_template("t.j2").render(x=3) == "two 3"  # the edit, not the old code
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    loader = jinja2.FileSystemLoader(str(layout))
+    unwritable = jinja2.Environment(loader=loader, bytecode_cache=CompiledTemplates(blocked))
+    assert unwritable.get_template("t.j2").render(x=4) == "two 4"

@@ -12,7 +12,9 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+from statistics import median
 
 from newsprint.bench.pdfbytes import summary, where_the_bytes_go
 from newsprint.bench.peers import PeerRun, peers, timed_run
@@ -103,21 +105,34 @@ def clreq_cost(story: Path, repeat: int = 2) -> dict:
     }
 
 
-def cold_and_peers(story: Path, out: Path) -> dict:
+PAIRS = 5  # rounds of (new story, cold, peers): one round moves 20 % on this machine
+
+
+def cold_and_peers(story: Path, out: Path, pairs: int = PAIRS) -> dict:
     """Our cold renders (a new story, then again with its fit on disk) beside the peers'
-    one-pass renders of the same copy, one after the other in this run; and the bytes."""
-    first, first_peak = cold_render(story, out / "first", out / "fit")
-    cold, peak = cold_render(story, out / "cold", out / "fit")
-    runs = peers(story, out / "peers")
+    one-pass renders of the same copy, one after the other, `pairs` times in this run:
+    the medians, and the median of each round's ratio to plain WeasyPrint; the bytes."""
+    rounds = []
+    for n in range(pairs):
+        first, first_peak = cold_render(story, out / "first", out / f"fit{n}")
+        cold, peak = cold_render(story, out / "cold", out / f"fit{n}")
+        rounds.append((first, first_peak, cold, peak, peers(story, out / "peers")))
+    first, first_peak, cold, peak = (median([r[k] for r in rounds]) for k in range(4))
+    runs = [
+        replace(r, seconds=median([x[4][i].seconds for x in rounds])) if r.seconds else r
+        for i, r in enumerate(rounds[-1][4])
+    ]
     plain = runs[0]
+    ratios = [(r[0] / r[4][0].seconds, r[2] / r[4][0].seconds) for r in rounds]
     pdfs = sorted((out / "cold" / story.stem).glob("*.pdf"))
     prints = [p for p in pdfs if p.name.endswith("-print.pdf")]
     archive = next(p for p in pdfs if p.name.endswith("-archive.pdf"))
     ours = {
         "cold_new_story_s": round(first, 2),
         "cold_render_s": round(cold, 2),
-        "cold_ratio_to_plain": round(cold / plain.seconds, 2),
-        "cold_new_story_ratio_to_plain": round(first / plain.seconds, 2),
+        "cold_ratio_to_plain": round(median([c for _, c in ratios]), 2),
+        "cold_new_story_ratio_to_plain": round(median([n for n, _ in ratios]), 2),
+        "ratios_per_round (new, cold)": [(round(n, 2), round(c, 2)) for n, c in ratios],
         "peak_rss_mib": round(max(peak, first_peak)),
         "print_pdfs_bytes": sum(p.stat().st_size for p in prints),
         "archive_bytes": archive.stat().st_size,

@@ -6,14 +6,16 @@ place HTML is written.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+from pathlib import Path
 
 import jinja2
 import markupsafe
 
 from newsprint.compose import headings, ids
-from newsprint.config import LAYOUT_DIR, PT_PER_MM, Config, PageFormat
+from newsprint.config import LAYOUT_DIR, PROJECT_ROOT, PT_PER_MM, Config, PageFormat
 from newsprint.story.edition import Edition
 from newsprint.story.model import Story
 
@@ -75,6 +77,28 @@ def headline_fit(text: str, width_pt: float) -> float:
 _ENVS: dict[str, jinja2.Environment] = {}
 
 
+TEMPLATE_CACHE = PROJECT_ROOT / ".cache" / "templates"
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """The templates' compiled code kept on disk (.cache/templates/): compiling them was
+    50-60 ms of every render in a fresh process. Jinja keeps each template's source
+    checksum with its code, so an edited template is compiled anew; a folder it cannot
+    write to costs the compile, never the render."""
+
+    def __init__(self, folder: Path = TEMPLATE_CACHE):
+        super().__init__(str(folder))
+
+    def load_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+
+
 def template_env(fmt: PageFormat, config: Config) -> jinja2.Environment:
     """template_env_for() kept per format and config: compiling the templates took
     30-60 ms of every render (each page worker's too); the loader still reloads a
@@ -100,6 +124,7 @@ def template_env_for(fmt: PageFormat, config: Config) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=CompiledTemplates(),
     )
     env.filters["figures"] = figures
     env.filters["lines"] = lambda value, role, size=None, width=None: headings.broken(
