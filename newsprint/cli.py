@@ -360,9 +360,17 @@ def run() -> None:
     rendering = argv[0] == "render"
     if rendering:
         gc.set_threshold(*THRESHOLDS)  # the imports collect too (runtime.py)
+        from newsprint.compose.words import stories_named, story_words
+        from newsprint.output.forked import Forked
+
+        # rjieba's dictionary and a new story's heading words, beside the imports
+        words = Forked(story_words, stories_named(argv[1:], DEFAULT_STORY))
         import newsprint.build  # noqa: F401 - loaded first, to be frozen
+        from newsprint.compose.headings import CUTS
         from newsprint.typeset.typesetter import remove_font_folders
 
+        with contextlib.suppress(Exception):  # a copy it cannot read: the render says why
+            CUTS.update(words.result())
         tune_collector()
     status = main(argv)
     if rendering:

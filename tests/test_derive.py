@@ -130,3 +130,25 @@ def test_an_item_the_rules_do_not_cover_is_left_to_the_layout(inner):
     )
     heights, warnings = measure_html(setter, html, css, {}, job.fmt.line_pitch)
     assert "m-a" in heights and "m-b" not in heights and not warnings
+
+
+def test_the_heading_words_cut_beside_the_imports_are_all_a_render_asks_for(tmp_path):
+    from newsprint.bench.corpus import Spec, write_story
+    from newsprint.build import build
+    from newsprint.compose import headings
+    from newsprint.compose.words import stories_named, story_words
+
+    stories = [SEED, write_story(Spec(11, 1.0, 2, True, True, True, True), tmp_path)]
+    assert stories_named(["--out", "x", str(stories[1])], SEED) == [stories[1]]
+    assert stories_named(["--pages", "1"], SEED) == [SEED]
+    kept = dict(headings.CUTS)
+    try:
+        headings.CUTS.clear()
+        headings.CUTS.update(story_words(stories))
+        asked = set(headings.CUTS)
+        for story in stories:
+            build(story, tmp_path / "out", typography=False, archive=False)
+        assert set(headings.CUTS) == asked  # no phrase was cut that the child had not cut
+    finally:
+        headings.CUTS.clear()
+        headings.CUTS.update(kept)
