@@ -12,11 +12,11 @@ the laid-out width exactly: the same lines, the same loose gaps.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 from newsprint.clreq import paragraph, totalfit
-from newsprint.clreq.measure import _units, gap_eligible
+from newsprint.clreq.measure import gap_eligible
+from newsprint.clreq.patch import slack_shares
 from newsprint.hanzi import han_latin, is_han
 
 FROM_UNITS = 1 / 1024  # Pango units to CSS px (WeasyPrint's text.ffi.FROM_UNITS)
@@ -127,8 +127,8 @@ def _aligned(style, last: bool) -> str:
 
 def _widest_gap(para: Paragraph, start: int, end: int, trim: bool, available: float) -> float:
     """The widest gap (em) between two Han characters of one face and size on the line
-    text[start:end] justified to `available` px: patch._justify_line's share of the
-    slack, spread by patch._spread in whole thousandths of an em."""
+    text[start:end] justified to `available` px, by the shares of its slack that
+    patch._justify_line gives its gaps (patch.slack_shares)."""
     m, sizes = para.metrics, para.sizes
     natural = sum(m.advances[start:end]) + sum(m.gaps[start : end - 1])
     natural += m.trims[end - 1] if trim else 0
@@ -142,15 +142,10 @@ def _widest_gap(para: Paragraph, start: int, end: int, trim: bool, available: fl
     if not gaps and not mixed:
         return 0.0
     added = [0] * len(text)
-    share = extra / (len(gaps) + len(mixed))
     root = para.style["font_size"]
-    caps = [totalfit.HL_STRETCH / 1000 * _gap_em(sizes, j, root) for j in mixed]
-    given = _spread(sizes, mixed, [min(share, cap) for cap in caps], added)
-    rest = extra - given
-    if gaps:
-        _spread(sizes, gaps, [rest / len(gaps)] * len(gaps), added)
-    elif mixed:
-        _spread(sizes, mixed, [rest / len(mixed)] * len(mixed), added)
+    size_of = [size for size, _, _ in sizes]
+    for j, units in slack_shares(extra, gaps, mixed, size_of, lambda j: _gap_em(sizes, j, root)):
+        added[j] += units
     worst = 0.0
     for j in pairs:
         (size, family, box_end), (other, other_family, _) = sizes[j], sizes[j + 1]
@@ -166,17 +161,3 @@ def _widest_gap(para: Paragraph, start: int, end: int, trim: bool, available: fl
 def _gap_em(sizes, j: int, root: float) -> float:
     a, b = sizes[j][0], sizes[j + 1][0]
     return a if abs(a - b) < 0.01 else root
-
-
-def _spread(sizes, where: list[int], amounts: list[float], added: list[int]) -> float:
-    done, wanted = 0.0, 0.0
-    for j, amount in zip(where, amounts, strict=True):
-        wanted += amount
-        size = sizes[j][0]
-        thousandths = math.floor((wanted - done) / size * 1000)
-        if thousandths <= 0:
-            continue
-        units = _units(thousandths, size)
-        added[j] += units
-        done += units * FROM_UNITS
-    return done

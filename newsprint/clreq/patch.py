@@ -91,15 +91,15 @@ def _justify_line(context, line, extra_width):
     mixed = [i for i, a, b in pairs if han_latin(a, b)]
     if not gaps and not mixed:
         return _ORIGINAL["justify_line"](context, line, extra_width)
+    from weasyprint.text.ffi import FROM_UNITS
+
     added: dict = {}
-    share = extra_width / (len(gaps) + len(mixed))
-    caps = [totalfit.HL_STRETCH / 1000 * _gap_em(chars, i, line) for i in mixed]
-    given = _spread(chars, mixed, [min(share, cap) for cap in caps], added)
-    rest = extra_width - given
-    if gaps:
-        _spread(chars, gaps, [rest / len(gaps)] * len(gaps), added)
-    elif mixed:
-        _spread(chars, mixed, [rest / len(mixed)] * len(mixed), added)
+    sizes = [c[0].style["font_size"] if c else 0 for c in chars]
+    shares = slack_shares(extra_width, gaps, mixed, sizes, lambda i: _gap_em(chars, i, line))
+    for i, units in shares:
+        box, index, _ = chars[i]
+        _extras(box.pango_layout)[index] += units
+        added[id(box)] = added.get(id(box), 0) + units * FROM_UNITS
     _shift(line, added, 0)
     line.clreq_gap_em = _widest_han_gap(chars, pairs)
 
@@ -132,23 +132,36 @@ def _gap_em(chars, i: int, line) -> float:
     return a if abs(a - b) < 0.01 else line.style["font_size"]
 
 
-def _spread(chars, where: list[int], amounts: list[float], added: dict) -> float:
-    """Widen the gaps after chars[where] by amounts (pt), in whole thousandths of an em
-    rounded so the sum never overshoots; returns what was given."""
-    from weasyprint.text.ffi import FROM_UNITS
+def slack_shares(extra: float, gaps: list[int], mixed: list[int], sizes, em_of) -> list:
+    """[(pair i, Pango units)]: what a justified line's slack `extra` gives the gap after
+    character i. The Han–Latin gaps (`mixed`) take their share up to ⅓ em of em_of(i),
+    the gaps between characters (`gaps`) the rest; each in whole thousandths of its
+    character's em (`sizes`), rounded so the sum never overshoots. clreq/atwidth.py
+    models a line by the same shares."""
+    out: list = []
+    share = extra / (len(gaps) + len(mixed))
+    caps = [totalfit.HL_STRETCH / 1000 * em_of(i) for i in mixed]
+    given = _spread(sizes, mixed, [min(share, cap) for cap in caps], out)
+    rest = extra - given
+    if gaps:
+        _spread(sizes, gaps, [rest / len(gaps)] * len(gaps), out)
+    elif mixed:
+        _spread(sizes, mixed, [rest / len(mixed)] * len(mixed), out)
+    return out
 
+
+def _spread(sizes, where: list[int], amounts: list[float], out: list) -> float:
+    """Widen the gaps after characters `where` by amounts (pt) into `out`; returns what
+    was given."""
     done, wanted = 0.0, 0.0
     for i, amount in zip(where, amounts, strict=True):
         wanted += amount
-        box, index, _ = chars[i]
-        font_size = box.style["font_size"]
-        thousandths = math.floor((wanted - done) / font_size * 1000)
+        thousandths = math.floor((wanted - done) / sizes[i] * 1000)
         if thousandths <= 0:
             continue
-        units = _units(thousandths, font_size)
-        _extras(box.pango_layout)[index] += units
-        done += units * FROM_UNITS
-        added[id(box)] = added.get(id(box), 0) + units * FROM_UNITS
+        units = _units(thousandths, sizes[i])
+        out.append((i, units))
+        done += units / 1024  # Pango units (WeasyPrint's FROM_UNITS)
     return done
 
 
