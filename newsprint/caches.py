@@ -16,6 +16,15 @@ import os
 from pathlib import Path
 
 
+def chosen_folder(inside: str, default: Path) -> Path | None:
+    """Where a render keeps a cache: `default`, or `inside` the folder the environment's
+    NEWSPRINT_FIT_CACHE names (the benchmarks' new story), or None when it is `off`."""
+    chosen = os.environ.get("NEWSPRINT_FIT_CACHE", "")
+    if chosen == "off":
+        return None
+    return Path(chosen) / inside if chosen else default
+
+
 def write_whole(path: Path, data: bytes) -> None:
     """Write a cache file whole or not at all: a render beside this one reads the old
     file or the new, never half of one (the temporary file is this process's own)."""

@@ -43,7 +43,7 @@ def test_prune_keeps_the_latest_used_by_count_and_bytes(tmp_path):
 def test_a_render_prunes_the_measurements_and_fits_it_no_longer_uses(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSPRINT_FIT_CACHE", str(tmp_path / "fit"))
     monkeypatch.setattr(modules, "MEASUREMENTS_KEPT", 3)
-    monkeypatch.setattr(fitstore, "STORES_KEPT", 2)
+    monkeypatch.setattr(fitstore, "STORES_KEPT", 1)
     monkeypatch.setattr(headings, "CUTS", {})  # as a new process: the cuts are saved too
     measured, fits = tmp_path / "fit" / "measure", tmp_path / "fit"
     measured.mkdir(parents=True)
@@ -57,10 +57,11 @@ def test_a_render_prunes_the_measurements_and_fits_it_no_longer_uses(tmp_path, m
     kept = sorted(p.name for p in measured.glob("*.json"))
     new = [name for name in kept if not name.startswith("stale")]
     assert len(new) == 1 and kept == sorted([*new, "stale0.json", "stale1.json"])
-    assert not any(p.exists() for p in old_fits)  # the new store and its cuts are the two
-    assert (
-        len(list(fits.glob("*.pickle"))) == 2 and fitstore.store_path(typesetter.font_css).exists()
-    )
+    assert not any(p.exists() for p in old_fits)  # the new store is the one kept
+    assert [p.name for p in fits.glob("*.pickle")] == [
+        fitstore.store_path(typesetter.font_css).name
+    ]
+    assert list((fits / "words").glob("rjieba-*.pickle"))  # the heading words, apart
 
     # The next process reads the measurement back (no layout), and that counts as a use.
     os.utime(measured / new[0], (1, 1))

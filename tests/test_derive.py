@@ -132,12 +132,13 @@ def test_an_item_the_rules_do_not_cover_is_left_to_the_layout(inner):
     assert "m-a" in heights and "m-b" not in heights and not warnings
 
 
-def test_the_heading_words_cut_beside_the_imports_are_all_a_render_asks_for(tmp_path):
+def test_the_heading_words_cut_beside_the_imports_are_all_a_render_asks_for(tmp_path, monkeypatch):
     from newsprint.bench.corpus import Spec, write_story
     from newsprint.build import build
     from newsprint.compose import headings
-    from newsprint.compose.words import stories_named, story_words
+    from newsprint.compose.words import known_words, stories_named, story_words
 
+    monkeypatch.setenv("NEWSPRINT_FIT_CACHE", str(tmp_path / "fit"))  # no words kept yet
     stories = [SEED, write_story(Spec(11, 1.0, 2, True, True, True, True), tmp_path)]
     assert stories_named(["--out", "x", str(stories[1])], SEED) == [stories[1]]
     assert stories_named(["--pages", "1"], SEED) == [SEED]
@@ -149,6 +150,7 @@ def test_the_heading_words_cut_beside_the_imports_are_all_a_render_asks_for(tmp_
         for story in stories:
             build(story, tmp_path / "out", typography=False, archive=False)
         assert set(headings.CUTS) == asked  # no phrase was cut that the child had not cut
+        assert asked == set(known_words()) and len(asked) > 20  # and they are kept
     finally:
         headings.CUTS.clear()
         headings.CUTS.update(kept)

@@ -71,8 +71,9 @@ def test_the_breakers_limits_are_part_of_the_code_digest(tmp_path, monkeypatch):
 
 def test_the_heading_word_cuts_are_kept_so_a_known_story_never_loads_rjieba(tmp_path):
     """rjieba's dictionary is 0.08 s of a render: the cuts of the headings (made for
-    the make-up, and for the typography report in a forked child) are kept with the
-    fits, and the second render of a story does not import it."""
+    the make-up, and for the typography report in a forked child) are kept on disk
+    (compose/words.py), and the second render of a story does not import it, neither
+    in render.py nor in the child that cuts a new story's words beside its imports."""
     import os
     import subprocess
     import sys
@@ -86,4 +87,4 @@ def test_the_heading_word_cuts_are_kept_so_a_known_story_never_loads_rjieba(tmp_
     again = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
     assert "| rjieba\n" in first.stderr
     assert "rjieba" not in again.stderr
-    assert list((tmp_path / "fit").glob("*.cuts.pickle"))
+    assert list((tmp_path / "fit" / "words").glob("rjieba-*.pickle"))

@@ -16,7 +16,6 @@ measurements go in its measure/), or `off` for neither (a new story's first rend
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import weasyprint
 
 from newsprint import caches
 from newsprint.compose import headings
+from newsprint.compose.words import keep_words, known_words
 from newsprint.config import PROJECT_ROOT
 
 FOLDER = PROJECT_ROOT / ".cache" / "fit"
@@ -32,16 +32,13 @@ PACKAGE = Path(__file__).resolve().parent.parent
 CODE = ("compose", "typeset", "clreq", "story")
 RULES = ("hanzi.py",)
 MOST = 500  # entries kept, the latest
-STORES_KEPT = 16  # files of .cache/fit/ kept, the latest used: the stores and their cuts
+STORES_KEPT = 16  # files of .cache/fit/ kept, the latest used
 
 
 def folder(inside: str = "", default: Path = FOLDER) -> Path | None:
     """Where the fits are kept: .cache/fit/, or the folder NEWSPRINT_FIT_CACHE names
     (`inside` it for another cache); None when it is `off`."""
-    chosen = os.environ.get("NEWSPRINT_FIT_CACHE", "")
-    if chosen == "off":
-        return None
-    return Path(chosen) / inside if chosen else default
+    return caches.chosen_folder(inside, default)
 
 
 def measure_folder() -> Path | None:
@@ -74,12 +71,12 @@ def code_digest() -> str:
 
 def load(typesetter) -> None:
     """Fill the typesetter's empty fit cache from disk (an unreadable file is no cache),
-    and the headings' word cuts (compose/headings.CUTS) beside it."""
+    and the headings' word cuts (compose/headings.CUTS) from .cache/words/."""
     path = store_path(typesetter.font_css)
     typesetter.fit_store = path
     if path is None or typesetter.fit_cache is None:
         return
-    _load_cuts(path)
+    headings.CUTS.update(known_words())
     typesetter.cuts_stored = len(headings.CUTS)
     if not path.is_file():
         return
@@ -88,35 +85,16 @@ def load(typesetter) -> None:
     except Exception:  # noqa: BLE001 - a torn or old file: fit afresh, rewrite it
         return
     caches.used(path)
-    caches.used(_cuts_path(path))
     if isinstance(entries, dict):
         typesetter.fit_cache.update(entries)
     typesetter.fit_stored = set(typesetter.fit_cache)
-
-
-def _cuts_path(path: Path) -> Path:
-    return path.with_suffix(".cuts.pickle")
-
-
-def _load_cuts(path: Path) -> None:
-    try:
-        cuts = pickle.loads(_cuts_path(path).read_bytes())
-    except Exception:  # noqa: BLE001 - none yet, torn or old: cut afresh
-        cuts = None
-    if isinstance(cuts, dict):
-        headings.CUTS.update(cuts)
-
-
-def _save_cuts(path: Path) -> None:
-    cuts = dict(list(headings.CUTS.items())[-MOST * 20 :])
-    caches.write_whole(_cuts_path(path), pickle.dumps(cuts))
 
 
 def save(typesetter) -> None:
     """Write the typesetter's fit cache back when a render added to it (and new cuts)."""
     path = getattr(typesetter, "fit_store", None)
     if path is not None and len(headings.CUTS) != getattr(typesetter, "cuts_stored", -1):
-        _save_cuts(path)
+        keep_words(headings.CUTS)
         typesetter.cuts_stored = len(headings.CUTS)
     cache = typesetter.fit_cache
     if path is None or cache is None or set(cache) == getattr(typesetter, "fit_stored", set()):
