@@ -81,4 +81,4 @@ golden: setup ## Re-make the golden proofs in tests/golden/ after a wanted chang
 	$(PY) -m pytest -q tests/test_golden.py --update-golden
 
 clean: ## Remove out/ and caches (keeps .venv and fonts)
-	rm -rf out .pytest_cache
+	rm -rf out .pytest_cache .cache
