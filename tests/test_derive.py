@@ -73,7 +73,7 @@ def test_a_card_the_model_cannot_follow_is_laid_out_at_each_width(tmp_path):
     )
     job, config, setter, env, css = setting(path)
     found = measures.items(job.story, job.fmt, config.makeup)
-    spaced = next(i for i in found if i.payload.get("also") and " " in i.text)
+    spaced = next(i for i in found if i.kind == "databox-item" and " " in i.text)
     from newsprint.typeset.modules import measure_html
 
     template = env.get_template("measure.html.j2")
@@ -116,7 +116,8 @@ def test_a_head_the_same_at_a_wider_width_measures_as_laid_out_there():
 @pytest.mark.parametrize(
     "inner",
     [
-        "<h3>很长的标题文字很长的标题文字很长</h3><p>讲述人</p>",  # wraps where the HTML does not
+        # wraps where the HTML does not, in an inline box with padding: not clreq's alone
+        '<h3>很长的标题<span style="padding: 0 2pt">文字</span>很长的标题</h3><p>讲述人</p>',
         '<h3 style="padding-top: 10%">短标题</h3><p>讲述人</p>',  # as high as it is wide
     ],
 )
@@ -154,3 +155,43 @@ def test_the_heading_words_cut_beside_the_imports_are_all_a_render_asks_for(tmp_
     finally:
         headings.CUTS.clear()
         headings.CUTS.update(kept)
+
+
+def test_a_loose_testimony_across_a_wider_box_measures_as_laid_out(tmp_path):
+    """Several paragraphs, each indented and broken by clreq alone: each gains or loses
+    its own lines. Only a text loose in its column is set wider (the make-up asks for
+    nothing else: measures.wide_items)."""
+    from newsprint.bench.corpus import Spec, write_story
+    from newsprint.compose.measures import loose_key
+
+    path = write_story(Spec(0, 1.0, 2, True, True, True, True), tmp_path)
+    bodies, others, derived, laid = laid_and_derived(path, ("testimony-body",))
+    loose = [b for b in bodies if loose_key(b.id) in derived]
+    assert loose and len(loose) < len(bodies)
+    wide = {name for b in loose for name, _ in b.also}
+    assert wide and all(name in derived for name in wide)
+    assert not any(name in derived for b in bodies if b not in loose for name, _ in b.also)
+    for name in wide:
+        assert derived[name] == laid[name], name
+        assert derived.get(loose_key(name)) == laid.get(loose_key(name)), name
+
+
+def test_paragraphs_of_an_item_are_set_wider_each_by_its_own_lines():
+    from newsprint.typeset.modules import measure_html
+
+    job, config, setter, env, css = setting(SEED)
+    inner = "<h3>很长的标题文字很长的标题文字很长</h3><p>讲述人说的话也很长很长很长很长</p>"
+    page = '<html lang="zh-CN"><body class="measuring">{}</body></html>'
+    item = '<div class="measure" id="{}" style="width: {}pt"{}>{}</div>'
+    pitch = job.fmt.line_pitch
+    derived, _ = measure_html(
+        setter,
+        page.format(item.format("m-a", "60.000", ' data-also="m-b:200.000"', inner)),
+        css,
+        {},
+        pitch,
+    )
+    laid, _ = measure_html(
+        setter, page.format(item.format("m-b", "200.000", "", inner)), css, {}, pitch
+    )
+    assert derived["m-b"] == laid["m-b"] < derived["m-a"]

@@ -68,17 +68,19 @@ def paragraph_of(block) -> Paragraph | None:
         found = Paragraph(plan.metrics, sizes, style, indent, True, plan.step, units)
     else:
         texts = [c for line in lines for c in line.children]
-        if indent or not all(isinstance(t, boxes.TextBox) for t in texts):
+        if not texts or not all(isinstance(t, boxes.TextBox) for t in texts):
             return None
-        if len({id(t.style) for t in texts}) != 1 or not texts:
+        if len({id(t.style) for t in texts}) != 1:
             return None
         text, box = "".join(t.text for t in texts), texts[0]
-        if not _managed(box.style, text):
-            return None
-        metrics = replace(_metrics(text, box.style, box.justification_spacing), lead=0)
         size, family = box.style["font_size"], box.style["font_family"]
+        if not _managed(box.style, text) or 0 < indent < size:
+            return None  # an indent under an em: linebreak._total_fit's `indented` varies
+        metrics = _metrics(text, box.style, box.justification_spacing)
+        if not indent:  # an opening mark after an indent may lose its blank half
+            metrics = replace(metrics, lead=0)
         sizes = [(size, family, k == len(text) - 1) for k in range(len(text))]
-        found = Paragraph(metrics, sizes, style, 0, False)
+        found = Paragraph(metrics, sizes, style, indent, False)
     return None if " " in found.metrics.text else found
 
 

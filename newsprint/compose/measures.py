@@ -123,12 +123,19 @@ def databox_layouts(fmt: PageFormat, bounds: MakeupSettings):
 
 
 def testimony_items(tes: Testimony, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
-    """A testimony's text at its inner column and its head at each box width, per size."""
+    """A testimony's text at its inner column (and, in `also`, across the wider boxes:
+    wide_items says whether the make-up may use them) and its head at each box width,
+    per size."""
     out = []
     for size in bounds.testimony_sizes:
         data = {"testimony": tes, "size": size_class(size)}
         body = testimony_body_id(tes, size)
-        out.append(Item(body, "testimony-body", testimony_column(fmt), data))
+        wide = [
+            (testimony_wide_id(tes, cols, size), testimony_head_width(fmt, cols))
+            for cols in range(2, bounds.testimony_max_cols + 1)
+        ]
+        also = {"also": wide, "also_when": "loose"}  # else the make-up never asks for them
+        out.append(Item(body, "testimony-body", testimony_column(fmt), {**data, **also}))
         for cols in range(1, bounds.testimony_max_cols + 1):
             head = {**data, "head_width": testimony_head_width(fmt, cols)}
             out.append(
@@ -208,11 +215,23 @@ def items(story: Story, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
     return out
 
 
+def optional_widths(found: list[Item]) -> set[str]:
+    """The ids of the widths measured only in case the make-up wants them (`also_when`):
+    a testimony's text across a wider box, which it may take only where wide_items says
+    so, and which is set only when the text is loose in its column."""
+    return {
+        name
+        for item in found
+        if item.payload.get("also_when")
+        for name, _ in item.payload.get("also", ())
+    }
+
+
 def also_items(found: list[Item]) -> list[Item]:
     """The widths each item carries in `also`, as items of their own: laid out when the
     model of typeset/derive.py does not answer for them."""
     out = []
     for item in found:
-        data = {k: v for k, v in item.payload.items() if k != "also"}
+        data = {k: v for k, v in item.payload.items() if k not in ("also", "also_when")}
         out += [Item(name, item.kind, width, data) for name, width in item.payload.get("also", ())]
     return out

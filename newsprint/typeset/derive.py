@@ -4,9 +4,12 @@ A data-box card is measured at seven widths in two sizes: 126 layouts for a box 
 cards, half of a new story's measurement. Its text is one paragraph that clreq breaks
 itself (clreq/atwidth.py), and every line of a card is one line box of the same height,
 so its height at another width is its laid-out height plus the lines it gains or loses
-there. The model is trusted for an item only where it gives back the laid-out width
-exactly (the same lines, the same loose gaps, lines of one height); an item it does not
-answer for is laid out at each width after (typeset/modules.py).
+there; a testimony's paragraphs across a wider box, each by its own lines. The model is
+trusted for an item only where it gives back the laid-out width exactly (the same
+lines, the same loose gaps, lines of one height, nothing as high as it is wide); an
+item it does not answer for is laid out at each width after (typeset/modules.py). A
+head the template broke by hand (compose/headings.py) needs no model: wider, with the
+same HTML, it sets the same lines.
 """
 
 from __future__ import annotations
@@ -89,6 +92,8 @@ def _derive(item, blocks: list, heights: dict, line_pitch: float) -> dict | None
     name = item.element.get("id")
     if not blocks or name not in heights:
         return None
+    if item.element.get("data-also-when") == "loose" and loose_key(name) not in heights:
+        return None  # widths the make-up takes only for a loose text (measures.wide_items)
     also = [entry.rpartition(":") for entry in item.element.get("data-also").split()]
     if not _fixed(item):
         return None  # a height that follows the width beyond its lines
@@ -96,9 +101,7 @@ def _derive(item, blocks: list, heights: dict, line_pitch: float) -> dict | None
         wider = [(other, float(width)) for other, _, width in also]
         if all(width * PT_TO_PX >= item.width for _, width in wider):
             return {other: heights[name] for other, _ in wider}
-    return (
-        _derive_paragraph(item, blocks[0], also, heights, line_pitch) if len(blocks) == 1 else None
-    )
+    return _derive_paragraphs(item, blocks, also, heights, line_pitch)
 
 
 def _fixed(item) -> bool:
@@ -126,30 +129,37 @@ def _broken_by_hand(block) -> bool:
     return len(lines) == breaks + 1 and block.style["text_align_last"] != "justify"
 
 
-def _derive_paragraph(item, block, also, heights: dict, line_pitch: float) -> dict | None:
-    """A paragraph clreq broke itself, at the other widths by its model (clreq/atwidth)."""
+def _derive_paragraphs(item, blocks, also, heights: dict, line_pitch: float) -> dict | None:
+    """Paragraphs clreq broke itself, at the other widths by its model (clreq/atwidth):
+    each gains or loses lines of its own height; the rest of the item stays."""
     from weasyprint.formatting_structure import boxes
 
     name = item.element.get("id")
-    lines = [c for c in block.children if isinstance(c, boxes.LineBox)]
-    pitch = lines[0].height
-    if any(abs(line.height - pitch) > 0.01 for line in lines):
-        return None  # a line of another height: the height is not lines × pitch
-    para = atwidth.paragraph_of(block)
-    model = atwidth.lines_at(para, block.width) if para is not None else None
-    if model is None or [s.text for s in model] != [line_text(line) for line in lines]:
+    models = []
+    for block in blocks:
+        lines = [c for c in block.children if isinstance(c, boxes.LineBox)]
+        pitch = lines[0].height
+        if any(abs(line.height - pitch) > 0.01 for line in lines):
+            return None  # a line of another height: the height is not lines × pitch
+        para = atwidth.paragraph_of(block)
+        model = atwidth.lines_at(para, block.width) if para is not None else None
+        if model is None or [s.text for s in model] != [line_text(line) for line in lines]:
+            return None
+        models.append((para, model, pitch, item.width - block.width))
+    laid = [(s.text, s.gap_em) for _, model, _, _ in models for s in model]
+    if (loose_ratios(laid) or None) != heights.get(loose_key(name)):
         return None
-    if (loose_ratios((s.text, s.gap_em) for s in model) or None) != heights.get(loose_key(name)):
-        return None
-    around = item.width - block.width  # what the item's width gives beyond the text's
     out = {}
     for other, _, width in also:
-        at = atwidth.lines_at(para, float(width) * PT_TO_PX - around)
-        if at is None:
-            return None
-        grown = (len(at) - len(model)) * pitch * PX_TO_PT / line_pitch
-        out[other] = round(heights[name] + grown, 4)
-        ratios = loose_ratios((s.text, s.gap_em) for s in at)
+        grown, lines = 0.0, []
+        for para, model, pitch, around in models:
+            at = atwidth.lines_at(para, float(width) * PT_TO_PX - around)
+            if at is None:
+                return None
+            grown += (len(at) - len(model)) * pitch
+            lines += [(s.text, s.gap_em) for s in at]
+        out[other] = round(heights[name] + grown * PX_TO_PT / line_pitch, 4)
+        ratios = loose_ratios(lines)
         if ratios:
             out[loose_key(other)] = ratios
     return out

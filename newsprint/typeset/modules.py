@@ -146,10 +146,15 @@ def measure_modules(
     lay_out = partial(_lay_out, typesetter, template, css, texts, fmt.line_pitch, pool)
     part, warnings = lay_out(found)
     heights.update(part)
-    wide = measures.wide_items(story, fmt, bounds, heights) + measures.also_items(found)
+    wide = measures.wide_items(story, fmt, bounds, heights)
+    optional = measures.optional_widths(found)
+    for name in optional - {i.id for i in wide}:  # widths the make-up may not use
+        heights.pop(name, None)
+        heights.pop(measures.loose_key(name), None)
+    wide += [i for i in measures.also_items(found) if i.id not in optional]
     wide = [i for i in wide if i.id not in heights]
-    if wide and not warnings:  # the second round: testimonies loose at every size, and
-        part, warnings = lay_out(wide)  # the widths the model did not answer for
+    if wide and not warnings:  # the second round: what the model did not answer for
+        part, warnings = lay_out(wide)
         heights.update(part)
     if not warnings:
         _remember(typesetter, replace(now, heights=heights))
