@@ -184,27 +184,32 @@ class Tiler:
         if w < seq.need(i, j):
             return 0
         value = self.whole_bits(seq, i, j, w) & self.mask
-        if j - i > 1 and seq.area[j] - seq.area[i] <= w * self.lines:
+        area, lines = seq.area, self.lines
+        if j - i > 1 and area[j] - area[i] <= w * lines:
             rows, row = seq.rows, self.row
             for k, down, across in seq.splits_from(i):
                 if k >= j:
                     break
+                if down:  # each side at least as wide as its area needs
+                    low = -(-(area[k] - area[i]) // lines) or 1
+                    high = min(w - 1, w + (area[j] - area[k]) // -lines)
+                    down = low <= high
+                    if not (down or across):
+                        continue
                 first = rows.get((i, k)) or row(seq, i, k)
                 rest = rows.get((k, j)) or row(seq, k, j)
                 if down:  # text beside its own text: legs, no stubs
-                    value |= self._beside(seq, i, k, j, w, first, rest, -1 if across else LEGS)
+                    legs = -1 if across else LEGS
+                    value |= self._beside(seq, i, k, j, w, first, rest, legs, low, high)
                 if across:
                     value |= self._above(seq, i, k, j, w, first, rest)
             value &= self.mask
         return value
 
-    def _beside(self, seq: Seq, i, k, j, w, first: list, rest: list, legs: int) -> int:
-        """Heights of atoms[i:k] on the left and atoms[k:j] on the right, each side at
-        least as wide as its area needs. The rows are read inline: 18 M reads on a long
-        story."""
-        area, lines, work, value = seq.area, self.lines, self._heights, 0
-        low = -(-(area[k] - area[i]) // lines) or 1
-        high = min(w - 1, w + (area[j] - area[k]) // -lines)
+    def _beside(self, seq: Seq, i, k, j, w, first: list, rest: list, legs, low, high) -> int:
+        """Heights of atoms[i:k] on the left, low to high columns wide, and atoms[k:j] on
+        the right. The rows are read inline: 18 M reads on a long story."""
+        work, value = self._heights, 0
         for w1 in range(low, high + 1):
             left = first[w1]
             if left is None:
