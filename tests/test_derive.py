@@ -195,3 +195,35 @@ def test_paragraphs_of_an_item_are_set_wider_each_by_its_own_lines():
         setter, page.format(item.format("m-b", "200.000", "", inner)), css, {}, pitch
     )
     assert derived["m-b"] == laid["m-b"] < derived["m-a"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "modelled"),
+    [
+        (".databox-items li { line-height: 27pt; }", True),  # off the grid's pitch
+        (".databox-items li { text-align: center; }", True),
+        (".databox-items li { text-indent: 2em; }", True),
+        (".databox-items li { letter-spacing: 0.05em; }", False),  # not clreq's
+        (".databox-items li { padding-top: 4%; }", False),  # as high as it is wide
+    ],
+)
+def test_a_designers_edit_to_the_cards_still_measures_as_laid_out(edit, modelled):
+    from newsprint.compose import measures
+    from newsprint.compose.measures import loose_key
+    from newsprint.typeset.modules import measure_html
+
+    job, config, setter, env, css = setting(SEED)
+    template = env.get_template("measure.html.j2")
+    cards = [
+        i for i in measures.items(job.story, job.fmt, config.makeup) if i.kind == "databox-item"
+    ]
+    others = measures.also_items(cards)
+    pitch, css = job.fmt.line_pitch, css + edit
+    derived, warnings = measure_html(setter, template.render(items=cards), css, {}, pitch)
+    laid, _ = measure_html(setter, template.render(items=others), css, {}, pitch)
+    assert not warnings
+    assert all((item.id in derived) == modelled for item in others)  # else laid out after
+    for item in others:
+        if item.id in derived:
+            assert derived[item.id] == laid[item.id], item.id
+            assert derived.get(loose_key(item.id)) == laid.get(loose_key(item.id)), item.id
