@@ -35,16 +35,16 @@ MOST = 500  # entries kept, the latest
 STORES_KEPT = 16  # files of .cache/fit/ kept, the latest used
 
 
-def folder(inside: str = "", default: Path = FOLDER) -> Path | None:
-    """Where the fits are kept: .cache/fit/, or the folder NEWSPRINT_FIT_CACHE names
-    (`inside` it for another cache); None when it is `off`."""
-    return caches.chosen_folder(inside, default)
+def folder() -> Path | None:
+    """Where the fits are kept: .cache/fit/, or the folder NEWSPRINT_FIT_CACHE names;
+    None when it is `off`."""
+    return caches.chosen_folder("", FOLDER)
 
 
 def measure_folder() -> Path | None:
     """Where module measurements are kept (typeset/modules.py): .cache/measure/, or
     measure/ in the folder NEWSPRINT_FIT_CACHE names; none when it is `off`."""
-    return folder("measure", MEASURE_FOLDER)
+    return caches.chosen_folder("measure", MEASURE_FOLDER)
 
 
 def store_path(font_css: str) -> Path | None:

@@ -41,20 +41,14 @@ def split_items(html: str) -> tuple[str, dict[str, str]]:
 
 def owned(items: dict[str, str], heights: dict) -> dict[str, set]:
     """Each item's keys in the heights: its own id, the paragraphs in it, their starts,
-    its loose lines, its other widths (data-also) and theirs, and a testimony body's
-    text measured across wider boxes (`<id>-w<cols>`, measures.testimony_wide_id) with
-    their loose lines."""
-    wide: dict[str, set] = {}
-    for key in heights:
-        body, mark, cols = key.removeprefix("loose:").rpartition("-w")
-        if mark and cols.isdigit() and body in items:
-            wide.setdefault(body, set()).add(key)
+    its loose lines, and its other widths (data-also: a card's, a testimony text's
+    across wider boxes) with theirs."""
     out = {}
     for name, chunk in items.items():
+        inner = set(INNER_ID.findall(chunk))
         also = {e.rpartition(":")[0] for found in ALSO.findall(chunk) for e in found.split()}
-        inner = set(INNER_ID.findall(chunk)) | also
         derived = {f"starts:{i}" for i in inner} | {f"loose:{i}" for i in {name} | also}
-        out[name] = {name} | inner | (derived & heights.keys()) | wide.get(name, set())
+        out[name] = {name} | inner | also | (derived & heights.keys())
     return out
 
 
