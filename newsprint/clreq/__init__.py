@@ -6,6 +6,7 @@ characters, kinsoku, punctuation compression, Han–Latin spacing.
 (newsprint.hanzi) are imported from the rest of the project.
 """
 
+from newsprint.clreq.paragraph import new_document
 from newsprint.clreq.patch import (
     WEASYPRINT_VERSION,
     InternalsChanged,
@@ -21,6 +22,7 @@ __all__ = [
     "InternalsChanged",
     "check_internals",
     "install",
+    "new_document",
     "installed",
     "switched",
     "uninstall",

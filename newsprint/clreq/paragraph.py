@@ -23,8 +23,11 @@ from dataclasses import dataclass, replace
 from newsprint.clreq import totalfit
 from newsprint.hanzi import han_latin
 
-_PLANS: dict = {}  # id(line box), measure, first, open end, root → Plan
-_PLANS_MAX = 500
+# id(line box), measure, first, open end, root → Plan. A plan is kept for its line box,
+# so only for the document being laid out (new_document); clreq/atwidth.py reads the
+# plans of a measuring document after its layout, so none of its own may be dropped.
+_PLANS: dict = {}
+_PLANS_MAX = 5000
 _LINE: list = [None, 0, 0]  # the plan of the line being laid out, its start, the cursor
 
 
@@ -151,10 +154,17 @@ def _plan(linebox, measure: int, first: int, root: float) -> Plan | None:
         leaves.append(Leaf(pos, box.text, box.style))
         starts[id(box)] = pos
         pos += len(box.text)
-    if len(_PLANS) > _PLANS_MAX:
-        _PLANS.clear()
+    if len(_PLANS) > _PLANS_MAX:  # the oldest half: the current paragraph's are the newest
+        for old in list(_PLANS)[: _PLANS_MAX // 2]:
+            del _PLANS[old]
     plan = _PLANS[key] = Plan(linebox, tuple(leaves), starts, metrics, step, first, measure)
     return plan
+
+
+def new_document() -> None:
+    """Forget the plans of the documents laid out before: their line boxes are never
+    laid out again, and a plan kept from them could push out one of the next."""
+    _PLANS.clear()
 
 
 def linebreak_strategy() -> str:

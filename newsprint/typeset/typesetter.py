@@ -240,6 +240,7 @@ class Typesetter:
     def render(self, html: str, geometry_css: str):
         """Lay out the spread; return (document, warnings WeasyPrint logged)."""
         designer, sheet_warnings = self.stylesheets()
+        clreq.new_document()
         with collect_warnings() as messages:
             sheets = [
                 self._font_sheet,
