@@ -56,7 +56,11 @@ def partitions(seq: Seq, pages: int, tiler: Tiler, limit: int = 24):
 
     def ok(i: int, left: int) -> bool:
         if (i, left) not in can:
-            can[(i, left)] = i == n if left == 0 else any(ok(j, left - 1) for j in ends(i))
+            if left <= 1:  # the last page runs to the end: no other end to try
+                last = left == 1 and 0 < n - i <= MAX_RUN and seq.copy[n] > seq.copy[i]
+                can[(i, left)] = i == n if left == 0 else last and tiler.fits(seq, i, n)
+            else:
+                can[(i, left)] = any(ok(j, left - 1) for j in ends(i))
         return can[(i, left)]
 
     found = []

@@ -69,8 +69,8 @@ class Seq:
         self.next_copy = [n] * (n + 1)  # the first module of copy at or after each place
         for k in range(n - 1, -1, -1):
             self.next_copy[k] = k if atoms[k].uid >= 0 else self.next_copy[k + 1]
-        # the Tiler's heights for this order: (i, j) → per width (None: not yet known)
-        self.rows: dict[tuple[int, int], list[int | None]] = {}
+        # the Tiler's heights for this order: rows[i][j] per width (None: not yet known)
+        self.rows: list[list[list[int | None] | None]] = [[None] * (n + 1) for _ in range(n + 1)]
         self.split_memo: dict[int, list[tuple[int, bool, bool]]] = {}
         # the atoms that cannot stand in one column, and their narrowest width (a head
         # block or the note: the page's)
@@ -95,10 +95,11 @@ class Seq:
         the floats inside, where (the copy's modules run on in order between them, so
         these fix the run; its ends alone do not when both are floats)."""
         first, floats = self.next_copy[i], self.floats
+        inside: tuple = ()
         if floats and floats[0][0] < j and floats[-1][0] >= i:
-            inside = tuple((p - i, u) for p, u in floats if i <= p < j)
-        else:
-            inside = ()
+            for p, u in floats:
+                if i <= p < j:
+                    inside += ((p - i, u),)
         return (self.uids[first] if first < j else None, j - i, inside)
 
     def need(self, i: int, j: int) -> int:
@@ -171,13 +172,13 @@ class Tiler:
         """The heights of atoms[i:j] per width, None until asked: one list per run, found
         by the sequence's (i, j) and shared by every sequence that holds the run (its
         key), so the next reading order finds the run's widths worked out already."""
-        found = seq.rows.get((i, j))
+        found = seq.rows[i][j]
         if found is None:
             key = seq.key(i, j)
             found = self.rows.get(key)
             if found is None:
                 found = self.rows[key] = [None] * (self.columns + 1)
-            seq.rows[i, j] = found
+            seq.rows[i][j] = found
         return found
 
     def _heights(self, seq: Seq, i: int, j: int, w: int) -> int:
@@ -186,18 +187,20 @@ class Tiler:
         value = self.whole_bits(seq, i, j, w) & self.mask
         area, lines = seq.area, self.lines
         if j - i > 1 and area[j] - area[i] <= w * lines:
-            rows, row = seq.rows, self.row
+            rows, row, starts = seq.rows, self.row, seq.rows[i]
             for k, down, across in seq.splits_from(i):
                 if k >= j:
                     break
                 if down:  # each side at least as wide as its area needs
                     low = -(-(area[k] - area[i]) // lines) or 1
-                    high = min(w - 1, w + (area[j] - area[k]) // -lines)
+                    high = w + (area[j] - area[k]) // -lines
+                    if high > w - 1:
+                        high = w - 1
                     down = low <= high
                     if not (down or across):
                         continue
-                first = rows.get((i, k)) or row(seq, i, k)
-                rest = rows.get((k, j)) or row(seq, k, j)
+                first = starts[k] or row(seq, i, k)
+                rest = rows[k][j] or row(seq, k, j)
                 if down:  # text beside its own text: legs, no stubs
                     legs = -1 if across else LEGS
                     value |= self._beside(seq, i, k, j, w, first, rest, legs, low, high)

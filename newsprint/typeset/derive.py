@@ -18,6 +18,7 @@ from newsprint.clreq import atwidth
 from newsprint.compose.measures import Item, loose_key
 from newsprint.hanzi import gap_limit, is_loose
 from newsprint.typeset.measure import PX_TO_PT
+from newsprint.typeset.remeasure import DOCUMENT_END
 
 PT_TO_PX = 1 / 0.75  # as WeasyPrint reads a width in pt (css/units.py)
 # Items the template breaks by hand to fit their width (compose/headings.py): at a wider
@@ -33,6 +34,7 @@ def same_html(found: list[Item], chunks: dict[str, str]) -> list[Item]:
     for item in found:
         if item.kind in BROKEN_BY_HAND and item.id in chunks:
             inner = chunks[item.id].partition(">")[2]  # past the item's own tag: its width
+            inner = inner.replace(DOCUMENT_END, "")  # the last item's
             groups.setdefault((item.kind, inner), []).append(item)
     first, later = {}, set()
     for group in groups.values():

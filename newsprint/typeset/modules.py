@@ -23,7 +23,7 @@ from newsprint.config import MakeupSettings, PageFormat
 from newsprint.hanzi import gap_limit, is_loose
 from newsprint.story.model import Story
 from newsprint.typeset import remeasure
-from newsprint.typeset.derive import derived_heights, line_text, same_html
+from newsprint.typeset.derive import BROKEN_BY_HAND, derived_heights, line_text, same_html
 from newsprint.typeset.fitstore import code_digest, measure_folder
 from newsprint.typeset.measure import PX_TO_PT
 
@@ -113,10 +113,10 @@ def measure_modules(
         cache_dir = measure_folder()
     found = measures.items(story, fmt, bounds)
     template = env.get_template("measure.html.j2")
+    # heads the same at two widths: laid out at one (the heads' HTML first, on their own)
+    by_hand = template.render(items=[i for i in found if i.kind in BROKEN_BY_HAND])
+    found = same_html(found, remeasure.split_items(by_hand)[1])
     html = template.render(items=found)
-    merged = same_html(found, remeasure.split_items(html)[1])
-    if len(merged) < len(found):  # heads the same at two widths: laid out at one
-        found, html = merged, template.render(items=merged)
     css = geometry_css(fmt)
     layout_css = typesetter.layout_css()
     digest = hashlib.sha256()

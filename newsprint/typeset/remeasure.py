@@ -18,6 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 ITEM_START = '<div class="measure" id="'
+DOCUMENT_END = "</body>\n</html>"  # after the last item (layout/measure.html.j2)
 INNER_ID = re.compile(r'\bid="(m-[^"]+)"')
 ALSO = re.compile(r'data-also="([^"]*)"')  # an item's other widths (typeset/derive.py)
 VAR = re.compile(r"var\(\s*(--[\w-]+)")
@@ -201,9 +202,8 @@ def matched_items(head: str, items: dict[str, str], selectors: list[str]) -> set
     key = (tuple(selectors), head)
     unknown = {name: chunk for name, chunk in items.items() if (*key, chunk) not in _MATCHED}
     if unknown:
-        tail = "</body>\n</html>"
-        body = "".join(ITEM_START + chunk.replace(tail, "") for chunk in unknown.values())
-        found = items_to_remeasure(head + body + tail, selectors, unknown)
+        body = "".join(ITEM_START + chunk.replace(DOCUMENT_END, "") for chunk in unknown.values())
+        found = items_to_remeasure(head + body + DOCUMENT_END, selectors, unknown)
         if found is None:
             return None
         for name, chunk in unknown.items():
