@@ -100,3 +100,31 @@ def test_nearest_height_is_the_closest_bit_and_the_shorter_of_two():
         walked = list(bits(heights))
         expected = min(walked, key=lambda h: (abs(h - full), h)) if walked else None
         assert nearest(heights, full) == expected
+
+
+def test_the_ways_to_share_modules_out_over_pages_are_every_way_that_fills_them():
+    """partitions() against every cut tried one by one: the last page is tried at the
+    story's end only, so no way may be lost or gained by that shortcut, nor the order."""
+    from itertools import combinations, pairwise
+
+    from newsprint.compose.solve import page_starts, partitions
+    from newsprint.compose.tiler import Tiler
+
+    offers = [{(2, 10): 0.0, (1, 10): 0.0, (2, 4): 0.0}, {(1, 10): 0.0, (2, 5): 0.0}]
+    atoms = [box(k, "quote", offers[k % 2]) for k in range(7)]
+    photo = box(-1, "photo", {(2, 4): 0.0, (2, 10): 0.0})
+    seq = Seq(atoms[:3] + [photo] + atoms[3:])
+    n, tiler = len(seq.atoms), Tiler(2, 10, 1)
+    starts = page_starts(seq.atoms)
+    for pages in range(1, 7):
+        every = []
+        for cuts in combinations(range(1, n), pages - 1):
+            ends = [0, *cuts, n]
+            runs = list(pairwise(ends))
+            if all(
+                starts[j] and seq.copy[j] > seq.copy[i] and tiler.fits(seq, i, j) for i, j in runs
+            ):
+                every.append(runs)
+        assert partitions(seq, pages, Tiler(2, 10, 1), limit=100) == every
+        assert partitions(seq, pages, Tiler(2, 10, 1), limit=2) == every[:2]
+    assert len(partitions(seq, 5, Tiler(2, 10, 1))) > 2  # several ways fill five pages
