@@ -95,12 +95,14 @@ def test_local_edition_writes_the_plant_folder(local):
 
 
 def _kill_mid_task(workers, logs, deadline: float) -> tuple[int, str]:
-    """SIGKILL the first worker seen rendering a story, a moment into it."""
+    """SIGKILL the first worker seen rendering a story, a moment into it: its first story
+    takes a worker 1.5–3 s (the child loads WeasyPrint), so 0.3 s after the log says it
+    was received it is still rendering; 2 s was once too late on a fast run."""
     while time.monotonic() < deadline:
         for k, log in enumerate(logs):
             received = RECEIVED.findall(log.read_bytes())
             if received:
-                time.sleep(2)
+                time.sleep(0.3)
                 stop_worker(workers[k], kill=True)
                 return k, received[0].decode()
         time.sleep(0.2)
