@@ -153,3 +153,36 @@ def test_a_tight_line_closes_its_gaps_evenly_within_the_bound():
     assert sum(m.advances) + sum(extras) <= 10 * em
     assert max(closed) - min(closed) <= 1.1 and max(closed) <= totalfit.TIGHT + 0.1, closed
     assert extras[-1] == 0  # the line's end is the measure's, not a gap
+
+
+def test_skipping_the_lines_too_short_to_weigh_changes_no_break(monkeypatch):
+    """candidates() jumps past the ends a line of the widest characters cannot reach
+    within 3 em of the measure: on varied widths, gaps, glue and marks, the breaks are
+    those of the scan from the line's first character."""
+    import random
+
+    rng = random.Random(13)
+    cases = []
+    for _ in range(150):
+        n, glue = rng.randrange(5, 90), rng.choice((0.2, 0.85))  # few places to break
+        m = metrics("字" * n, glued={k for k in range(n) if rng.random() < glue})
+        m = dataclasses.replace(
+            m,
+            advances=[rng.choice((EM, EM, EM // 2, 600, 1200)) for _ in range(n)],
+            gaps=[rng.choice((0, 0, 50, 250)) for _ in range(n)],
+            shrink=[rng.choice((0, 0, 0, EM // 2)) for _ in range(n)],
+            trims=[rng.choice((0, 0, -EM // 2)) for _ in range(n)],
+        )
+        measure = rng.randrange(3, 30) * EM + rng.randrange(EM)
+        first = measure - rng.choice((0, 0, 2 * EM))
+        cases.append((m, first, measure, rng.random() < 0.9, rng.random() < 0.2))
+    skipping = [totalfit.choose(*case) for case in cases]
+    scanning = totalfit._Lines.__init__
+
+    def no_skip(self, m):
+        scanning(self, m)
+        self.widest = 0  # candidates() scans from i + 1, as before the jump
+
+    monkeypatch.setattr(totalfit._Lines, "__init__", no_skip)
+    assert [totalfit.choose(*case) for case in cases] == skipping
+    assert any(len(totalfit.chain(s)) > 3 for s in skipping)  # paragraphs of many lines

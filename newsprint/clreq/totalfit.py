@@ -105,6 +105,14 @@ class _Lines:
         for flag in m.tight or []:
             self.tight.append(self.tight[-1] + flag)
         self.tight_ok = False  # the second pass: tight lines allowed
+        # no line of c characters is wider than c × widest (a character and its gap), so
+        # candidates() skips the ends too short to weigh; last_break[k]: the last break
+        # at or before k (0: none), the fullest of those it skipped
+        gaps = m.gaps[: self.n - 1] or [0]
+        self.widest = max(m.advances, default=0) + max(0, max(gaps))
+        self.last_break = [0] * (self.n + 1)
+        for k in range(1, self.n):
+            self.last_break[k] = k if m.breaks[k] else self.last_break[k - 1]
         self.over: set[tuple[int, int]] = set()  # lines costed over their limit
 
     def width(self, i: int, e: int) -> int:
@@ -173,7 +181,15 @@ class _Lines:
         m, found, fullest = self.m, [], None
         adv, gap, shr, ends, tight, n = self.adv, self.gap, self.shr, self.ends, self.tight, self.n
         close = TIGHT * m.em if self.tight_ok else 0  # a tight line's room, per gap × 1000
-        for k in range(i + 1, n + 1):
+        start = i + 1
+        short = measure - 3 * m.em  # narrower than this: only the fullest counts
+        if short > 0 and self.widest > 0:
+            skip = min((short - 1) // self.widest, n - i - 1)  # all narrower than short
+            if skip > 0:
+                start = i + skip + 1
+                if self.last_break[start - 1] > i:
+                    fullest = self.last_break[start - 1]
+        for k in range(start, n + 1):
             if not (m.breaks[k] if k < n else whole):
                 continue
             e = ends[k]
