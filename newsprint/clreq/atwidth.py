@@ -144,9 +144,8 @@ def _widest_gap(para: Paragraph, start: int, end: int, trim: bool, available: fl
     if not gaps and not mixed:
         return 0.0
     added = [0] * len(text)
-    root = para.style["font_size"]
     size_of = [size for size, _, _ in sizes]
-    for j, units in slack_shares(extra, gaps, mixed, size_of, lambda j: _gap_em(sizes, j, root)):
+    for j, units in slack_shares(extra, gaps, mixed, size_of, para.style["font_size"]):
         added[j] += units
     worst = 0.0
     for j in pairs:
@@ -158,8 +157,3 @@ def _widest_gap(para: Paragraph, start: int, end: int, trim: bool, available: fl
         fixed = 0 if box_end else m.gaps[j]  # a box's last extra is its trim, not a gap
         worst = max(worst, (fixed + added[j]) * FROM_UNITS / size)
     return worst
-
-
-def _gap_em(sizes, j: int, root: float) -> float:
-    a, b = sizes[j][0], sizes[j + 1][0]
-    return a if abs(a - b) < 0.01 else root

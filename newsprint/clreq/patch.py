@@ -95,7 +95,7 @@ def _justify_line(context, line, extra_width):
 
     added: dict = {}
     sizes = [c[0].style["font_size"] if c else 0 for c in chars]
-    shares = slack_shares(extra_width, gaps, mixed, sizes, lambda i: _gap_em(chars, i, line))
+    shares = slack_shares(extra_width, gaps, mixed, sizes, line.style["font_size"])
     for i, units in shares:
         box, index, _ = chars[i]
         _extras(box.pango_layout)[index] += units
@@ -125,22 +125,17 @@ def _widest_han_gap(chars, pairs) -> float:
     return worst
 
 
-def _gap_em(chars, i: int, line) -> float:
-    """The em of the gap after chars[i]: the pair's size, or the paragraph's where the two
-    differ (a figure set large), as linebreak.gap_points."""
-    a, b = chars[i][0].style["font_size"], chars[i + 1][0].style["font_size"]
-    return a if abs(a - b) < 0.01 else line.style["font_size"]
-
-
-def slack_shares(extra: float, gaps: list[int], mixed: list[int], sizes, em_of) -> list:
+def slack_shares(extra: float, gaps: list[int], mixed: list[int], sizes, root: float) -> list:
     """[(pair i, Pango units)]: what a justified line's slack `extra` gives the gap after
-    character i. The Han–Latin gaps (`mixed`) take their share up to ⅓ em of em_of(i),
-    the gaps between characters (`gaps`) the rest; each in whole thousandths of its
-    character's em (`sizes`), rounded so the sum never overshoots. clreq/atwidth.py
-    models a line by the same shares."""
+    character i. The Han–Latin gaps (`mixed`) take their share up to ⅓ em of the pair's
+    size, or of the paragraph's (`root`) where the two differ (a figure set large), as
+    linebreak.gap_points; the gaps between characters (`gaps`) the rest; each in whole
+    thousandths of its character's em (`sizes`), rounded so the sum never overshoots.
+    clreq/atwidth.py models a line by the same shares."""
     out: list = []
     share = extra / (len(gaps) + len(mixed))
-    caps = [totalfit.HL_STRETCH / 1000 * em_of(i) for i in mixed]
+    ems = [sizes[i] if abs(sizes[i] - sizes[i + 1]) < 0.01 else root for i in mixed]
+    caps = [totalfit.HL_STRETCH / 1000 * em for em in ems]
     given = _spread(sizes, mixed, [min(share, cap) for cap in caps], out)
     rest = extra - given
     if gaps:

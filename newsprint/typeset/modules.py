@@ -20,10 +20,15 @@ from newsprint import caches
 from newsprint.compose import measures
 from newsprint.compose.html import geometry_css
 from newsprint.config import MakeupSettings, PageFormat
-from newsprint.hanzi import gap_limit, is_loose
 from newsprint.story.model import Story
 from newsprint.typeset import remeasure
-from newsprint.typeset.derive import BROKEN_BY_HAND, derived_heights, line_text, same_html
+from newsprint.typeset.derive import (
+    BROKEN_BY_HAND,
+    derived_heights,
+    line_text,
+    loose_ratios,
+    same_html,
+)
 from newsprint.typeset.fitstore import code_digest, measure_folder
 from newsprint.typeset.measure import PX_TO_PT
 
@@ -73,12 +78,12 @@ def loose_lines(lines) -> dict[str, list[float]]:
     that have any: lines judged by the typography report's rule (hanzi.is_loose) on the
     gaps clreq gave them (LineBox.clreq_gap_em), so the make-up knows how each choice
     sets, and how badly (a line at 0.45 em is three times one just over 0.15 em)."""
-    found: dict[str, list[float]] = {}
+    justified: dict[str, list[tuple[str, float]]] = {}
     for item, _, line in lines:
         gap = getattr(line, "clreq_gap_em", 0.0)
-        if item and gap and is_loose(gap, text := line_text(line)):
-            found.setdefault(item, []).append(round(gap / gap_limit(text), 2))
-    return found
+        if item and gap:
+            justified.setdefault(item, []).append((line_text(line), gap))
+    return {item: found for item, pairs in justified.items() if (found := loose_ratios(pairs))}
 
 
 def line_starts(text: str, lines: list[str]) -> list[int]:
