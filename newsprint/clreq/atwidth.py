@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 from newsprint.clreq import paragraph, totalfit
 from newsprint.clreq.measure import gap_eligible
-from newsprint.clreq.patch import slack_shares
-from newsprint.hanzi import han_latin, is_han
+from newsprint.clreq.patch import han_pair, slack_shares
+from newsprint.hanzi import han_latin
 
 FROM_UNITS = 1 / 1024  # Pango units to CSS px (WeasyPrint's text.ffi.FROM_UNITS)
 
@@ -150,9 +150,9 @@ def _widest_gap(para: Paragraph, start: int, end: int, trim: bool, available: fl
     worst = 0.0
     for j in pairs:
         (size, family, box_end), (other, other_family, _) = sizes[j], sizes[j + 1]
-        if not (is_han(text[j]) and is_han(text[j + 1])) or abs(size - other) >= 0.01:
-            continue
-        if family != other_family:
+        face = {"font_size": size, "font_family": family}
+        other_face = {"font_size": other, "font_family": other_family}
+        if not han_pair(text[j], text[j + 1], face, other_face):
             continue
         fixed = 0 if box_end else m.gaps[j]  # a box's last extra is its trim, not a gap
         worst = max(worst, (fixed + added[j]) * FROM_UNITS / size)

@@ -114,15 +114,23 @@ def _widest_han_gap(chars, pairs) -> float:
     worst = 0.0
     for i, a, b in pairs:
         box, index, _ = chars[i]
-        size, other = box.style["font_size"], chars[i + 1][0].style
-        if not (is_han(a) and is_han(b)) or abs(size - other["font_size"]) >= 0.01:
+        if not han_pair(a, b, box.style, chars[i + 1][0].style):
             continue
-        if box.style["font_family"] != other["font_family"]:
-            continue  # the report skips a change of face too: the gap is the design's
         layout = box.pango_layout
         if getattr(layout, "clreq_text", None) == layout.text:
-            worst = max(worst, layout.clreq_extra[index] * FROM_UNITS / size)
+            worst = max(worst, layout.clreq_extra[index] * FROM_UNITS / box.style["font_size"])
     return worst
+
+
+def han_pair(a: str, b: str, style_a, style_b) -> bool:
+    """Does the gap between characters a and b (set in these styles: font_size and
+    font_family are read) count as a gap between two Han characters of one face and
+    size? The typography report skips a change of size or face too: that gap is the
+    design's."""
+    if not (is_han(a) and is_han(b)):
+        return False
+    same_size = abs(style_a["font_size"] - style_b["font_size"]) < 0.01
+    return same_size and style_a["font_family"] == style_b["font_family"]
 
 
 def slack_shares(extra: float, gaps: list[int], mixed: list[int], sizes, root: float) -> list:
