@@ -18,7 +18,7 @@ from newsprint.clreq import atwidth
 from newsprint.compose.measures import Item, loose_key
 from newsprint.hanzi import gap_limit, is_loose
 from newsprint.typeset.measure import PX_TO_PT
-from newsprint.typeset.remeasure import DOCUMENT_END
+from newsprint.typeset.remeasure import DOCUMENT_END, also_widths
 
 PT_TO_PX = 1 / 0.75  # as WeasyPrint reads a width in pt (css/units.py)
 # Items the template breaks by hand to fit their width (compose/headings.py): at a wider
@@ -96,13 +96,12 @@ def _derive(item, blocks: list, heights: dict, line_pitch: float) -> dict | None
         return None
     if item.element.get("data-also-when") == "loose" and loose_key(name) not in heights:
         return None  # widths the make-up takes only for a loose text (measures.wide_items)
-    also = [entry.rpartition(":") for entry in item.element.get("data-also").split()]
+    also = also_widths(item.element.get("data-also"))
     if not _fixed(item):
         return None  # a height that follows the width beyond its lines
-    if all(_broken_by_hand(block) for block in blocks) and loose_key(name) not in heights:
-        wider = [(other, float(width)) for other, _, width in also]
-        if all(width * PT_TO_PX >= item.width for _, width in wider):
-            return {other: heights[name] for other, _ in wider}
+    wider = all(width * PT_TO_PX >= item.width for _, width in also)
+    if wider and loose_key(name) not in heights and all(map(_broken_by_hand, blocks)):
+        return {other: heights[name] for other, _ in also}
     return _derive_paragraphs(item, blocks, also, heights, line_pitch)
 
 
@@ -152,10 +151,10 @@ def _derive_paragraphs(item, blocks, also, heights: dict, line_pitch: float) -> 
     if (loose_ratios(laid) or None) != heights.get(loose_key(name)):
         return None
     out = {}
-    for other, _, width in also:
+    for other, width in also:
         grown, lines = 0.0, []
         for para, model, pitch, around in models:
-            at = atwidth.lines_at(para, float(width) * PT_TO_PX - around)
+            at = atwidth.lines_at(para, width * PT_TO_PX - around)
             if at is None:
                 return None
             grown += (len(at) - len(model)) * pitch

@@ -40,6 +40,12 @@ def split_items(html: str) -> tuple[str, dict[str, str]]:
     return head, {chunk.split('"', 1)[0]: chunk for chunk in chunks}
 
 
+def also_widths(value: str) -> list[tuple[str, float]]:
+    """(id, width in pt) of each other width a data-also attribute names
+    (layout/measure.html.j2: "id:width id:width")."""
+    return [(name, float(width)) for name, _, width in (e.rpartition(":") for e in value.split())]
+
+
 def owned(items: dict[str, str], heights: dict) -> dict[str, set]:
     """Each item's keys in the heights: its own id, the paragraphs in it, their starts,
     its loose lines, and its other widths (data-also: a card's, a testimony text's
@@ -47,7 +53,7 @@ def owned(items: dict[str, str], heights: dict) -> dict[str, set]:
     out = {}
     for name, chunk in items.items():
         inner = set(INNER_ID.findall(chunk))
-        also = {e.rpartition(":")[0] for found in ALSO.findall(chunk) for e in found.split()}
+        also = {other for value in ALSO.findall(chunk) for other, _ in also_widths(value)}
         derived = {f"starts:{i}" for i in inner} | {f"loose:{i}" for i in {name} | also}
         out[name] = {name} | inner | also | (derived & heights.keys())
     return out
