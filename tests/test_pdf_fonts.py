@@ -112,3 +112,41 @@ def test_one_pass_subsets_compact_to_the_same_font_programs():
     one_pass = compacted_programs()
     assert len(one_pass) >= 3
     assert one_pass == two_passes
+
+
+def test_a_face_is_copied_out_of_harfbuzz_only_when_read(monkeypatch):
+    """pdf/subset.py: writing a PDF copies no whole CJK face (16–20 MB each) into
+    Python; a face read all the same gives WeasyPrint's bytes, and a key its head."""
+    from weasyprint.pdf.fonts import Font
+    from weasyprint.text.fonts import get_hb_object_data
+
+    from newsprint.pdf import subset
+
+    subset.install()
+    document = story()
+    copied: list[int] = []
+    read = subset.FaceBytes.read
+    monkeypatch.setattr(subset.FaceBytes, "read", lambda self: copied.append(1) or read(self))
+    made: list[Font] = []
+    kept: list[type] = []  # what each new Font holds for its face
+    init = Font.__init__
+
+    def made_font(self, *args):
+        init(self, *args)
+        made.append(self)
+        kept.append(type(subset.stored_content(self)))
+
+    monkeypatch.setattr(Font, "__init__", made_font)
+    pdf = document.write_pdf(uncompressed_pdf=True)
+    assert len(made) >= 3 and set(kept) == {subset.FaceBytes}
+    assert not copied  # each face subset straight from HarfBuzz
+    assert b"/FontFile" in pdf
+    font = made[0]
+    whole = get_hb_object_data(font.hb_face)
+    assert len(whole) > 1_000_000
+    lazy = subset.FaceBytes(font.hb_face)
+    assert lazy.head(4096) == (whole[:4096], len(whole))
+    font.file_content = lazy  # as Font.__init__ keeps it
+    assert subset.file_head(font, 64) == (whole[:64], len(whole))
+    assert font.file_content == whole and copied == [1]  # read once, then kept
+    assert font.file_content is font.file_content

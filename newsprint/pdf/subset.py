@@ -10,6 +10,12 @@ file, four to six faces a file, three files a story.
 The print and archive writers also ask WeasyPrint for its PDF uncompressed: qpdf
 compresses every stream once when the file is saved, where WeasyPrint's zlib of a
 glyph-id-keeping subset (about 900 kB a CJK face) was undone by compact_fonts anyway.
+
+And a face's bytes are copied out of HarfBuzz only when something reads them. Each
+Font WeasyPrint makes for a PDF copies its whole face at once (a Noto CJK face is
+16–20 MB: 5 ms and the memory, six faces a page, three files a story), though the
+subset above reads the face from HarfBuzz itself and only a variable, colour or
+unsubsettable face ever needs the bytes (pdf/fonts.py in WeasyPrint).
 """
 
 from __future__ import annotations
@@ -60,12 +66,80 @@ def one_pass_subset(font, to_unicode: dict, hinting: bool) -> None:
         _ORIGINAL(font, to_unicode, hinting)  # it warns, as WeasyPrint does
 
 
+class FaceBytes:
+    """A HarfBuzz face whose bytes are not copied yet (Font.file_content reads them)."""
+
+    __slots__ = ("face",)
+
+    def __init__(self, face):
+        self.face = face  # held: a subset's face lives as long as its bytes may be read
+
+    def read(self) -> bytes | None:
+        return get_hb_object_data(self.face)
+
+    def head(self, size: int) -> tuple[bytes, int]:
+        """The first `size` bytes and the length, without copying the rest."""
+        blob = harfbuzz.hb_face_reference_blob(self.face)
+        try:
+            length = ffi.new("unsigned int *")
+            data = harfbuzz.hb_blob_get_data(blob, length)
+            return bytes(ffi.buffer(data, min(size, length[0]))), length[0]
+        finally:
+            harfbuzz.hb_blob_destroy(blob)
+
+
+def _blob_length(face) -> int:
+    blob = harfbuzz.hb_face_reference_blob(face)
+    try:
+        return harfbuzz.hb_blob_get_length(blob)
+    finally:
+        harfbuzz.hb_blob_destroy(blob)
+
+
+def _face_bytes_later(hb_object, ot_color=None, glyph=None):
+    """get_hb_object_data as pdf/fonts.py calls it, a whole face not copied yet."""
+    if ot_color is not None:
+        return get_hb_object_data(hb_object, ot_color, glyph)
+    return FaceBytes(hb_object) if _blob_length(hb_object) else None
+
+
+def _file_content(font) -> bytes | None:
+    content = font.__dict__.get("_file_content")
+    if isinstance(content, FaceBytes):
+        content = font.__dict__["_file_content"] = content.read()
+    return content
+
+
+def _set_file_content(font, content) -> None:
+    font.__dict__["_file_content"] = content
+
+
+def stored_content(font):
+    """A Font's face as it is kept: bytes, or FaceBytes not copied yet (no copy made)."""
+    return font.__dict__.get("_file_content", font.__dict__.get("file_content"))
+
+
+def file_head(font, size: int) -> tuple[bytes, int]:
+    """(the first `size` bytes, the length) of a Font's face, copied or not."""
+    content = stored_content(font)
+    if isinstance(content, FaceBytes):
+        return content.head(size)
+    return content[:size], len(content)
+
+
 def install() -> None:
-    """Subset in one pass from now on (idempotent; a wrapper installed over it, such as
-    the studio's memo in typeset/pdfmemo.py, is kept)."""
+    """Subset in one pass and copy faces only when read, from now on (idempotent; a
+    wrapper installed over the subset, such as the studio's memo in
+    typeset/pdfmemo.py, is kept)."""
     if weasy_fonts.Font._harfbuzz_subset is _ORIGINAL:
         weasy_fonts.Font._harfbuzz_subset = one_pass_subset
+    if weasy_fonts.get_hb_object_data is get_hb_object_data:
+        weasy_fonts.get_hb_object_data = _face_bytes_later
+        weasy_fonts.Font.file_content = property(_file_content, _set_file_content)
 
 
 def uninstall() -> None:
     weasy_fonts.Font._harfbuzz_subset = _ORIGINAL
+    if weasy_fonts.get_hb_object_data is _face_bytes_later:
+        weasy_fonts.get_hb_object_data = get_hb_object_data
+        del weasy_fonts.Font.file_content

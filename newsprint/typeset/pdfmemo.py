@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from newsprint.pdf.subset import file_head, stored_content
 from newsprint.pdf.subset import install as subset_in_one_pass
 
 HEAD_BYTES = 4096  # the table directory: each table's checksum, so the face itself
@@ -28,10 +29,10 @@ def _remember(memo: OrderedDict, key, value) -> None:
 
 
 def _subset_key(font, to_unicode, hinting) -> tuple:
-    content = font.file_content
+    head, length = file_head(font, HEAD_BYTES)  # the whole face is not copied for a key
     return (
-        content[:HEAD_BYTES],
-        len(content),
+        head,
+        length,
         font.index,
         tuple(sorted(to_unicode)),
         bool(hinting),
@@ -55,9 +56,9 @@ def install() -> None:
             _SUBSETS.move_to_end(key)
             font.file_content = _SUBSETS[key]
             return
-        before = font.file_content
+        before = stored_content(font)
         subset(font, to_unicode, hinting)
-        if font.file_content is not before:  # HarfBuzz failed: it warns, every time
+        if stored_content(font) is not before:  # HarfBuzz failed: it warns, every time
             _remember(_SUBSETS, key, font.file_content)
 
     Font._harfbuzz_subset = remembered_subset
