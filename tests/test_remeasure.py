@@ -159,3 +159,48 @@ def test_a_cards_other_widths_and_their_loose_lines_are_its_items():
     mine = owned({"m-di-0-8-3-s": chunk + "</ul></div>", "m-di-1-8-3-s": 'm-di-1-8-3-s">'}, heights)
     assert mine["m-di-0-8-3-s"] == set(heights) - {"m-di-1-8-3-s"}
     assert mine["m-di-1-8-3-s"] == {"m-di-1-8-3-s"}
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def test_a_measuring_document_lays_out_no_backgrounds_and_measures_the_same(monkeypatch):
+    """Backgrounds never change a height: a measuring document (body.measuring) skips
+    them, a spread laid out by the same typesetter keeps them."""
+    from weasyprint import layout
+    from weasyprint.layout.background import layout_backgrounds
+
+    from newsprint.build import prepare, session_css
+    from newsprint.compose import measures
+    from newsprint.compose.html import geometry_css, template_env
+    from newsprint.config import load_config
+    from newsprint.typeset.modules import measure_html
+    from newsprint.typeset.typesetter import Typesetter
+
+    config = load_config()
+    job = prepare(ROOT / "source" / "000_47b12d432780679e.txt", config)
+    typesetter = Typesetter(session_css(config))
+    found = measures.items(job.story, job.fmt, config.makeup)
+    kinds = {"testimony-head", "testimony-body", "databox-title", "note"}
+    html = (
+        template_env(job.fmt, config)
+        .get_template("measure.html.j2")
+        .render(items=[i for i in found if i.kind in kinds])
+    )
+    css = geometry_css(job.fmt)
+
+    def tinted(page_html: str) -> int:
+        document, _ = typesetter.render(page_html, css)
+        return sum(
+            bool(getattr(b, "background", None)) for b in _boxes(document.pages[0]._page_box)
+        )
+
+    assert tinted(html) == 0
+    assert tinted(html.replace('<body class="measuring">', "<body>")) > 10  # boxes' tints
+    skipped = measure_html(typesetter, html, css, {}, job.fmt.line_pitch)
+    monkeypatch.setattr(layout, "layout_backgrounds", layout_backgrounds)
+    assert tinted(html) > 10
+    assert measure_html(typesetter, html, css, {}, job.fmt.line_pitch) == skipped

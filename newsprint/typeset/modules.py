@@ -148,7 +148,8 @@ def measure_modules(
     paras = [p for art in story.articles for p in art.lead]
     paras += [p for art in story.articles for sec in art.sections for p in sec.paragraphs]
     texts = {f"m-p-{p.line}": p.text for p in paras}
-    lay_out = partial(_lay_out, typesetter, template, css, texts, fmt.line_pitch, pool)
+    written = partial(_document, template, head, chunks)
+    lay_out = partial(_lay_out, typesetter, written, css, texts, fmt.line_pitch, pool)
     part, warnings = lay_out(found)
     heights.update(part)
     wide = measures.wide_items(story, fmt, bounds, heights)
@@ -169,15 +170,23 @@ def measure_modules(
     return heights, warnings
 
 
-def _lay_out(typesetter, template, css, texts, line_pitch, pool, found) -> tuple[dict, list]:
+def _document(template, head: str, chunks: dict, found: list) -> str:
+    """The measuring document of `found`: from the whole document's HTML where it holds
+    every item (the template is written once, not again per half), else written anew."""
+    if all(item.id in chunks for item in found):
+        return remeasure.document_of(head, [chunks[item.id] for item in found])
+    return template.render(items=found)
+
+
+def _lay_out(typesetter, written, css, texts, line_pitch, pool, found) -> tuple[dict, list]:
     """The heights of `found` (and WeasyPrint's warnings): in one document here, or in
-    two at once by the pool's workers."""
+    two at once by the pool's workers. `written(items)`: their measuring document."""
     if not found:
         return {}, []
     if pool is None or len(found) < 2:
-        return measure_html(typesetter, template.render(items=found), css, texts, line_pitch)
+        return measure_html(typesetter, written(found), css, texts, line_pitch)
     heights, warnings = {}, []
-    parts = [template.render(items=chunk) for chunk in halves(found)]
+    parts = [written(chunk) for chunk in halves(found)]
     for part, part_warnings in pool.measure(parts, css, texts, line_pitch):
         heights.update(part)
         warnings += part_warnings

@@ -40,6 +40,13 @@ def split_items(html: str) -> tuple[str, dict[str, str]]:
     return head, {chunk.split('"', 1)[0]: chunk for chunk in chunks}
 
 
+def document_of(head: str, chunks) -> str:
+    """The measuring document of these items' HTML (split_items' chunks), as the
+    template would write it for them alone."""
+    body = "".join(ITEM_START + chunk.replace(DOCUMENT_END, "") for chunk in chunks)
+    return head + body + DOCUMENT_END
+
+
 def also_widths(value: str) -> list[tuple[str, float]]:
     """(id, width in pt) of each other width a data-also attribute names
     (layout/measure.html.j2: "id:width id:width")."""
@@ -208,8 +215,7 @@ def matched_items(head: str, items: dict[str, str], selectors: list[str]) -> set
     key = (tuple(selectors), head)
     unknown = {name: chunk for name, chunk in items.items() if (*key, chunk) not in _MATCHED}
     if unknown:
-        body = "".join(ITEM_START + chunk.replace(DOCUMENT_END, "") for chunk in unknown.values())
-        found = items_to_remeasure(head + body + DOCUMENT_END, selectors, unknown)
+        found = items_to_remeasure(document_of(head, unknown.values()), selectors, unknown)
         if found is None:
             return None
         for name, chunk in unknown.items():
