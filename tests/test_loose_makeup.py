@@ -93,9 +93,7 @@ def test_the_measurement_counts_each_testimonys_loose_lines_per_size(story_dir):
         bool(a) and not b for a, b in zip(loose["wuhao"], loose["xiaowu"], strict=True)
     ]
     assert sum(clean_smaller) >= 2, loose  # "……，68天完成征拆" and others
-    assert not any(
-        heights.get(m.loose_key(m.testimony_head_id(t, 1, "wuhao"))) for t in testimonies
-    )
+    assert not any(heights.get(m.loose_key(m.testimony_head_id(t, 1))) for t in testimonies)
 
 
 def made_testimony(loose: dict[str, list[float]], bounds=None):
@@ -107,7 +105,7 @@ def made_testimony(loose: dict[str, list[float]], bounds=None):
     for size in bounds.testimony_sizes:
         heights[m.testimony_body_id(tes, size)] = 10.0
         for w in range(1, bounds.testimony_max_cols + 1):
-            heights[m.testimony_head_id(tes, w, size)] = 3.0
+            heights[m.testimony_head_id(tes, w)] = 3.0
         if size in loose:
             heights[m.loose_key(m.testimony_body_id(tes, size))] = loose[size]
     atom = Atom(0, "testimony", 0, "the testimony", 7)
@@ -173,7 +171,7 @@ def test_a_testimony_loose_at_every_size_may_run_across_its_box_in_one_column():
         heights[body] = 10.0
         heights[m.loose_key(body)] = [1.8]
         for w in range(1, bounds.testimony_max_cols + 1):
-            heights[m.testimony_head_id(tes, w, size)] = 3.0
+            heights[m.testimony_head_id(tes, w)] = 3.0
         heights[m.testimony_wide_id(tes, 2, size)] = 5.0  # one column across two: clean
     atom = Atom(0, "testimony", 0, "the testimony", 7)
     _testimony(atom, tes, heights, bounds, Costs(bounds))
@@ -198,3 +196,53 @@ def test_the_second_round_measures_only_testimonies_loose_at_every_size(story_di
         wide = [m.testimony_wide_id(t, w, s) for w in (2, 3) for s in bounds.testimony_sizes]
         assert all((key in heights) == everywhere for key in wide), t.title.text
     assert any(m.testimony_wide_id(t, 2, "wuhao") in heights for t in testimonies)
+
+
+def test_testimonies_a_size_smaller_set_their_text_smaller_and_their_heads_as_designed(
+    tmp_path,
+):
+    """The testimony-size lever reaches a box's text only (the class is on its body,
+    layout/blocks.html.j2), so its head is measured once per width for every size: in 小五
+    alone, each testimony's text sets at 9 pt, its speaker line as in the design,
+    and the pages still make up flush (a head measured wrong would leave a hole or push
+    a box past its module)."""
+    from dataclasses import replace
+
+    from conftest import SEED
+
+    from newsprint.build import build
+    from newsprint.config import load_config
+    from newsprint.preflight.page import format_page_report, measure_page_report
+
+    config = load_config()
+    found = m.items(load_story(SEED), config.page_format(), config.makeup)
+    heads = [i for i in found if i.kind == "testimony-head"]
+    assert heads and all("size" not in i.payload for i in heads)
+    assert len(heads) == len({i.id for i in heads})  # one per testimony and width
+
+    smaller = replace(config, makeup=replace(config.makeup, testimony_sizes=("xiaowu",)))
+    result = build(SEED, tmp_path, config=smaller, archive=False, typography=False)
+    reports = [measure_page_report(pdf) for pdf in result.print_pdfs]
+    assert all(r.ok for r in reports), "\n".join(map(format_page_report, reports))
+    kai, speakers = 0, []
+    for path in result.print_pdfs:
+        with pdfplumber.open(path) as pdf:
+            chars = pdf.pages[0].chars
+        kai += sum("WenKai" in c["fontname"] and round(c["size"], 2) == 9 for c in chars)
+        speakers += [round(c["size"], 2) for c in chars if c["text"] == "讲"]
+    story = load_story(SEED)
+    body = sum(
+        len(p.text)
+        for art in story.articles
+        for sec in art.sections
+        for t in sec.testimonies
+        for p in t.paragraphs
+    )
+    assert kai >= 0.95 * body  # every testimony's text in 小五 (a few marks in Kai Quotes)
+    assert speakers and set(speakers) == {9.0}  # 讲述人 at --speaker-size, as designed
+
+
+def load_story(path):
+    from newsprint.story.parse import parse_story
+
+    return parse_story(path)[0]

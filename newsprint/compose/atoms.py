@@ -265,7 +265,7 @@ def _testimony(atom, tes, heights, bounds: MakeupSettings, cost: Costs) -> None:
     for s, size in enumerate(sizes):
         natural = 1 if lines_of(heights, m.testimony_body_id(tes, size)) <= 30 else 2
         for w in widths:
-            chrome = lines_of(heights, m.testimony_head_id(tes, w, size))
+            chrome = lines_of(heights, m.testimony_head_id(tes, w))
             for inner, rows, loose, away in _testimony_texts(tes, size, w, heights, cost):
                 base = cost("testimony-size", s) + loose_cost(loose) + away
                 base += cost("testimony-width", abs(w - natural))

@@ -24,7 +24,9 @@ FIGURE_RE = re.compile(r"\d+(?:\.\d+)?(?:%|倍)?")
 
 def geometry_css(fmt: PageFormat) -> str:
     """@page rules and grid custom properties, derived from the configuration; and a
-    class per 字号 token (size-<name>) for the sizes the make-up may choose."""
+    class per 字号 token (size-<name>) for the sizes the make-up may choose: on a
+    testimony's text (its head keeps its own sizes; the measuring document sets the text
+    as a .testimony of its own) and on the data box's cards."""
     rules = []
     for side in ("left", "right"):
         top, right, bottom, left = fmt.margins(side)
@@ -51,7 +53,7 @@ def geometry_css(fmt: PageFormat) -> str:
     root = "; ".join(f"{k}: {v}" for k, v in props.items())
     sizes = [name[len("--size-") :] for name in headings.tokens() if name.startswith("--size-")]
     size_rules = " ".join(
-        f".testimony.size-{n} {{ font-size: var(--size-{n}); }} "
+        f".testimony-body.size-{n}, .testimony.size-{n} {{ font-size: var(--size-{n}); }} "
         f".size-{n} .databox-items li, .databox-items.size-{n} li {{ font-size: var(--size-{n}); }}"
         for n in sizes
     )

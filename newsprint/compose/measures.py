@@ -84,8 +84,10 @@ def section_id(sec: Section) -> str:
     return f"m-sec-{sec.title.line}"
 
 
-def testimony_head_id(tes: Testimony, cols: int, size: str) -> str:
-    return f"m-th-{tes.title.line}-{cols}-{size}"
+def testimony_head_id(tes: Testimony, cols: int) -> str:
+    """A testimony's head at a box width: one for every size of its text, which the size
+    class does not reach (layout/blocks.html.j2)."""
+    return f"m-th-{tes.title.line}-{cols}"
 
 
 def testimony_body_id(tes: Testimony, size: str) -> str:
@@ -123,10 +125,13 @@ def databox_layouts(fmt: PageFormat, bounds: MakeupSettings):
 
 
 def testimony_items(tes: Testimony, fmt: PageFormat, bounds: MakeupSettings) -> list[Item]:
-    """A testimony's text at its inner column (and, in `also`, across the wider boxes:
-    wide_items says whether the make-up may use them) and its head at each box width,
-    per size."""
+    """A testimony's text at its inner column per size (and, in `also`, across the wider
+    boxes: wide_items says whether the make-up may use them), and its head at each box
+    width."""
     out = []
+    for cols in range(1, bounds.testimony_max_cols + 1):
+        head = {"testimony": tes, "head_width": testimony_head_width(fmt, cols)}
+        out.append(Item(testimony_head_id(tes, cols), "testimony-head", fmt.span(cols), head))
     for size in bounds.testimony_sizes:
         data = {"testimony": tes, "size": size_class(size)}
         body = testimony_body_id(tes, size)
@@ -136,11 +141,6 @@ def testimony_items(tes: Testimony, fmt: PageFormat, bounds: MakeupSettings) -> 
         ]
         also = {"also": wide, "also_when": "loose"}  # else the make-up never asks for them
         out.append(Item(body, "testimony-body", testimony_column(fmt), {**data, **also}))
-        for cols in range(1, bounds.testimony_max_cols + 1):
-            head = {**data, "head_width": testimony_head_width(fmt, cols)}
-            out.append(
-                Item(testimony_head_id(tes, cols, size), "testimony-head", fmt.span(cols), head)
-            )
     return out
 
 
