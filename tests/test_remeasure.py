@@ -204,3 +204,27 @@ def test_a_measuring_document_lays_out_no_backgrounds_and_measures_the_same(monk
     monkeypatch.setattr(layout, "layout_backgrounds", layout_backgrounds)
     assert tinted(html) > 10
     assert measure_html(typesetter, html, css, {}, job.fmt.line_pitch) == skipped
+
+
+def test_measurements_with_and_without_clreq_never_stand_for_each_other(tmp_path):
+    """A benchmark or test switches clreq off: WeasyPrint's own breaks set other
+    heights, so neither the typesetter's last measurement nor the one on disk may be
+    taken for the other's (the bench's clreq-off render overflowed its modules)."""
+    from newsprint import clreq
+    from newsprint.build import prepare, session_css
+    from newsprint.compose.html import template_env
+    from newsprint.config import load_config
+    from newsprint.typeset.modules import measure_modules
+    from newsprint.typeset.typesetter import Typesetter
+
+    config = load_config()
+    job = prepare(ROOT / "source" / "000_47b12d432780679e.txt", config)
+    typesetter = Typesetter(session_css(config))
+    args = (job.story, job.fmt, config.makeup, typesetter, template_env(job.fmt, config))
+    on, _ = measure_modules(*args, cache_dir=tmp_path)  # kept in memory and on disk
+    with clreq.switched(False):
+        off, _ = measure_modules(*args, cache_dir=tmp_path)
+        typesetter.measured = None
+        alone, _ = measure_modules(*args, cache_dir=None)
+    assert off == alone and off != on
+    assert measure_modules(*args, cache_dir=tmp_path)[0] == on  # each kept apart

@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from newsprint import caches
+from newsprint import caches, clreq
 from newsprint.compose import measures
 from newsprint.compose.html import geometry_css
 from newsprint.config import MakeupSettings, PageFormat
@@ -124,11 +124,14 @@ def measure_modules(
     html = template.render(items=found)
     css = geometry_css(fmt)
     layout_css = typesetter.layout_css()
+    # clreq or WeasyPrint's own breaks (a benchmark or a test switches clreq off): the
+    # lines, so the heights, differ; neither may stand for the other
+    composed = f"clreq {clreq.installed()}"
     digest = hashlib.sha256()
-    for text in (html, css, typesetter.font_css, layout_css, code_digest()):
+    for text in (html, css, typesetter.font_css, layout_css, code_digest(), composed):
         digest.update(text.encode())
     head, chunks = remeasure.split_items(html)
-    now = remeasure.Measured((typesetter.font_css, css, head), layout_css, chunks, {})
+    now = remeasure.Measured((typesetter.font_css, css, head, composed), layout_css, chunks, {})
     path = cache_dir / f"{digest.hexdigest()[:32]}.json" if cache_dir else None
     if path and path.is_file():
         try:

@@ -28,7 +28,7 @@ VAR = re.compile(r"var\(\s*(--[\w-]+)")
 class Measured:
     """One measurement, kept for the next: what it was set with, and what it found."""
 
-    setting: tuple  # (font CSS, geometry CSS, the measuring document's head)
+    setting: tuple  # (font CSS, geometry CSS, the measuring document's head, clreq on)
     css: str  # the designer's sheets, colours masked
     items: dict  # item id → its HTML
     heights: dict  # as measure_modules returns them
@@ -183,7 +183,7 @@ def to_remeasure(before: Measured | None, now: Measured, html: str) -> set[str] 
     todo = {name for name, chunk in now.items.items() if before.items.get(name) != chunk}
     if before.css == now.css:
         return todo
-    font_css, geometry_css, head = now.setting
+    font_css, geometry_css, head = now.setting[:3]
     changed = changed_selectors(before.css, now.css, font_css + "\n" + geometry_css)
     if changed is None:
         return None
