@@ -13,6 +13,7 @@ add is timed. Figures go to stdout; nothing here is a pass/fail test.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -68,7 +69,9 @@ def make_story(rng: random.Random, i: int, pool: list[str], places: list[str]) -
 
 
 def write_folder(folder: Path, m: dict, rng: random.Random) -> None:
-    """A render folder as the render step leaves it: manifest plus the files it names."""
+    """A render folder as the render step leaves it: manifest plus the files it names,
+    from a render that passed its checks (the archive takes no other,
+    archive/core.py fit_to_archive)."""
     stem = m["story"]
     names = {"page": f"{m['date'].replace('-', '')}-p{m['pages'][0]['number']:02d}-print.pdf"}
     (folder / names["page"]).write_bytes(b"%PDF-1.7\n" + rng.randbytes(rng.randint(1500, 3000)))
@@ -79,6 +82,11 @@ def write_folder(folder: Path, m: dict, rng: random.Random) -> None:
     ed = folder / f"{stem}.edition.toml"
     ed.write_text(f'paper = "{m["paper"]}"\ndate = {m["date"]}\n', encoding="utf-8")
     m = dict(m, source=str(src), edition_file=str(ed), archive_pdf="archive.pdf", proof="proof.png")
+    m.update(
+        preflight="passed",
+        copy_sha256=hashlib.sha256(src.read_bytes()).hexdigest(),
+        edition_sha256=hashlib.sha256(ed.read_bytes()).hexdigest(),
+    )
     m["pages"] = [dict(m["pages"][0], file=names["page"])]
     (folder / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
 
