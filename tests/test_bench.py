@@ -29,3 +29,21 @@ def test_the_archive_benchmark_adds_its_stories_through_the_real_add(tmp_path):
     (tmp_path / "scratch").mkdir()
     build(arch, 3, tmp_path / "scratch", report_every=1000)
     assert cat.count(arch.conn) == 3
+
+
+def test_a_timed_command_reports_its_own_peak_memory_not_the_benchs(tmp_path):
+    """A command forked straight from a large bench process inherited its RSS into
+    its own peak (the growth figures said 1.4 GB a worker); timed_run launches it from
+    a small interpreter, so the figure is the command's."""
+    import sys
+
+    from newsprint.bench.peers import timed_run
+
+    ballast = bytearray(400 * 2**20)  # the bench, grown by what it ran before
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touched: resident
+    seconds, small, code = timed_run([sys.executable, "-c", "pass"], tmp_path)
+    assert code == 0 and 0 < seconds < 30 and small < 150
+    grow = "b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096])"
+    _, large, _ = timed_run([sys.executable, "-c", grow], tmp_path)
+    assert large > small + 250
+    del ballast
