@@ -153,13 +153,6 @@ class Tiler:
     def whole_bits(self, seq: Seq, i: int, j: int, w: int) -> int:
         return sum(1 << h for h in self.whole(seq, i, j).get(w, ()))
 
-    def splits(self, seq: Seq, i: int, j: int):
-        """(k, may cut down, may cut across) for each place a run may be cut."""
-        for split in seq.splits_from(i):
-            if split[0] >= j:
-                return
-            yield split
-
     def heights(self, seq: Seq, i: int, j: int, w: int) -> int:
         """The heights (bits) atoms[i:j] can fill at width w, worked out once per run."""
         row = self.row(seq, i, j)
@@ -237,21 +230,34 @@ class Tiler:
 
     def cuts(self, seq: Seq, i: int, j: int, w: int, h: int):
         """Every first cut of the run's w × h rectangle that leaves two fillable parts, and
-        ("whole", 0, 0) if the run is one module that fills it."""
+        ("whole", 0, 0) if the run is one module that fills it. The parts' rows are read
+        inline, as in _heights (a long story asks 2.5 M of them)."""
         out = [("whole", 0, 0)] if self.whole_bits(seq, i, j, w) >> h & 1 else []
-        for k, down, across in self.splits(seq, i, j):
+        heights, row, above = self.heights, self.row, h - self.gap
+        for k, down, across in seq.splits_from(i):
+            if k >= j:
+                break
+            first, rest = row(seq, i, k), row(seq, k, j)
             if down and (across or h >= MIN_LEG_LINES):
                 for w1 in range(1, w):
-                    if (
-                        self.heights(seq, i, k, w1) >> h & 1
-                        and self.heights(seq, k, j, w - w1) >> h & 1
-                    ):
-                        out.append(("down", k, w1))
-            if across:
-                below = self.heights(seq, k, j, w)
-                for h1 in bits(self.heights(seq, i, k, w)):
-                    h2 = h - h1 - self.gap
-                    if h2 > 0 and below >> h2 & 1:
+                    left = first[w1]
+                    if left is None:
+                        left = heights(seq, i, k, w1)
+                    if left >> h & 1:
+                        right = rest[w - w1]
+                        if right is None:
+                            right = heights(seq, k, j, w - w1)
+                        if right >> h & 1:
+                            out.append(("down", k, w1))
+            if across and above > 0:
+                below = rest[w]
+                if below is None:
+                    below = heights(seq, k, j, w)
+                top = first[w]
+                if top is None:
+                    top = heights(seq, i, k, w)
+                for h1 in bits(top & ((1 << above) - 1)):  # leaves the rest a line at least
+                    if below >> (above - h1) & 1:
                         out.append(("across", k, h1))
         return out
 
