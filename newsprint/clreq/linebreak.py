@@ -43,12 +43,16 @@ _CHOICES: dict = {}
 _CHOICES_MAX = 20000
 
 
+def gap_em(size_a: float, size_b: float, root: float) -> float:
+    """The em a Han–Latin gap is measured in: the two characters' size, or, when their
+    sizes differ (a figure set large in a Kai line), the surrounding text's, the
+    paragraph's (`root`). typography.py measures it the same way."""
+    return size_a if abs(size_a - size_b) < 0.01 or not root else root
+
+
 def gap_points(size_a: float, size_b: float, root: float) -> float:
-    """The Han–Latin gap (pt): ¼ em of the two characters' size, or, when their sizes
-    differ (a figure set large in a Kai line), ¼ em of the surrounding text's, the
-    paragraph's. typography.py measures it the same way."""
-    same = abs(size_a - size_b) < 0.01 or not root
-    return (size_a if same else root) * HAN_LATIN_GAP / 1000
+    """The Han–Latin gap (pt): ¼ em of gap_em."""
+    return gap_em(size_a, size_b, root) * HAN_LATIN_GAP / 1000
 
 
 def _gap_units(size_a: float, size_b: float, root: float) -> int:

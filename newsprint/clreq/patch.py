@@ -36,6 +36,7 @@ from newsprint.clreq.linebreak import (
     _gap_units,
     _get_next_linebox,
     _split_first_line,
+    gap_em,
 )
 from newsprint.clreq.measure import _byte_to_char, _glyph_arrays, _runs, _units, gap_eligible
 from newsprint.hanzi import han_latin, is_han
@@ -135,15 +136,14 @@ def han_pair(a: str, b: str, style_a, style_b) -> bool:
 
 def slack_shares(extra: float, gaps: list[int], mixed: list[int], sizes, root: float) -> list:
     """[(pair i, Pango units)]: what a justified line's slack `extra` gives the gap after
-    character i. The Han–Latin gaps (`mixed`) take their share up to ⅓ em of the pair's
-    size, or of the paragraph's (`root`) where the two differ (a figure set large), as
-    linebreak.gap_points; the gaps between characters (`gaps`) the rest; each in whole
+    character i. The Han–Latin gaps (`mixed`) take their share up to ⅓ em of
+    linebreak.gap_em (the pair's size, or the paragraph's, `root`, where they differ);
+    the gaps between characters (`gaps`) the rest; each in whole
     thousandths of its character's em (`sizes`), rounded so the sum never overshoots.
     clreq/atwidth.py models a line by the same shares."""
     out: list = []
     share = extra / (len(gaps) + len(mixed))
-    ems = [sizes[i] if abs(sizes[i] - sizes[i + 1]) < 0.01 else root for i in mixed]
-    caps = [totalfit.HL_STRETCH / 1000 * em for em in ems]
+    caps = [totalfit.HL_STRETCH / 1000 * gap_em(sizes[i], sizes[i + 1], root) for i in mixed]
     given = _spread(sizes, mixed, [min(share, cap) for cap in caps], out)
     rest = extra - given
     if gaps:
