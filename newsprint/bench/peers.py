@@ -203,9 +203,7 @@ def timed_run(
     with log.open("wb") as err:
         launched = [sys.executable, "-c", LAUNCHER, str(measured), *args]
         code = subprocess.run(launched, stdout=subprocess.DEVNULL, stderr=err, env=env).returncode
-    if check and code != 0:
-        raise subprocess.CalledProcessError(code, args, stderr=log.read_text(errors="replace"))
-    if not measured.is_file():  # the launcher itself failed
+    if (check and code != 0) or not measured.is_file():  # not measured: the launcher failed
         raise subprocess.CalledProcessError(code, args, stderr=log.read_text(errors="replace"))
     peak_kib, seconds = measured.read_text().split()
     return float(seconds), int(peak_kib) / 1024, code
